@@ -1,0 +1,67 @@
+"""View decorators that apply the role matrix, deny by default.
+
+Every view in the URLconf must declare its access with exactly one of these decorators. The
+``AccessControlMiddleware`` refuses (403) any view that declares nothing, and a system check
+lists such views at start-up, so a forgotten decorator fails closed and loudly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django_htmx.http import HttpResponseClientRedirect
+
+from portal.accounts.roles import MATRIX, role_allows
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+
+#: attribute set on every decorated view: ("public", None) or ("action", "<action>")
+ACCESS_ATTR = "portal_access"
+
+
+def public(view: ViewFunc) -> ViewFunc:
+    """Mark a view as reachable without logging in (login page, health probes)."""
+    setattr(view, ACCESS_ATTR, ("public", None))
+    return view
+
+
+def _login_redirect(request: HttpRequest) -> HttpResponse:
+    response = redirect_to_login(request.get_full_path())
+    if getattr(request, "htmx", False):
+        # A fragment request cannot follow a 302 to a full page; ask htmx to navigate instead.
+        return HttpResponseClientRedirect(response["Location"])
+    return response
+
+
+def requires(action: str) -> Callable[[ViewFunc], ViewFunc]:
+    """Allow the view only to signed-in, active users whose role may perform ``action``."""
+    if action not in MATRIX:
+        raise ValueError(f"Unknown action {action!r}: add it to portal.accounts.roles.MATRIX")
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated:
+                return _login_redirect(request)
+            if not role_allows(getattr(user, "role", None), action):
+                raise PermissionDenied(f"Your role may not perform {action}.")
+            return view(request, *args, **kwargs)
+
+        setattr(wrapped, ACCESS_ATTR, ("action", action))
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def declared_access(view: Callable[..., Any]) -> tuple[str, str | None] | None:
+    """Return the access a view declared, following class-based ``as_view()`` wrappers."""
+    access = getattr(view, ACCESS_ATTR, None)
+    if access is None and hasattr(view, "view_class"):
+        access = getattr(view.view_class, ACCESS_ATTR, None)
+    return access

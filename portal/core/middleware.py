@@ -1,0 +1,94 @@
+"""Cross-cutting request handling: security headers, htmx toasts, deny-by-default access."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from portal.accounts.access import declared_access
+
+GetResponse = Callable[[HttpRequest], HttpResponse]
+
+
+class SecurityHeadersMiddleware:
+    """Add the Content-Security-Policy and a restrictive Permissions-Policy to every response."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.PORTAL_CSP)
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
+        )
+        return response
+
+
+class HtmxMessagesMiddleware:
+    """Deliver Django messages on htmx fragment responses as an ``HX-Trigger`` toast event.
+
+    A full page renders messages in the layout; a fragment swap would otherwise leave them
+    queued until some later page. static/js/portal.js listens for ``portal:messages``.
+    """
+
+    EVENT = "portal:messages"
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        htmx = getattr(request, "htmx", None)
+        if not htmx or htmx.boosted:
+            return response
+        # On a redirect the next full page shows the messages; leave them queued.
+        if 300 <= response.status_code < 400 or "HX-Redirect" in response.headers:
+            return response
+        queued = [
+            {"level": message.level_tag or "info", "text": str(message)}
+            for message in messages.get_messages(request)
+        ]
+        if not queued:
+            return response
+        triggers: dict[str, Any] = {}
+        existing = response.headers.get("HX-Trigger")
+        if existing:
+            try:
+                parsed = json.loads(existing)
+                triggers = parsed if isinstance(parsed, dict) else {existing: None}
+            except ValueError:
+                triggers = {name.strip(): None for name in existing.split(",")}
+        triggers[self.EVENT] = queued
+        response.headers["HX-Trigger"] = json.dumps(triggers)
+        return response
+
+
+class AccessControlMiddleware:
+    """Refuse any view that does not declare its access (``@public`` or ``@requires``).
+
+    Deny by default: a new view without a decorator answers 403 instead of quietly being open.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        if declared_access(view_func) is None:
+            raise PermissionDenied("This page declares no access rule.")
+        return None

@@ -1,0 +1,49 @@
+"""The main navigation, filtered by the role matrix.
+
+Items whose URL does not exist yet (a feature not built) are skipped, so the menu never offers a
+dead link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    action: str
+    #: the first path segment that marks the item active
+    section: str
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("Home", "core:home", "home.view", ""),
+    NavItem("Projects", "projects:list", "projects.read", "projects"),
+    NavItem("Workspaces", "workspaces:list", "workspaces.read", "workspaces"),
+    NavItem("Billing", "billing:overview", "billing.read", "billing"),
+    NavItem("Audit log", "audit:list", "audit.read_own", "audit"),
+    NavItem("People", "accounts:users", "users.manage", "people"),
+)
+
+
+def nav_for(request: HttpRequest) -> list[dict[str, object]]:
+    """Return the navigation entries this request's user may open."""
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    section = request.path.strip("/").split("/", 1)[0]
+    items = []
+    for item in NAV_ITEMS:
+        if not user.can(item.action):  # type: ignore[union-attr]
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": item.label, "url": url, "active": section == item.section})
+    return items

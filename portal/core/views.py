@@ -1,0 +1,98 @@
+"""Home, health probes and the error pages that fit the layout."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal.accounts.access import public, requires
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+@requires("home.view")
+def home(request: HttpRequest) -> HttpResponse:
+    """The page after login: what this person's role lets them do first."""
+    return render(request, "core/home.html", {"page_title": "Home"})
+
+
+@never_cache
+@require_GET
+@public
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. No database, no login, no audit."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+@public
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness: the database answers a trivial query."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any driver error means "not ready", never a 500 page
+        logger.warning("readiness probe: database unreachable", exc_info=True)
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    template = "errors/fragment.html" if getattr(request, "htmx", False) else "errors/page.html"
+    context = {"status": status, "title": title, "message": message, "page_title": title}
+    return render(request, template, context, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(
+        request, 400, "Bad request", "The request could not be understood. Nothing was changed."
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(
+        request,
+        403,
+        "Not allowed",
+        "Your role does not allow this page or action. Ask a portal admin if you need it.",
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(
+        request, 404, "Page not found", "There is nothing here. Check the address or go back."
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Rendered without the request context processors' data being trusted: keep it simple.
+    return render(
+        request,
+        "errors/500.html",
+        {"status": 500, "title": "Something went wrong"},
+        status=500,
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error_page(
+        request,
+        403,
+        "Form expired",
+        "This form was open too long or came from elsewhere. Reload the page and try again; "
+        "nothing was changed.",
+    )
+
+
+# Error handlers are called by Django directly, never through the URLconf, but they still
+# declare their access so the deny-by-default middleware and checks treat them consistently.
+for _handler in (bad_request, permission_denied, page_not_found, server_error, csrf_failure):
+    public(_handler)

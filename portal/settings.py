@@ -1,0 +1,234 @@
+"""Settings for the Agiler Team Portal: one module, every value from the environment.
+
+Defaults give the embedded demo (SQLite file, local-memory cache, the Agiler sandbox on
+127.0.0.1:8765, DEBUG on). A production deployment sets ``PORTAL_DEBUG=false`` and must then
+provide a real secret key and token-encryption keys, or the process refuses to start. The README
+documents every variable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.env import env_bool, env_float, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PORTAL_VERSION = "0.1.0"
+
+DEBUG = env_bool("PORTAL_DEBUG", True)
+
+# --- Secrets -------------------------------------------------------------------------------------
+_DEMO_SECRET_KEY = "insecure-demo-key-only-for-the-embedded-sandbox-never-use-in-production"
+SECRET_KEY = env_str("PORTAL_SECRET_KEY") or ""
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "PORTAL_SECRET_KEY (or PORTAL_SECRET_KEY_FILE) must be set when PORTAL_DEBUG is off. "
+            'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+        )
+    SECRET_KEY = _DEMO_SECRET_KEY
+elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("insecure", "django-insecure"))):
+    raise ImproperlyConfigured("PORTAL_SECRET_KEY must be at least 50 random characters.")
+
+# Keys that encrypt the stored Agiler tokens: "id:base64key[,id:base64key…]"; the first encrypts,
+# all decrypt. Parsed and validated by portal.accounts.crypto at start-up (see AccountsConfig).
+PORTAL_TOKEN_KEYS = env_str("PORTAL_TOKEN_KEYS") or ""
+# Where the demo keeps a generated key when PORTAL_TOKEN_KEYS is unset and DEBUG is on.
+PORTAL_DEMO_KEY_FILE = Path(env_str("PORTAL_DEMO_KEY_FILE") or BASE_DIR / ".portal-keys")
+# Keyed hash for token fingerprints and the audit chain (never the encryption key itself).
+PORTAL_AUDIT_HMAC_KEY = env_str("PORTAL_AUDIT_HMAC_KEY") or ""
+
+# --- Hosts and proxies ---------------------------------------------------------------------------
+ALLOWED_HOSTS = env_list(
+    "PORTAL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
+)
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("PORTAL_ALLOWED_HOSTS must list the portal's host names.")
+CSRF_TRUSTED_ORIGINS = env_list("PORTAL_CSRF_TRUSTED_ORIGINS", [])
+# Only when the portal sits behind a proxy that sets these headers may we believe them: otherwise
+# anyone could forge their source IP in the audit log or fake HTTPS.
+PORTAL_TRUSTED_PROXY = env_bool("PORTAL_TRUSTED_PROXY", False)
+if PORTAL_TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Applications --------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials.apps.SimpleAppConfig",
+    "portal.core",
+    "portal.accounts",
+    "portal.sandbox",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.core.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "portal.core.middleware.HtmxMessagesMiddleware",
+    "portal.core.middleware.AccessControlMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+CSRF_FAILURE_VIEW = "portal.core.views.csrf_failure"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "portal.core.context_processors.portal",
+            ],
+            # Partials are builtins so that Django 6's built-in {% partialdef %} later needs only
+            # this configuration removed, not every template edited.
+            "builtins": [
+                "template_partials.templatetags.partials",
+                "portal.core.templatetags.portal_tags",
+            ],
+            "loaders": [
+                (
+                    "template_partials.loader.Loader",
+                    [
+                        (
+                            "django.template.loaders.cached.Loader",
+                            [
+                                "django.template.loaders.filesystem.Loader",
+                                "django.template.loaders.app_directories.Loader",
+                            ],
+                        )
+                    ],
+                )
+            ],
+        },
+    }
+]
+
+# --- Data ----------------------------------------------------------------------------------------
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=env_int("PORTAL_DB_CONN_MAX_AGE", 60, minimum=0),
+        conn_health_checks=True,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL") or ""
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Sessions and passwords ----------------------------------------------------------------------
+# Sessions end after this much inactivity: every request pushes the expiry forward.
+SESSION_COOKIE_AGE = env_int("PORTAL_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Security headers ----------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env_bool("PORTAL_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("PORTAL_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PORTAL_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("PORTAL_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("PORTAL_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The one Content-Security-Policy: everything from 'self', no inline script or style attribute.
+PORTAL_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+# --- Static files --------------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# --- Internationalisation ------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("PORTAL_TIME_ZONE") or "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Agiler --------------------------------------------------------------------------------------
+AGILER_API_URL = env_str("AGILER_API_URL") or "http://127.0.0.1:8765/v1"
+AGILER_TIMEOUT = {
+    "connect": env_float("AGILER_TIMEOUT_CONNECT", 5.0, minimum=0.1),
+    "read": env_float("AGILER_TIMEOUT_READ", 30.0, minimum=0.1),
+    "write": env_float("AGILER_TIMEOUT_WRITE", 30.0, minimum=0.1),
+    "pool": env_float("AGILER_TIMEOUT_POOL", 5.0, minimum=0.1),
+}
+AGILER_MAX_RETRIES = env_int("AGILER_MAX_RETRIES", 2, minimum=0)
+# A Retry-After longer than this is not waited for: the page says "try again in N s" instead.
+AGILER_RETRY_AFTER_CEILING = env_float("AGILER_RETRY_AFTER_CEILING", 10.0, minimum=0)
+AGILER_TRANSPORT = None  # tests only: an httpx transport (e.g. the in-process sandbox)
+
+# --- Logging -------------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "portal": {"level": env_str("PORTAL_LOG_LEVEL") or "INFO"},
+        "django.request": {"level": "ERROR"},
+    },
+}

@@ -1,0 +1,15 @@
+"""The portal's URLconf: one include per area."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("portal.core.urls")),
+    path("accounts/", include("portal.accounts.urls")),
+]
+
+handler403 = "portal.core.views.permission_denied"
+handler404 = "portal.core.views.page_not_found"
+handler500 = "portal.core.views.server_error"
+handler400 = "portal.core.views.bad_request"

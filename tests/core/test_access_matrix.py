@@ -1,0 +1,68 @@
+"""The role matrix walked over every URL, for every role and anonymous, plain and htmx."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from portal.core.checks import iter_patterns
+from tests.conftest import HTMX, client_for
+from tests.url_matrix import PUBLIC, URL_RULES, UrlRule
+
+
+def test_every_url_in_the_urlconf_has_a_rule() -> None:
+    """Deny by default: a page nobody wrote an access rule for fails here."""
+    covered = {rule.name for rule in URL_RULES}
+    missing = [f"{route} ({name})" for route, name, _ in iter_patterns() if name not in covered]
+    assert missing == [], f"URLs without a rule in tests/url_matrix.py: {missing}"
+
+
+@pytest.mark.parametrize("rule", URL_RULES, ids=lambda rule: rule.name)
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_each_role_gets_the_expected_answer(rule: UrlRule, htmx: bool, cast, outsider) -> None:  # type: ignore[no-untyped-def]
+    url = reverse(rule.name, kwargs=rule.kwargs)
+    extra = HTMX if htmx else {}
+
+    anonymous = client_for(None).get(url, **extra)
+    if rule.allowed == PUBLIC:
+        assert anonymous.status_code == rule.ok_status
+    elif htmx:
+        # htmx cannot follow a redirect to a full page: it is told to navigate instead.
+        assert anonymous.status_code == 200
+        assert anonymous.headers["HX-Redirect"].startswith(reverse("accounts:login"))
+    else:
+        assert anonymous.status_code == 302
+        assert anonymous.headers["Location"].startswith(reverse("accounts:login"))
+
+    for role, user in cast.items():
+        response = client_for(user).get(url, **extra)
+        allowed = rule.allowed == PUBLIC or role in rule.allowed
+        expected = rule.ok_status if allowed else 403
+        if rule.name == "accounts:login" and allowed:
+            expected = 302  # signed-in users are sent on to the home page
+        assert response.status_code == expected, f"{role} on {url}"
+        if response.status_code == 200 and response.headers["Content-Type"].startswith("text/html"):
+            body = response.content.decode()
+            if htmx and rule.allowed != PUBLIC:
+                assert "<html" not in body or rule.name in FULL_PAGE_ONLY, url
+            elif not htmx:
+                assert "<html" in body
+
+    # A deactivated account is treated like anyone signed out.
+    if rule.allowed != PUBLIC:
+        response = client_for(outsider).get(url, **extra)
+        assert response.status_code in (200, 302)
+        assert "HX-Redirect" in response.headers or "Location" in response.headers
+
+
+#: pages that have no fragment form yet and answer htmx with the full page
+FULL_PAGE_ONLY = {"core:home", "accounts:password_change"}
+
+
+def test_post_without_csrf_token_is_refused_everywhere(cast) -> None:  # type: ignore[no-untyped-def]
+    """With CSRF checks enforced, no URL accepts a state-changing request without the token."""
+    for rule in URL_RULES:
+        url = reverse(rule.name, kwargs=rule.kwargs)
+        for user in [None, cast["admin"]]:
+            response = client_for(user, enforce_csrf=True).post(url, {})
+            assert response.status_code in (403, 405), f"{url} accepted a POST without CSRF"

@@ -1,0 +1,26 @@
+"""Test settings: the production module with test-only speed-ups.
+
+The database comes from DATABASE_URL like in production, so `make test` runs on SQLite and CI
+runs the same suite on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("PORTAL_DEBUG", "true")
+# A fixed key for tests only, so encrypted fixtures are reproducible; never a real key.
+os.environ.setdefault(
+    "PORTAL_TOKEN_KEYS", "test1:" + "dGVzdC1rZXktZm9yLXRoZS1wb3J0YWwtdGVzdHMhISE="
+)
+
+from portal.settings import *  # noqa: E402,F403
+
+# Hashing passwords slowly is the point in production and a waste in tests.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SECURE_SSL_REDIRECT = False

@@ -1,0 +1,33 @@
+"""Every URL in the URLconf with the answer each role gets: the spec of who may open what.
+
+A URL missing here fails ``tests/core/test_access_matrix.py`` (deny by default: a new page must
+be added here with its rule). Each feature adds its rows.
+
+Per entry: the URL name, its kwargs, the roles that may open it (``PUBLIC`` for no login), and
+the status an allowed role gets on GET (405 for POST-only views).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PUBLIC = "public"
+ALL_ROLES = frozenset({"admin", "operator", "finance", "support"})
+
+
+@dataclass(frozen=True)
+class UrlRule:
+    name: str
+    allowed: frozenset[str] | str
+    kwargs: dict[str, str] = field(default_factory=dict)
+    ok_status: int = 200
+
+
+URL_RULES: list[UrlRule] = [
+    UrlRule("core:home", ALL_ROLES),
+    UrlRule("core:healthz", PUBLIC),
+    UrlRule("core:readyz", PUBLIC),
+    UrlRule("accounts:login", PUBLIC),
+    UrlRule("accounts:logout", PUBLIC, ok_status=405),
+    UrlRule("accounts:password_change", ALL_ROLES),
+]
