@@ -1,0 +1,135 @@
+"""Signing in and out, and the commands that create portal users."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client, override_settings
+
+from portal.accounts.models import User
+from tests.conftest import PASSWORD, client_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_correct_password_signs_in_and_lands_on_home(operator: User) -> None:
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "otto", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    home = client.get("/")
+    assert b"Operator" in home.content
+
+
+def test_wrong_password_is_refused_with_a_message(operator: User) -> None:
+    response = Client().post("/accounts/login/", {"username": "otto", "password": "nope"})
+    assert response.status_code == 200
+    assert b"do not match an active portal account" in response.content
+
+
+def test_deactivated_user_cannot_sign_in(outsider: User) -> None:
+    response = Client().post("/accounts/login/", {"username": "olga", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in Client().session
+
+
+def test_sign_out_requires_post_and_ends_the_session(finance: User) -> None:
+    client = client_for(finance)
+    assert client.get("/accounts/logout/").status_code == 405
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_the_login_page_shows_demo_hints_only_in_demo_mode(db: None) -> None:
+    with override_settings(DEBUG=True):
+        assert b"agiler-demo" in Client().get("/accounts/login/").content
+    with override_settings(DEBUG=False):
+        assert b"agiler-demo" not in Client().get("/accounts/login/").content
+
+
+def test_sessions_expire_after_inactivity() -> None:
+    from django.conf import settings
+
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert 0 < settings.SESSION_COOKIE_AGE <= 8 * 3600
+
+
+def test_create_portal_user_reads_the_password_from_stdin(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a-long-enough-passphrase\n"))
+    call_command("create_portal_user", "fin2", "--role", "finance", "--password-stdin")
+    user = User.objects.get(username="fin2")
+    assert user.role == "finance"
+    assert user.check_password("a-long-enough-passphrase")
+
+
+def test_create_portal_user_refuses_a_weak_password_and_an_unknown_role(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
+    with pytest.raises(CommandError, match="Password refused"):
+        call_command("create_portal_user", "weak", "--role", "support", "--password-stdin")
+    assert not User.objects.filter(username="weak").exists()
+    with pytest.raises(CommandError):
+        call_command("create_portal_user", "x", "--role", "wizard", "--password-stdin")
+
+
+def test_seed_demo_creates_one_user_per_role(db: None) -> None:
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", stdout=io.StringIO())
+    roles = dict(User.objects.values_list("username", "role"))
+    assert roles == {
+        "admin": "admin",
+        "operator": "operator",
+        "finance": "finance",
+        "support": "support",
+    }
+    assert User.objects.get(username="finance").check_password("agiler-demo")
+
+
+def test_seed_demo_refuses_to_run_with_debug_off(db: None) -> None:
+    with override_settings(DEBUG=False), pytest.raises(CommandError, match="refuses"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    base = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION_ENV = {
+    "PORTAL_DEBUG": "false",
+    "PORTAL_SECRET_KEY": "k" * 20 + "9f8e7d6c5b4a3928171605f4e3d2c1b0a9f8e7d6c5b4a39",
+    "PORTAL_TOKEN_KEYS": "prod1:" + "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+    "PORTAL_ALLOWED_HOSTS": "portal.example.com",
+    "PORTAL_AUDIT_HMAC_KEY": "audit-hmac-key-for-the-deploy-check-0123456789",
+}
+
+
+def test_with_debug_off_the_app_refuses_to_start_without_a_secret_key() -> None:
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "PORTAL_SECRET_KEY"}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "PORTAL_SECRET_KEY" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings() -> None:
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
