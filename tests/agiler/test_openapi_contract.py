@@ -24,18 +24,63 @@ REPO = Path(__file__).resolve().parents[2]
 SPEC_PATH = REPO / "portal" / "agiler" / "openapi.json"
 METHODS = ("get", "post", "put", "patch", "delete")
 SECTIONS = ("Path parameters", "Query parameters", "Header parameters", "Request body", "Responses")
-OPERATION_IDS = """
-list_projects create_project delete_project get_project update_project list_backups
-create_backup get_backup_policy update_backup_policy delete_backup download_backup_database
-restore_backup download_backup_storage list_domains create_domain delete_domain update_domain
-list_files delete_file get_file put_file list_logs list_rules create_rule delete_rule get_rule
-update_rule list_sql_statements create_sql_statement delete_sql_statement get_sql_statement
-get_usage list_variables create_variable delete_variable update_variable list_regions
-get_region get_rule_catalog list_runtimes get_runtime get_me get_billing update_billing
-list_payment_methods download_statement list_transactions list_notifications
-dismiss_notification list_verifications list_workspaces create_workspace get_workspace
-get_billing_transfer list_workspace_members
-""".split()
+OPERATION_IDS = [
+    "list_projects",
+    "create_project",
+    "delete_project",
+    "get_project",
+    "update_project",
+    "list_backups",
+    "create_backup",
+    "get_backup_policy",
+    "update_backup_policy",
+    "delete_backup",
+    "download_backup_database",
+    "restore_backup",
+    "download_backup_storage",
+    "list_domains",
+    "create_domain",
+    "delete_domain",
+    "update_domain",
+    "list_files",
+    "delete_file",
+    "get_file",
+    "put_file",
+    "list_logs",
+    "list_rules",
+    "create_rule",
+    "delete_rule",
+    "get_rule",
+    "update_rule",
+    "list_sql_statements",
+    "create_sql_statement",
+    "delete_sql_statement",
+    "get_sql_statement",
+    "get_usage",
+    "list_variables",
+    "create_variable",
+    "delete_variable",
+    "update_variable",
+    "list_regions",
+    "get_region",
+    "get_rule_catalog",
+    "list_runtimes",
+    "get_runtime",
+    "get_me",
+    "get_billing",
+    "update_billing",
+    "list_payment_methods",
+    "download_statement",
+    "list_transactions",
+    "list_notifications",
+    "dismiss_notification",
+    "list_verifications",
+    "list_workspaces",
+    "create_workspace",
+    "get_workspace",
+    "get_billing_transfer",
+    "list_workspace_members",
+]
 
 
 def reference_path() -> Path:
@@ -48,9 +93,7 @@ def parse_reference_operations(text: str) -> list[dict[str, Any]]:
     """Return method, path, scopes and documented statuses of every reference operation."""
     lines = [line.strip() for line in text.splitlines()]
     end = lines.index("Schemas")
-    starts = [
-        i for i in range(end - 1) if lines[i] in METHODS and lines[i + 1].startswith("/")
-    ]
+    starts = [i for i in range(end - 1) if lines[i] in METHODS and lines[i + 1].startswith("/")]
     operations = []
     for n, start in enumerate(starts):
         block = lines[start : starts[n + 1] if n + 1 < len(starts) else end]
@@ -64,9 +107,7 @@ def parse_reference_operations(text: str) -> list[dict[str, Any]]:
                 "path": block[1],
                 "scopes": [s for s in after_scopes[:scope_end] if s],
                 "statuses": re.findall(r"-\s(\d{3})\b", responses_text),
-                "params": " ".join(
-                    block[block.index(s) + 1] for s in SECTIONS[:3] if s in block
-                ),
+                "params": " ".join(block[block.index(s) + 1] for s in SECTIONS[:3] if s in block),
             }
         )
     return operations
@@ -204,7 +245,7 @@ def test_paginated_lists_cap_limit_at_200_and_document_the_link_header(
             continue
         limit = names["limit"]["schema"]
         assert limit["maximum"] == (365 if op_id == "get_usage" else 200), op_id
-        assert "rel=\"next\"" in op["responses"]["200"]["headers"]["Link"]["description"]
+        assert 'rel="next"' in op["responses"]["200"]["headers"]["Link"]["description"]
 
 
 def test_limit_defaults_follow_the_reference(spec: dict[str, Any]) -> None:
