@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "portal.core.middleware.HtmxMessagesMiddleware",
     "portal.core.middleware.AccessControlMiddleware",
+    "portal.core.agiler_errors.AgilerErrorMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
