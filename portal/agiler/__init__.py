@@ -1,0 +1,141 @@
+"""The Agiler service: the only code in the portal that talks to the Agiler API.
+
+Typical use from a view::
+
+    from portal.agiler.service import agiler_for
+    client = agiler_for(request.user, request=request)
+    page = client.list_backups(project_id)
+
+See docs/agiler-client.md for errors, retries, downloads and the audit hook.
+"""
+
+from __future__ import annotations
+
+from ._base import NOT_GIVEN, NotGiven
+from ._pool import close_all
+from ._secret import Secret
+from .client import AgilerClient
+from .downloads import DownloadHeaders, FileDownload
+from .errors import (
+    AgilerError,
+    AgilerResponseError,
+    AgilerUnavailable,
+    BadRequest,
+    Conflict,
+    NoAgilerToken,
+    NotFound,
+    PayloadTooLarge,
+    PermissionDenied,
+    PreconditionFailed,
+    RateLimited,
+    ServerError,
+    Unauthorized,
+)
+from .observer import CallInfo, CallObserver, CallOutcome, NullObserver
+from .pagination import Page
+from .types import (
+    BillingOutput,
+    BillingTransactionEntry,
+    BillingTransactionMonth,
+    ErrorPayload,
+    ErrorResponse,
+    FreeformObject,
+    Model,
+    NotificationOutput,
+    PaymentMethodAddressOutput,
+    PaymentMethodBillingDetailsOutput,
+    PaymentMethodCardOutput,
+    PaymentMethodOutput,
+    PendingVerification,
+    ProjectBackupEntry,
+    ProjectBackupPolicyOutput,
+    ProjectDetail,
+    ProjectDomainOutput,
+    ProjectFileEntry,
+    ProjectLogEventOutput,
+    ProjectRuleOutput,
+    ProjectSummary,
+    ProjectUsageOutput,
+    ProjectUsageResponse,
+    ProjectUsageTotals,
+    ProjectVariableOutput,
+    RegionOutput,
+    RuleActionOption,
+    RuleCatalogNotes,
+    RuleConditionOption,
+    RuleOptionsOutput,
+    RuleStatement,
+    RuleTemplateOutput,
+    RuntimeOutput,
+    SelfUser,
+    StatementListItem,
+    WorkspaceBillingTransferOutput,
+    WorkspaceMemberOutput,
+    WorkspaceOutput,
+)
+
+__all__ = [
+    "NOT_GIVEN",
+    "AgilerClient",
+    "AgilerError",
+    "AgilerResponseError",
+    "AgilerUnavailable",
+    "BadRequest",
+    "BillingOutput",
+    "BillingTransactionEntry",
+    "BillingTransactionMonth",
+    "CallInfo",
+    "CallObserver",
+    "CallOutcome",
+    "Conflict",
+    "DownloadHeaders",
+    "ErrorPayload",
+    "ErrorResponse",
+    "FileDownload",
+    "FreeformObject",
+    "Model",
+    "NoAgilerToken",
+    "NotFound",
+    "NotGiven",
+    "NotificationOutput",
+    "NullObserver",
+    "Page",
+    "PayloadTooLarge",
+    "PaymentMethodAddressOutput",
+    "PaymentMethodBillingDetailsOutput",
+    "PaymentMethodCardOutput",
+    "PaymentMethodOutput",
+    "PendingVerification",
+    "PermissionDenied",
+    "PreconditionFailed",
+    "ProjectBackupEntry",
+    "ProjectBackupPolicyOutput",
+    "ProjectDetail",
+    "ProjectDomainOutput",
+    "ProjectFileEntry",
+    "ProjectLogEventOutput",
+    "ProjectRuleOutput",
+    "ProjectSummary",
+    "ProjectUsageOutput",
+    "ProjectUsageResponse",
+    "ProjectUsageTotals",
+    "ProjectVariableOutput",
+    "RateLimited",
+    "RegionOutput",
+    "RuleActionOption",
+    "RuleCatalogNotes",
+    "RuleConditionOption",
+    "RuleOptionsOutput",
+    "RuleStatement",
+    "RuleTemplateOutput",
+    "RuntimeOutput",
+    "Secret",
+    "SelfUser",
+    "ServerError",
+    "StatementListItem",
+    "Unauthorized",
+    "WorkspaceBillingTransferOutput",
+    "WorkspaceMemberOutput",
+    "WorkspaceOutput",
+    "close_all",
+]

@@ -1,0 +1,737 @@
+"""The engine under every Agiler call: auth, retries, idempotency, errors, logging, audit hook.
+
+Area modules (projects.py, backups.py, …) only describe operations; everything about *how* a
+call travels lives here, once:
+
+* Bearer auth added per request by an ``httpx.Auth`` (the token never sits in a local variable
+  of these frames, so it cannot leak through traceback locals).
+* Every write carries an ``Idempotency-Key`` (a fresh uuid4 unless the caller passes one) and
+  reuses it on every retry, so a retried write is replayed by Agiler, never applied twice.
+* Retries: bounded in count (``max_retries``) and total time (``max_retry_time``), exponential
+  backoff with full jitter, ``Retry-After`` honoured. 429 and 500/502/503/504 and connection
+  failures are retried for GETs and for keyed writes whose body can be replayed. Never a 409 (key
+  reused with another body) nor any other 4xx.
+* Writes call ``observer.before_write`` before anything is sent and ``after_write`` once after
+  the last attempt; downloads call ``observer.sensitive_read``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import random
+import time
+import uuid
+from collections.abc import Callable, Generator, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import IO, Final, TypeVar
+
+import httpx
+
+from ._pool import DEFAULT_TIMEOUT, shared_http_client
+from ._secret import Secret
+from .downloads import FileDownload
+from .errors import (
+    AgilerError,
+    AgilerResponseError,
+    AgilerUnavailable,
+    RateLimited,
+    ServerError,
+    error_from_response,
+    parse_retry_after,
+    request_id_from,
+)
+from .observer import CallInfo, CallObserver, CallOutcome, NullObserver, redact
+from .pagination import Page, next_cursor_from
+from .paths import build_path
+from .types import Model, decode, decode_list
+
+__all__ = ["NOT_GIVEN", "BaseClient", "NotGiven", "Upload", "given", "jsonable"]
+
+logger = logging.getLogger("portal.agiler")
+
+M = TypeVar("M", bound=Model)
+T = TypeVar("T")
+
+RETRYABLE_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
+WRITE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+UPLOAD_CHUNK = 64 * 1024
+
+# Failures that happen before a single byte of the request left this process: a write cannot
+# have been applied. Everything else (read timeout, reset, protocol error) may have been.
+_NOT_SENT: Final = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+    httpx.ProxyError,
+    httpx.LocalProtocolError,
+)
+# ConnectionError: an in-process transport (WSGI) may surface a dropped connection as a plain
+# OSError subclass rather than an httpx error.
+_TRANSPORT_ERRORS: Final = (httpx.TransportError, ConnectionError)
+
+
+class NotGiven:
+    """Sentinel for "argument not passed" where None would be a value to send."""
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NOT_GIVEN: Final = NotGiven()
+
+
+def given(fields: Mapping[str, object]) -> dict[str, object]:
+    """Keep only the fields the caller actually passed (drop NOT_GIVEN)."""
+    return {k: v for k, v in fields.items() if not isinstance(v, NotGiven)}
+
+
+def jsonable(value: object) -> object:
+    """Turn request arguments (which may hold response dataclasses) into JSON-ready values."""
+    if isinstance(value, Model):
+        out: dict[str, object] = dict(value.extra)
+        for f in dataclasses.fields(value):
+            item = getattr(value, f.name)
+            if f.name != "extra" and item is not None:
+                out[f.name] = jsonable(item)
+        return out
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def _query_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        # RFC 3339 needs an offset; a naive datetime is taken as UTC.
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    return str(value)
+
+
+class _BearerAuth(httpx.Auth):
+    """Adds ``Authorization: Bearer …`` to each request from a :class:`Secret`."""
+
+    def __init__(self, secret: Secret) -> None:
+        self._secret = secret
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = "Bearer " + self._secret.reveal()
+        yield request
+
+
+class Upload:
+    """A request body for ``put_file``: bytes, or a binary file-like object streamed in chunks.
+
+    ``replayable`` is True for bytes and for seekable files (rewound to their start position for
+    each attempt); a non-seekable stream can be sent once only, so it is never retried.
+    """
+
+    def __init__(self, content: bytes | bytearray | memoryview | IO[bytes]) -> None:
+        self._bytes: bytes | None = None
+        self._file: IO[bytes] | None = None
+        self._start = 0
+        self.length: int | None = None
+        if isinstance(content, bytes | bytearray | memoryview):
+            self._bytes = bytes(content)
+            self.length = len(self._bytes)
+            self.replayable = True
+            return
+        if not hasattr(content, "read"):
+            raise TypeError("upload content must be bytes or a binary file-like object")
+        self._file = content
+        seekable = False
+        try:
+            seekable = bool(content.seekable())
+            if seekable:
+                self._start = content.tell()
+                end = content.seek(0, 2)
+                content.seek(self._start)
+                self.length = end - self._start
+        except (AttributeError, OSError, ValueError):
+            seekable = False
+        self.replayable = seekable
+
+    def body(self) -> bytes | Iterator[bytes]:
+        """Return the content for one attempt (rewinding a seekable file first)."""
+        if self._bytes is not None:
+            return self._bytes
+        assert self._file is not None
+        if self.replayable:
+            self._file.seek(self._start)
+        return self._chunks(self._file)
+
+    @staticmethod
+    def _chunks(file: IO[bytes]) -> Iterator[bytes]:
+        while chunk := file.read(UPLOAD_CHUNK):
+            yield chunk
+
+
+@dataclass
+class _Spec:
+    """Everything that describes one operation call."""
+
+    operation: str
+    method: str
+    template: str
+    path_params: Mapping[str, str]
+    query: Mapping[str, object] = field(default_factory=dict)
+    json_body: Mapping[str, object] | None = None
+    upload: Upload | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    idempotency_key: str | None = None
+    summary: Mapping[str, object] = field(default_factory=dict)
+    stream: bool = False
+    # Downloads report to observer.sensitive_read; the predicate decides per response
+    # (get_file: a file download is sensitive, a directory listing is not).
+    sensitive: Callable[[httpx.Response], bool] | None = None
+
+    @property
+    def is_write(self) -> bool:
+        return self.method in WRITE_METHODS
+
+    @property
+    def replayable(self) -> bool:
+        return self.upload is None or self.upload.replayable
+
+
+@dataclass
+class _State:
+    """What happened across the attempts of one call (for outcome, logs and errors)."""
+
+    attempts: int = 0
+    status: int | None = None
+    request_id: str | None = None
+    maybe_applied: bool = False
+
+
+class BaseClient:
+    """Transport-level behaviour shared by every area mixin of :class:`AgilerClient`."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        token: str | Secret,
+        timeout: float | httpx.Timeout | Mapping[str, float] | None = None,
+        max_retries: int = 2,
+        observer: CallObserver | None = None,
+        transport: httpx.BaseTransport | None = None,
+        retry_after_ceiling: float = 10.0,
+        max_retry_time: float = 30.0,
+        initial_backoff: float = 0.5,
+        max_backoff: float = 8.0,
+        sleep: Callable[[float], None] | None = None,
+        jitter: Callable[[float], float] | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        if not base_url:
+            raise ValueError("base_url is required")
+        if max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        self._token = token if isinstance(token, Secret) else Secret(token)
+        if not self._token:
+            raise ValueError("token must not be empty")
+        self._base_url = base_url.rstrip("/")
+        self._timeout = _as_timeout(timeout)
+        self._max_retries = max_retries
+        self._observer: CallObserver = observer if observer is not None else NullObserver()
+        self._transport = transport
+        self._http = shared_http_client(self._base_url, transport)
+        self._auth = _BearerAuth(self._token)
+        self._retry_after_ceiling = retry_after_ceiling
+        self._max_retry_time = max_retry_time
+        self._initial_backoff = initial_backoff
+        self._max_backoff = max_backoff
+        self._sleep = sleep if sleep is not None else time.sleep
+        # Full jitter: a uniformly random delay in [0, cap] spreads retry storms best.
+        self._jitter = jitter if jitter is not None else (lambda cap: random.uniform(0.0, cap))
+        self._clock = clock if clock is not None else time.monotonic
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self._base_url!r}, token={self._token!r})"
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL, e.g. ``https://api.agiler.io/v1``."""
+        return self._base_url
+
+    # ----------------------------------------------------------------- helpers for area mixins
+
+    def _get_raw(
+        self,
+        operation: str,
+        template: str,
+        path_params: Mapping[str, str] | None = None,
+        *,
+        query: Mapping[str, object] | None = None,
+    ) -> httpx.Response:
+        return self._call(_Spec(operation, "GET", template, path_params or {}, query=query or {}))
+
+    def _get_model(
+        self,
+        model: type[M],
+        operation: str,
+        template: str,
+        path_params: Mapping[str, str] | None = None,
+        *,
+        query: Mapping[str, object] | None = None,
+    ) -> M:
+        spec = _Spec(operation, "GET", template, path_params or {}, query=query or {})
+        response = self._call(spec)
+        return decode(
+            model, self._json(response, operation), operation=operation, status=response.status_code
+        )
+
+    def _get_page(
+        self,
+        model: type[M],
+        operation: str,
+        template: str,
+        path_params: Mapping[str, str] | None = None,
+        *,
+        cursor: str | None = None,
+        limit: int | None = None,
+        query: Mapping[str, object] | None = None,
+    ) -> Page[M]:
+        full_query = dict(query or {})
+        full_query.update(cursor=cursor, limit=limit)
+        spec = _Spec(operation, "GET", template, path_params or {}, query=full_query)
+        return self._page_from(model, self._call(spec), operation)
+
+    def _page_from(self, model: type[M], response: httpx.Response, operation: str) -> Page[M]:
+        items = decode_list(
+            model, self._json(response, operation), operation=operation, status=response.status_code
+        )
+        return Page(
+            items=items,
+            next_cursor=next_cursor_from(response, operation=operation),
+            request_id=request_id_from(response.headers),
+        )
+
+    def _write(
+        self,
+        operation: str,
+        method: str,
+        template: str,
+        path_params: Mapping[str, str] | None = None,
+        *,
+        body: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        idempotency_key: str | None = None,
+        redact_keys: frozenset[str] = frozenset(),
+        headers: Mapping[str, str] | None = None,
+        upload: Upload | None = None,
+        summary_extra: Mapping[str, object] | None = None,
+    ) -> httpx.Response:
+        """Send a write. The key is minted here once, so every retry reuses it."""
+        key = idempotency_key if idempotency_key is not None else str(uuid.uuid4())
+        if not key or len(key) > 128:
+            raise ValueError("idempotency_key must be 1 to 128 characters")
+        fields: dict[str, object] = {k: v for k, v in (query or {}).items() if v is not None}
+        fields.update(body or {})
+        fields.update(summary_extra or {})
+        spec = _Spec(
+            operation,
+            method,
+            template,
+            path_params or {},
+            query=query or {},
+            json_body=body,
+            upload=upload,
+            headers=headers or {},
+            idempotency_key=key,
+            summary=redact(fields, also=redact_keys),
+        )
+        return self._call(spec)
+
+    def _model(self, model: type[M], response: httpx.Response, operation: str) -> M:
+        return decode(
+            model, self._json(response, operation), operation=operation, status=response.status_code
+        )
+
+    def _download(
+        self,
+        operation: str,
+        template: str,
+        path_params: Mapping[str, str],
+    ) -> FileDownload:
+        response = self._open(operation, template, path_params, sensitive=lambda _r: True)
+        return FileDownload(response, operation=operation)
+
+    def _open(
+        self,
+        operation: str,
+        template: str,
+        path_params: Mapping[str, str],
+        *,
+        sensitive: Callable[[httpx.Response], bool],
+        query: Mapping[str, object] | None = None,
+    ) -> httpx.Response:
+        """GET with the body left unread (streaming); the caller must close the response."""
+        # identity: relay the bytes exactly as stored, with an exact Content-Length.
+        spec = _Spec(
+            operation,
+            "GET",
+            template,
+            path_params,
+            query=query or {},
+            stream=True,
+            headers={"Accept": "*/*", "Accept-Encoding": "identity"},
+            sensitive=sensitive,
+        )
+        return self._call(spec)
+
+    @staticmethod
+    def _read_rest(response: httpx.Response, operation: str) -> None:
+        """Read a streamed response's (small) body fully, mapping transport failures."""
+        try:
+            response.read()
+        except _TRANSPORT_ERRORS as exc:
+            raise AgilerUnavailable.lost(
+                f"The answer from Agiler ({operation}) broke off: {type(exc).__name__}.",
+                may_have_been_applied=False,
+                operation=operation,
+            ) from None
+        finally:
+            response.close()
+
+    @staticmethod
+    def _json(response: httpx.Response, operation: str) -> object:
+        try:
+            return json.loads(response.content)
+        except (ValueError, UnicodeDecodeError):
+            raise AgilerResponseError(
+                f"Agiler's answer to {operation} is not valid JSON.",
+                status=response.status_code,
+                code="invalid_response",
+                request_id=request_id_from(response.headers),
+                operation=operation,
+            ) from None
+
+    def paginate(
+        self, method: Callable[..., Page[T]], *args: object, **kwargs: object
+    ) -> Iterator[T]:
+        """Lazily yield every item of a list operation across all its pages.
+
+        ``client.paginate(client.list_backups, project, limit=100)`` fetches the next page only
+        when the previous one has been consumed.
+        """
+        cursor = kwargs.pop("cursor", None)
+        seen: set[object] = set()
+        while True:
+            page = method(*args, cursor=cursor, **kwargs)
+            yield from page.items
+            if page.next_cursor is None:
+                return
+            if page.next_cursor in seen:
+                raise AgilerResponseError(
+                    "Agiler returned the same pagination cursor twice; stopping to avoid a loop.",
+                    code="invalid_response",
+                )
+            seen.add(page.next_cursor)
+            cursor = page.next_cursor
+
+    # ------------------------------------------------------------------------ the call itself
+
+    def _call(self, spec: _Spec) -> httpx.Response:
+        # Encode the path first: a bad segment is a ValueError before any audit or network.
+        path = build_path(spec.template, spec.path_params)
+        info = CallInfo(
+            operation=spec.operation,
+            method=spec.method,
+            path=path,
+            path_params=dict(spec.path_params),
+            summary=dict(spec.summary),
+            idempotency_key=spec.idempotency_key,
+        )
+        handle: object = None
+        if spec.is_write:
+            # May raise: then nothing is sent ("no record, no request").
+            handle = self._observer.before_write(info)
+        state = _State()
+        started = self._clock()
+        try:
+            response = self._attempts(spec, path, state, started)
+        except AgilerError as exc:
+            outcome = self._outcome(state, started, error=exc, is_write=spec.is_write)
+            self._log_final(spec, path, state, outcome)
+            self._report(spec, info, handle, outcome, response=None)
+            raise
+        except BaseException as exc:
+            # A bug or an interrupt mid-call: for a write the effect is unknown.
+            outcome = CallOutcome(
+                "unknown",
+                state.status,
+                None,
+                type(exc).__name__,
+                state.request_id,
+                self._ms(started),
+                state.attempts,
+            )
+            self._report(spec, info, handle, outcome, response=None)
+            raise
+        outcome = self._outcome(state, started, error=None, is_write=spec.is_write)
+        self._log_final(spec, path, state, outcome)
+        self._report(spec, info, handle, outcome, response=response)
+        return response
+
+    def _report(
+        self,
+        spec: _Spec,
+        info: CallInfo,
+        handle: object,
+        outcome: CallOutcome,
+        response: httpx.Response | None,
+    ) -> None:
+        if spec.is_write:
+            try:
+                self._observer.after_write(handle, outcome)
+            except Exception:
+                # The write already happened (or not) upstream; hiding its result from the user
+                # would invite a second attempt. The intent row exists; log loudly instead.
+                logger.exception(
+                    "audit observer failed to record the outcome of %s", spec.operation
+                )
+            return
+        if spec.sensitive is None:
+            return
+        if response is not None and not spec.sensitive(response):
+            return
+        self._observer.sensitive_read(info, outcome)
+
+    def _attempts(self, spec: _Spec, path: str, state: _State, started: float) -> httpx.Response:
+        url = self._base_url + path
+        params = {k: _query_value(v) for k, v in spec.query.items() if v is not None}
+        headers = dict(spec.headers)
+        if spec.idempotency_key is not None:
+            headers["Idempotency-Key"] = spec.idempotency_key
+        if spec.upload is not None:
+            headers.setdefault("Content-Type", "application/octet-stream")
+            if spec.upload.length is not None:
+                headers["Content-Length"] = str(spec.upload.length)
+        may_retry = spec.replayable and (not spec.is_write or spec.idempotency_key is not None)
+        while True:
+            state.attempts += 1
+            attempt_started = self._clock()
+            request = self._http.build_request(
+                spec.method,
+                url,
+                params=params,
+                headers=headers,
+                timeout=self._timeout,
+                json=spec.json_body if spec.json_body is not None else None,
+                content=spec.upload.body() if spec.upload is not None else None,
+            )
+            try:
+                response = self._http.send(request, auth=self._auth, stream=True)
+            except _TRANSPORT_ERRORS as exc:
+                error = self._lost(spec, state, exc)
+                self._log_attempt(spec, path, state, attempt_started, exc=exc)
+                delay = self._retry_delay(may_retry, state, started, None, None)
+                if delay is None:
+                    raise error from None
+                self._sleep(delay)
+                continue
+
+            state.status = response.status_code
+            state.request_id = request_id_from(response.headers)
+            if not 200 <= response.status_code < 300:
+                err = self._error_of(response, spec.operation)
+                self._log_attempt(spec, path, state, attempt_started)
+                retry_after = (
+                    err.retry_after
+                    if isinstance(err, RateLimited)
+                    else (parse_retry_after(response.headers.get("retry-after")))
+                )
+                delay = self._retry_delay(
+                    may_retry, state, started, response.status_code, retry_after
+                )
+                if delay is None:
+                    raise err
+                self._sleep(delay)
+                continue
+
+            if not spec.stream:
+                try:
+                    response.read()
+                except _TRANSPORT_ERRORS as exc:
+                    # Status arrived, body lost: a write was applied; a keyed retry is replayed.
+                    error = self._lost(spec, state, exc)
+                    self._log_attempt(spec, path, state, attempt_started, exc=exc)
+                    delay = self._retry_delay(may_retry, state, started, None, None)
+                    if delay is None:
+                        raise error from None
+                    self._sleep(delay)
+                    continue
+                finally:
+                    response.close()
+            self._log_attempt(spec, path, state, attempt_started)
+            return response
+
+    def _error_of(self, response: httpx.Response, operation: str) -> AgilerError:
+        try:
+            response.read()
+        except _TRANSPORT_ERRORS:
+            # The status line arrived but the error body did not: keep the status.
+            response = httpx.Response(
+                response.status_code, headers=response.headers, request=response.request
+            )
+        finally:
+            response.close()
+        if 300 <= response.status_code < 400 or response.status_code < 200:
+            return AgilerResponseError(
+                f"Agiler answered {operation} with an unexpected HTTP {response.status_code}.",
+                status=response.status_code,
+                request_id=request_id_from(response.headers),
+                operation=operation,
+            )
+        return error_from_response(response, operation=operation)
+
+    def _lost(self, spec: _Spec, state: _State, exc: BaseException) -> AgilerUnavailable:
+        sent = not isinstance(exc, _NOT_SENT)
+        if spec.is_write and sent:
+            state.maybe_applied = True
+        what = "timed out" if isinstance(exc, httpx.TimeoutException) else "failed"
+        return AgilerUnavailable.lost(
+            f"The request to Agiler ({spec.operation}) {what}: {type(exc).__name__}.",
+            may_have_been_applied=state.maybe_applied,
+            operation=spec.operation,
+        )
+
+    def _retry_delay(
+        self,
+        may_retry: bool,
+        state: _State,
+        started: float,
+        status: int | None,
+        retry_after: float | None,
+    ) -> float | None:
+        """Seconds to wait before the next attempt, or None to give up now."""
+        if not may_retry or state.attempts > self._max_retries:
+            return None
+        if status is not None and status not in RETRYABLE_STATUSES:
+            return None  # 409 means a key reused with another body; other 4xx will not change
+        if retry_after is not None:
+            if retry_after > self._retry_after_ceiling:
+                return None  # let the page say "try again in N s" instead of hanging
+            delay = retry_after
+        else:
+            cap = min(self._max_backoff, self._initial_backoff * 2 ** (state.attempts - 1))
+            delay = max(0.0, self._jitter(cap))
+        if self._clock() - started + delay > self._max_retry_time:
+            return None
+        return delay
+
+    # --------------------------------------------------------------------- outcome and logging
+
+    def _ms(self, started: float) -> int:
+        return max(0, int((self._clock() - started) * 1000))
+
+    def _outcome(
+        self, state: _State, started: float, *, error: AgilerError | None, is_write: bool
+    ) -> CallOutcome:
+        duration = self._ms(started)
+        if error is None:
+            return CallOutcome(
+                "success", state.status, None, None, state.request_id, duration, state.attempts
+            )
+        # "unknown" only for writes whose answer was lost: a timeout/reset after sending, a 504,
+        # or a server error following an earlier lost attempt (that one may have been applied).
+        lost_after_send = state.maybe_applied and isinstance(error, AgilerUnavailable | ServerError)
+        gateway_timeout = isinstance(error, ServerError) and error.status == 504
+        unknown = is_write and (lost_after_send or gateway_timeout)
+        return CallOutcome(
+            "unknown" if unknown else "failure",
+            error.status,
+            error.code,
+            error.message,
+            error.request_id or state.request_id,
+            duration,
+            state.attempts,
+        )
+
+    def _log_attempt(
+        self,
+        spec: _Spec,
+        path: str,
+        state: _State,
+        attempt_started: float,
+        exc: BaseException | None = None,
+    ) -> None:
+        if not logger.isEnabledFor(logging.DEBUG):
+            return
+        logger.debug(
+            "agiler attempt %s %s %s attempt=%d status=%s duration_ms=%d request_id=%s%s",
+            spec.operation,
+            spec.method,
+            path,
+            state.attempts,
+            state.status if exc is None else None,
+            self._ms(attempt_started),
+            state.request_id,
+            f" error={type(exc).__name__}" if exc is not None else "",
+            extra={"agiler_operation": spec.operation, "agiler_attempt": state.attempts},
+        )
+
+    def _log_final(self, spec: _Spec, path: str, state: _State, outcome: CallOutcome) -> None:
+        level = logging.INFO if outcome.outcome == "success" else logging.WARNING
+        logger.log(
+            level,
+            "agiler %s %s %s outcome=%s status=%s duration_ms=%d attempts=%d request_id=%s",
+            spec.operation,
+            spec.method,
+            path,
+            outcome.outcome,
+            outcome.status,
+            outcome.duration_ms,
+            outcome.attempts,
+            outcome.request_id,
+            extra={
+                "agiler_operation": spec.operation,
+                "agiler_method": spec.method,
+                "agiler_path": path,
+                "agiler_status": outcome.status,
+                "agiler_duration_ms": outcome.duration_ms,
+                "agiler_attempts": outcome.attempts,
+                "agiler_request_id": outcome.request_id,
+            },
+        )
+
+
+def _as_timeout(value: float | httpx.Timeout | Mapping[str, float] | None) -> httpx.Timeout:
+    if value is None:
+        return DEFAULT_TIMEOUT
+    if isinstance(value, httpx.Timeout):
+        return value
+    if isinstance(value, int | float):
+        return httpx.Timeout(float(value))
+    allowed = {"connect", "read", "write", "pool"}
+    unknown = set(value) - allowed
+    if unknown:
+        raise ValueError(f"unknown timeout keys {sorted(unknown)}; use {sorted(allowed)}")
+    merged = {
+        "connect": DEFAULT_TIMEOUT.connect,
+        "read": DEFAULT_TIMEOUT.read,
+        "write": DEFAULT_TIMEOUT.write,
+        "pool": DEFAULT_TIMEOUT.pool,
+    }
+    merged.update({k: float(v) for k, v in value.items()})
+    return httpx.Timeout(**merged)

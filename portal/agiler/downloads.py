@@ -1,0 +1,180 @@
+"""Streamed downloads: headers up front, bytes chunk by chunk, the stream always closed.
+
+A :class:`FileDownload` wraps an open httpx response whose headers have arrived. Nothing is read
+into memory whole: ``iter_bytes`` yields chunks and closes the response when it is exhausted,
+closed (``generator.close()``, which Django's StreamingHttpResponse calls), or fails. Use it as a
+context manager to be sure the connection is released even if the body is never read.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import unquote
+
+import httpx
+
+from .errors import AgilerUnavailable
+
+__all__ = ["DownloadHeaders", "FileDownload", "parse_content_disposition"]
+
+DEFAULT_CHUNK_SIZE = 64 * 1024
+
+_PARAM = re.compile(
+    r";\s*(?P<key>[!#$%&\'*+.^_`|~0-9A-Za-z-]+)\s*=\s*"
+    r'(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<token>[^;\s]*))'
+)
+
+
+def _safe_filename(name: str) -> str | None:
+    # A server-chosen name must never become a path: keep the last component only.
+    name = name.replace("\\", "/")
+    base = posixpath.basename(name).strip().replace("\x00", "")
+    return base if base not in {"", ".", ".."} else None
+
+
+def parse_content_disposition(value: str | None) -> str | None:
+    """Return the filename of a Content-Disposition header, preferring RFC 5987 ``filename*``.
+
+    The result is reduced to a bare file name (no directories); None when absent or unusable.
+    """
+    if not value:
+        return None
+    plain: str | None = None
+    extended: str | None = None
+    for match in _PARAM.finditer(value):
+        key = match.group("key").lower()
+        raw = match.group("quoted")
+        raw = re.sub(r"\\(.)", r"\1", raw) if raw is not None else match.group("token")
+        if key == "filename*":
+            charset, _, rest = raw.partition("'")
+            _language, _, encoded = rest.partition("'")
+            try:
+                extended = unquote(encoded, encoding=charset or "utf-8", errors="strict")
+            except (LookupError, UnicodeDecodeError):
+                extended = None
+        elif key == "filename":
+            plain = raw
+    for candidate in (extended, plain):
+        if candidate:
+            safe = _safe_filename(candidate)
+            if safe:
+                return safe
+    return None
+
+
+@dataclass(frozen=True)
+class DownloadHeaders:
+    """What the portal needs to relay a download: type, length, suggested name, freshness."""
+
+    content_type: str
+    content_length: int | None
+    filename: str | None
+    last_modified: datetime | None = None
+    etag: str | None = None
+
+    @classmethod
+    def from_response(cls, response: httpx.Response) -> DownloadHeaders:
+        """Extract the download headers of ``response``."""
+        headers = response.headers
+        length: int | None
+        try:
+            length = int(headers["content-length"]) if "content-length" in headers else None
+        except ValueError:
+            length = None
+        modified: datetime | None
+        try:
+            lm = headers.get("last-modified")
+            modified = parsedate_to_datetime(lm) if lm else None
+        except (TypeError, ValueError):
+            modified = None
+        return cls(
+            content_type=headers.get("content-type", "application/octet-stream"),
+            content_length=length if length is not None and length >= 0 else None,
+            filename=parse_content_disposition(headers.get("content-disposition")),
+            last_modified=modified,
+            etag=headers.get("etag"),
+        )
+
+
+class FileDownload:
+    """An open download: ``.headers`` now, ``.iter_bytes()`` once, closed in every case."""
+
+    def __init__(self, response: httpx.Response, *, operation: str) -> None:
+        self._response = response
+        self._operation = operation
+        self._consumed = False
+        self.headers = DownloadHeaders.from_response(response)
+        self.status = response.status_code
+
+    def __enter__(self) -> FileDownload:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"FileDownload(operation={self._operation!r}, filename={self.headers.filename!r}, "
+            f"content_length={self.headers.content_length!r}, closed={self.closed})"
+        )
+
+    @property
+    def closed(self) -> bool:
+        """True once the underlying connection has been released."""
+        return self._response.is_closed
+
+    def close(self) -> None:
+        """Release the connection (idempotent)."""
+        self._response.close()
+
+    def iter_bytes(self, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[bytes]:
+        """Yield the body in chunks of about ``chunk_size`` bytes; may be called only once.
+
+        Raises AgilerUnavailable if the connection breaks, times out, or ends before the
+        announced Content-Length: a truncated backup must never look complete.
+        """
+        if self._consumed:
+            raise RuntimeError("this download has already been read")
+        self._consumed = True
+        return self._iterate(chunk_size)
+
+    def _iterate(self, chunk_size: int) -> Iterator[bytes]:
+        received = 0
+        expected = self.headers.content_length
+        try:
+            for chunk in self._response.iter_bytes(chunk_size):
+                received += len(chunk)
+                yield chunk
+        except (httpx.TransportError, ConnectionError) as exc:
+            raise AgilerUnavailable.lost(
+                f"The download from Agiler ({self._operation}) broke off after {received} bytes "
+                f"({type(exc).__name__}).",
+                may_have_been_applied=False,
+                operation=self._operation,
+            ) from None
+        finally:
+            self._response.close()
+        # Content-Encoding is not used for these bodies, so the wire length is the body length.
+        if expected is not None and received != expected and not self._encoded:
+            raise AgilerUnavailable.lost(
+                f"The download from Agiler ({self._operation}) ended after {received} of "
+                f"{expected} bytes.",
+                may_have_been_applied=False,
+                operation=self._operation,
+            )
+
+    @property
+    def _encoded(self) -> bool:
+        encoding = self._response.headers.get("content-encoding", "identity").lower()
+        return encoding not in {"", "identity"}
+
+    def __del__(self) -> None:
+        # Last resort for a caller that neither entered the context nor read the body.
+        response = getattr(self, "_response", None)
+        if response is not None and not response.is_closed:
+            response.close()

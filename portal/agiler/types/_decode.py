@@ -1,0 +1,217 @@
+"""Strict, reflective decoding of JSON into the frozen response dataclasses.
+
+One decoder for every schema keeps the rules uniform: required fields must be present and of the
+documented JSON type; optional fields may be missing or null (→ None); date-times become aware
+``datetime`` objects; unknown fields the server adds later are kept in ``extra`` instead of
+breaking the portal. Anything else raises :class:`~portal.agiler.errors.AgilerResponseError`
+naming the schema and field — never a KeyError/TypeError deep inside a view. Error messages name
+the JSON type received, never the value (values may be sensitive).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any, TypeVar, cast
+
+from portal.agiler.errors import AgilerResponseError
+
+__all__ = ["FreeformObject", "Model", "decode", "decode_list", "parse_datetime"]
+
+T = TypeVar("T", bound="Model")
+
+#: A JSON object whose shape belongs to another service (SQL statements); kept as a plain dict.
+FreeformObject = dict[str, object]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Model:
+    """Base of every response dataclass: ``extra`` keeps fields this client does not know."""
+
+    extra: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+
+
+class _Invalid(Exception):
+    """Internal: a value did not match; carries the dotted location."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(f"{where}: {problem}")
+        self.where = where
+        self.problem = problem
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def parse_datetime(value: str) -> datetime:
+    """Parse an RFC 3339 timestamp into an aware datetime (naive input is taken as UTC)."""
+    text = value.strip()
+    # fromisoformat (3.11) accepts "Z", but not lower-case "z" or a space-less "t".
+    if text.endswith("z"):
+        text = text[:-1] + "Z"
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+@cache
+def _hints_cached(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _hints(cls: type[Model]) -> dict[str, Any]:
+    return _hints_cached(cast(type, cls))
+
+
+def _convert(hint: Any, value: object, where: str) -> object:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(hint)
+        if value is None and type(None) in args:
+            return None
+        (inner,) = (a for a in args if a is not type(None))
+        return _convert(inner, value, where)
+    if value is None:
+        raise _Invalid(where, "must not be null")
+    if hint is object:
+        return value
+    if hint is str:
+        if isinstance(value, str):
+            return value
+    elif hint is bool:
+        if isinstance(value, bool):
+            return value
+    elif hint is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        # JSON has one number type; accept 3.0 for an integer field, refuse 3.5.
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+    elif hint is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+    elif hint is datetime:
+        if isinstance(value, str):
+            try:
+                return parse_datetime(value)
+            except ValueError:
+                raise _Invalid(where, "expected an RFC 3339 date-time string") from None
+    elif origin is list:
+        if isinstance(value, list):
+            (item_hint,) = typing.get_args(hint)
+            return [_convert(item_hint, item, f"{where}[{i}]") for i, item in enumerate(value)]
+    elif origin is dict:
+        if isinstance(value, dict):
+            return dict(value)
+    elif isinstance(hint, type) and issubclass(hint, Model):
+        return _decode_model(hint, value, where)
+    else:  # pragma: no cover - a schema declared a type this decoder does not support
+        raise TypeError(f"unsupported field type {hint!r} at {where}")
+    raise _Invalid(where, f"expected {_describe(hint)}, got {_json_type(value)}")
+
+
+def _describe(hint: Any) -> str:
+    names = {
+        str: "string",
+        bool: "boolean",
+        int: "integer",
+        float: "number",
+        datetime: "date-time string",
+        object: "any",
+    }
+    if hint in names:
+        return names[hint]
+    origin = typing.get_origin(hint)
+    if origin is list:
+        return "array"
+    if origin is dict:
+        return "object"
+    return f"object ({getattr(hint, '__name__', hint)})"
+
+
+def _decode_model(cls: type[T], value: object, where: str) -> T:
+    if not isinstance(value, dict):
+        raise _Invalid(where, f"expected object ({cls.__name__}), got {_json_type(value)}")
+    hints = _hints(cls)
+    kwargs: dict[str, object] = {}
+    known: set[str] = set()
+    for f in dataclasses.fields(cls):
+        if f.name == "extra":
+            continue
+        known.add(f.name)
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        if f.name not in value:
+            if required:
+                raise _Invalid(f"{where}.{f.name}", "required field is missing")
+            continue
+        kwargs[f.name] = _convert(hints[f.name], value[f.name], f"{where}.{f.name}")
+    kwargs["extra"] = {k: v for k, v in value.items() if k not in known}
+    # Field types were checked one by one above; the constructor call itself is dynamic.
+    return cast(Any, cls)(**kwargs)  # type: ignore[no-any-return]
+
+
+def decode(cls: type[T], data: object, *, operation: str, status: int | None = None) -> T:
+    """Decode ``data`` (parsed JSON) into ``cls`` or raise AgilerResponseError."""
+    try:
+        return _decode_model(cls, data, cls.__name__)
+    except _Invalid as exc:
+        raise AgilerResponseError(
+            f"Agiler's answer to {operation} does not match {cls.__name__}: {exc}",
+            status=status,
+            code="invalid_response",
+            field=exc.where,
+            operation=operation,
+        ) from None
+
+
+def decode_list(
+    cls: type[T], data: object, *, operation: str, status: int | None = None
+) -> list[T]:
+    """Decode a JSON array of ``cls`` objects or raise AgilerResponseError."""
+    if not isinstance(data, list):
+        raise AgilerResponseError(
+            f"Agiler's answer to {operation} should be an array of {cls.__name__}, "
+            f"got {_json_type(data)}",
+            status=status,
+            code="invalid_response",
+            operation=operation,
+        )
+    items: list[object] = list(data)
+    try:
+        return [_decode_model(cls, item, f"{cls.__name__}[{i}]") for i, item in enumerate(items)]
+    except _Invalid as exc:
+        raise AgilerResponseError(
+            f"Agiler's answer to {operation} does not match {cls.__name__}: {exc}",
+            status=status,
+            code="invalid_response",
+            field=exc.where,
+            operation=operation,
+        ) from None
+
+
+def decode_freeform(data: object, *, operation: str, status: int | None = None) -> FreeformObject:
+    """Check that ``data`` is a JSON object (FreeformObject) and return it as a dict."""
+    if not isinstance(data, dict):
+        raise AgilerResponseError(
+            f"Agiler's answer to {operation} should be a JSON object, got {_json_type(data)}",
+            status=status,
+            code="invalid_response",
+            operation=operation,
+        )
+    return cast(FreeformObject, data)
