@@ -1,0 +1,35 @@
+# syntax=docker/dockerfile:1
+# The portal image: gunicorn (gthread) behind any load balancer; PostgreSQL and Redis outside.
+# The install steps are the ones `make` and CI run: pip install of pyproject.toml, collectstatic.
+
+FROM python:3.12-slim AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+WORKDIR /src
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+COPY pyproject.toml README.md ./
+COPY portal ./portal
+RUN pip install --upgrade pip && pip install .
+COPY manage.py gunicorn.conf.py ./
+COPY templates ./templates
+COPY static ./static
+# collectstatic needs settings but no secrets: build-time placeholders, never used at run time.
+RUN PORTAL_DEBUG=false \
+    PORTAL_SECRET_KEY=build-only-placeholder-build-only-placeholder-build-only \
+    PORTAL_TOKEN_KEYS=build:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
+    PORTAL_AUDIT_HMAC_KEY=build-only-placeholder \
+    PORTAL_ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --noinput
+
+FROM python:3.12-slim AS runtime
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/venv/bin:$PATH \
+    PORTAL_DEBUG=false GUNICORN_BIND=0.0.0.0:8000
+RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin portal
+WORKDIR /app
+COPY --from=build /opt/venv /opt/venv
+COPY --from=build --chown=portal:portal /src /app
+USER portal
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD python -c "import os,sys,urllib.request as u; host=os.environ.get('PORTAL_ALLOWED_HOSTS','localhost').split(',')[0]; r=u.urlopen(u.Request('http://127.0.0.1:8000/readyz', headers={'Host': host}), timeout=4); sys.exit(r.status != 200)"
+CMD ["gunicorn", "portal.wsgi", "--config", "gunicorn.conf.py"]
