@@ -1,0 +1,76 @@
+"""The ``/_sandbox/…`` control endpoints (only mounted when ``faults_enabled``).
+
+- ``GET /_sandbox/faults``: active rules; ``POST``: add a rule (object) or rules (array) → 201;
+  ``DELETE``: remove all; ``DELETE /_sandbox/faults/{id}``: remove one.
+- ``POST /_sandbox/reset``: rebuild the demo data from the seed.
+- ``GET /_sandbox/restores``: restore history (project, backup, drain_requests, started_at).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from .faults import FaultRule
+from .http import ApiError, Response, empty_response, json_response, rfc3339
+
+if TYPE_CHECKING:
+    from .app import Sandbox
+
+
+def handle(app: Sandbox, method: str, segments: list[str], environ: dict[str, Any]) -> Response:
+    """Dispatch a control request."""
+    try:
+        return _dispatch(app, method, [s for s in segments if s], environ)
+    except ApiError as exc:
+        return exc.to_response()
+
+
+def _dispatch(app: Sandbox, method: str, segments: list[str], environ: dict[str, Any]) -> Response:
+    if segments == ["faults"]:
+        if method == "GET":
+            return json_response([rule.to_dict() for rule in app.faults.list()])
+        if method == "DELETE":
+            app.faults.clear()
+            return empty_response()
+        if method == "POST":
+            return _add_faults(app, environ)
+    if len(segments) == 2 and segments[0] == "faults" and method == "DELETE":
+        if segments[1].isdigit() and app.faults.remove(int(segments[1])):
+            return empty_response()
+        raise ApiError(404, "no such fault rule", resource="fault", id=segments[1])
+    if segments == ["reset"] and method == "POST":
+        app.reset()
+        return empty_response()
+    if segments == ["restores"] and method == "GET":
+        with app.state.lock:
+            history = [
+                {
+                    "project_id": r.project_id,
+                    "backup_id": r.backup_id,
+                    "drain_requests": r.drain_requests,
+                    "requested_by": r.requested_by,
+                    "started_at": rfc3339(r.started_at),
+                }
+                for r in app.state.restores
+            ]
+        return json_response(history)
+    raise ApiError(
+        404,
+        "unknown sandbox control endpoint",
+        resource="path",
+        id="/_sandbox/" + "/".join(segments),
+    )
+
+
+def _add_faults(app: Sandbox, environ: dict[str, Any]) -> Response:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    raw = environ["wsgi.input"].read(length) if length else b""
+    try:
+        data = json.loads(raw or b"null")
+        items = data if isinstance(data, list) else [data]
+        rules = [FaultRule.from_dict(item) for item in items]
+    except (ValueError, TypeError) as exc:
+        raise ApiError(400, f"invalid fault rule: {exc}", code="invalid_argument") from None
+    stored = [app.faults.add(rule) for rule in rules]
+    return json_response([rule.to_dict() for rule in stored], status=201)

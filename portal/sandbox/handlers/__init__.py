@@ -1,0 +1,1 @@
+"""Operation handlers, one module per API area. Each takes ``(app, request)``."""
