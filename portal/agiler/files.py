@@ -22,11 +22,18 @@ _FILE = "/projects/{project}/files/{path}"
 
 
 def _is_listing(response: httpx.Response) -> bool:
-    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    # A listing is JSON without an attachment disposition; a downloaded *.json file comes with
-    # Content-Disposition: attachment (or at least not as bare application/json) on Agiler.
-    disposition = response.headers.get("content-disposition", "").lower()
-    return content_type == "application/json" and not disposition.startswith("attachment")
+    """Tell a directory listing from a file download on the shared route.
+
+    A listing is JSON; but a stored ``*.json`` file is JSON too. Agiler sends ``Last-Modified``
+    (and the sandbox an ETag) with file bytes only, and a file may come as an attachment, so a
+    JSON answer carrying any of those is a file.
+    """
+    headers = response.headers
+    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        return False
+    disposition = headers.get("content-disposition", "").lower()
+    return "last-modified" not in headers and not disposition.startswith("attachment")
 
 
 class FilesMixin(BaseClient):

@@ -114,3 +114,79 @@ def project_json(**overrides: object) -> dict[str, object]:
 def error_json(code: str, message: str, **extra: str) -> dict[str, object]:
     """An ErrorResponse body."""
     return {"error": {"code": code, "message": message, **extra}}
+
+
+# --------------------------------------------------------------------------- sandbox fixtures
+
+
+class RecordingTransport(httpx.BaseTransport):
+    """Passes requests to the real (sandbox) transport and keeps them for assertions."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+        self.requests: list[httpx.Request] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()  # keep the body for assertions (test uploads are small)
+        self.requests.append(request)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+    @property
+    def last(self) -> httpx.Request:
+        return self.requests[-1]
+
+
+def sent_json(request: httpx.Request) -> object:
+    """The JSON body a request carried."""
+    import json
+
+    return json.loads(request.content) if request.content else None
+
+
+@pytest.fixture
+def sandbox() -> object:
+    """A fresh in-process sandbox with deterministic data and fault injection on."""
+    sandbox_module = pytest.importorskip("portal.sandbox")
+    return sandbox_module.create_app(
+        seed=1, faults_enabled=True, backup_seconds=0.2, restore_seconds=0.2
+    )
+
+
+@pytest.fixture
+def wire(sandbox: object) -> RecordingTransport:
+    return RecordingTransport(httpx.WSGITransport(app=sandbox))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def make_client(
+    wire: RecordingTransport, fake_time: FakeTime, observer: RecordingObserver
+) -> Callable[..., AgilerClient]:
+    """Build a client on the in-process sandbox (owner token unless told otherwise)."""
+
+    def build(token: str = "ak_sandbox_owner", **kwargs: object) -> AgilerClient:
+        options: dict[str, object] = {
+            "base_url": "http://sandbox.test/v1",
+            "token": token,
+            "transport": wire,
+            "sleep": fake_time.sleep,
+            "clock": fake_time.clock,
+            "observer": observer,
+        }
+        options.update(kwargs)
+        return AgilerClient(**options)  # type: ignore[arg-type]
+
+    return build
+
+
+@pytest.fixture
+def client(make_client: Callable[..., AgilerClient]) -> AgilerClient:
+    return make_client()
+
+
+@pytest.fixture
+def project_id(client: AgilerClient) -> str:
+    """The first demo project."""
+    return client.list_projects().items[0].id
