@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "template_partials.apps.SimpleAppConfig",
     "portal.core",
     "portal.accounts",
+    "portal.audit",
     "portal.sandbox",
 ]
 

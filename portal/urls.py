@@ -7,6 +7,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("portal.core.urls")),
     path("accounts/", include("portal.accounts.urls")),
+    path("audit/", include("portal.audit.urls")),
 ]
 
 handler403 = "portal.core.views.permission_denied"

@@ -30,4 +30,7 @@ URL_RULES: list[UrlRule] = [
     UrlRule("accounts:login", PUBLIC),
     UrlRule("accounts:logout", PUBLIC, ok_status=405),
     UrlRule("accounts:password_change", ALL_ROLES),
+    UrlRule("audit:list", ALL_ROLES),
+    UrlRule("audit:detail", ALL_ROLES, kwargs={"event_id": "999999999"}, ok_status=404),
+    UrlRule("audit:export", ALL_ROLES, kwargs={"fmt": "csv"}),
 ]

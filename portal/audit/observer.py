@@ -1,0 +1,85 @@
+"""``AuditObserver``: the Agiler client's audit hook, writing intent and outcome rows.
+
+The client (``portal.agiler._base``) calls ``before_write`` before the first attempt of every
+write; if recording the intent fails the exception propagates and nothing is sent. It calls
+``after_write`` once after the last attempt and ``sensitive_read`` for downloads.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from portal.agiler.observer import CallInfo, CallOutcome
+from portal.audit.actions import spec_for, target_of
+from portal.audit.models import AuditEvent, Outcome
+from portal.audit.services import record_event
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+__all__ = ["AuditObserver"]
+
+
+def _context(call: CallInfo) -> dict[str, Any]:
+    target_type, target_id, target_label = target_of(call.operation, call.path_params, call.summary)
+    workspace = call.path_params.get("workspace") or call.summary.get("workspace_id") or ""
+    return {
+        "action": spec_for(call.operation).action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "target_label": target_label,
+        "project_id": call.path_params.get("project", ""),
+        "workspace_id": str(workspace),
+        "summary": {"operation": call.operation, "method": call.method, **call.summary},
+        "idempotency_key": call.idempotency_key or "",
+    }
+
+
+class AuditObserver:
+    """Records every Agiler write (intent, then outcome) and sensitive read as ``actor``."""
+
+    def __init__(self, *, actor: Any, request: HttpRequest | None = None) -> None:
+        self.actor = actor
+        self.request = request
+
+    def before_write(self, call: CallInfo) -> AuditEvent:
+        """Append the intent row; an exception here refuses the write."""
+        return record_event(
+            actor=self.actor, request=self.request, outcome=Outcome.INTENT, **_context(call)
+        )
+
+    def after_write(self, handle: object, outcome: CallOutcome) -> None:
+        """Append the outcome row, linked to (and copying the context of) its intent."""
+        if not isinstance(handle, AuditEvent):
+            raise TypeError("after_write needs the AuditEvent before_write returned")
+        record_event(
+            actor=self.actor,
+            request=self.request,
+            action=handle.action,
+            target_type=handle.target_type,
+            target_id=handle.target_id,
+            target_label=handle.target_label,
+            workspace_id=handle.workspace_id,
+            project_id=handle.project_id,
+            summary=handle.summary,
+            idempotency_key=handle.idempotency_key,
+            intent=handle,
+            **_outcome_fields(outcome),
+        )
+
+    def sensitive_read(self, call: CallInfo, outcome: CallOutcome) -> None:
+        """Append one event for a download (or the failed attempt at one)."""
+        context = _context(call)
+        context["idempotency_key"] = ""
+        record_event(actor=self.actor, request=self.request, **context, **_outcome_fields(outcome))
+
+
+def _outcome_fields(outcome: CallOutcome) -> dict[str, Any]:
+    return {
+        "outcome": outcome.outcome,
+        "status": outcome.status,
+        "error_code": outcome.error_code or "",
+        "error_message": outcome.error_message or "",
+        "request_id": outcome.request_id or "",
+        "duration_ms": outcome.duration_ms,
+    }

@@ -1,0 +1,19 @@
+"""``{% audit_trail_url "backup" backup.id %}``: link a feature page to its object's history."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+
+register = template.Library()
+
+
+@register.simple_tag
+def audit_trail_url(target_type: str, target_id: object, project: str = "") -> str:
+    """The audit page filtered to one object (and optionally its project)."""
+    params = {"target_type": target_type, "target": str(target_id)}
+    if project:
+        params["project"] = project
+    return reverse("audit:list") + "?" + urlencode(params)

@@ -1,0 +1,127 @@
+"""The audit page: filtered, keyset-paginated events; an event's detail; streamed exports."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from portal.accounts.access import requires
+from portal.audit.export import csv_lines, jsonl_lines
+from portal.audit.forms import AuditFilterForm
+from portal.audit.models import AuditEvent, Outcome
+from portal.audit.queries import apply_filters, page_of, visible_events
+from portal.audit.services import record_event
+
+EXPORT_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", csv_lines),
+    "jsonl": ("application/x-ndjson; charset=utf-8", jsonl_lines),
+}
+
+
+def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, object]:
+    form = AuditFilterForm(request.GET or None)
+    events = visible_events(request.user)
+    if form.is_bound and form.is_valid():
+        events = apply_filters(events, form.cleaned_data)
+    elif form.is_bound:
+        events = events.none()
+    return form, events
+
+
+def _query_without_cursor(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    for key in ("before", "after"):
+        params.pop(key, None)
+    return params.urlencode()
+
+
+def _is_fragment(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted  # type: ignore[union-attr]
+
+
+@require_GET
+@requires("audit.read_own")
+def event_list(request: HttpRequest) -> HttpResponse:
+    """The audit log: who did what, when, from where, and how it ended."""
+    form, events = _filtered(request)
+    page = page_of(
+        events,  # type: ignore[arg-type]
+        before=request.GET.get("before", ""),
+        after=request.GET.get("after", ""),
+    )
+    context = {
+        "page_title": "Audit log",
+        "form": form,
+        "page": page,
+        "query": _query_without_cursor(request),
+        "filtered": bool(form.active_filters()),
+        "scope": _scope_label(request.user),
+    }
+    template = "audit/list.html#events-table" if _is_fragment(request) else "audit/list.html"
+    return render(request, template, context)
+
+
+def _scope_label(user: object) -> str:
+    if user.can("audit.read_all"):  # type: ignore[attr-defined]
+        return "Showing events of the whole team."
+    if user.can("audit.read_billing"):  # type: ignore[attr-defined]
+        return "Showing your own events and every billing event."
+    return "Showing your own events."
+
+
+@require_GET
+@requires("audit.read_own")
+def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
+    """One event in full (redacted summary, hashes), with its intent or outcome rows."""
+    event = visible_events(request.user).filter(id=event_id).first()
+    if event is None:
+        # A folded intent is reachable by id too, for whoever may see its outcome.
+        raw = AuditEvent.objects.filter(id=event_id, outcome=Outcome.INTENT).first()
+        outcome_row = raw and visible_events(request.user).filter(intent_id=raw.id).first()
+        if not outcome_row:
+            raise Http404("No such audit event.")
+        event = raw
+    assert event is not None
+    intent = AuditEvent.objects.filter(id=event.intent_id).first() if event.intent_id else None
+    outcomes = list(AuditEvent.objects.filter(intent_id=event.id).order_by("id"))
+    context = {
+        "page_title": f"Audit event #{event.id}",
+        "event": event,
+        "intent": intent,
+        "outcomes": outcomes,
+        "summary_items": sorted(event.summary.items()),
+        "crumbs": [
+            {"label": "Audit log", "url": reverse("audit:list")},
+            {"label": f"Event #{event.id}", "url": ""},
+        ],
+    }
+    template = "audit/detail.html#event-detail" if _is_fragment(request) else "audit/detail.html"
+    return render(request, template, context)
+
+
+@require_GET
+@requires("audit.export")
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Stream the filtered events as CSV or JSON Lines; the export is itself audited."""
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("Unknown export format.")
+    form, events = _filtered(request)
+    content_type, lines = EXPORT_FORMATS[fmt]
+    # Recorded before the first byte: an export that cannot be audited does not happen.
+    record_event(
+        action="audit.export",
+        actor=request.user,
+        request=request,
+        target_type="audit_log",
+        target_label=f"{fmt.upper()} export",
+        summary={"format": fmt, "filters": form.active_filters()},
+    )
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response = StreamingHttpResponse(lines(events), content_type=content_type)  # type: ignore[arg-type]
+    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response
