@@ -65,14 +65,16 @@ def small_dump(tables: dict[str, dict[str, Any]], header: str) -> bytes:
 @functools.lru_cache(maxsize=1)
 def _filler_block() -> tuple[bytes, int]:
     """A block of gzip members (~1 MiB compressed) holding bulk ``wp_postmeta`` inserts."""
-    rows = []
-    i = 0
-    while sum(len(r) for r in rows) < 1_048_576:
-        i += 1
-        rows.append(
+    rows: list[str] = []
+    total = 0
+    while total < 1_048_576:
+        i = len(rows) + 1
+        row = (
             f"INSERT INTO `wp_postmeta` VALUES ({i},{i % 97},'_edit_lock','"
             f"{(i * 2654435761) % 4294967296:010d}:{i % 7}');\n"
         )
+        rows.append(row)
+        total += len(row)
     member = _member("".join(rows).encode())
     repeat = max(1, 1_048_576 // len(member))
     return member * repeat, len(member)

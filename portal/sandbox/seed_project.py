@@ -105,6 +105,7 @@ def _backups(state: State, rng: random.Random, project: Project, days: int) -> l
         db_size += rng.randint(-40_000, 120_000)
         storage += rng.randint(0, 2_000_000)
         moment -= timedelta(days=1)
+    out.sort(key=lambda b: b["created_at"], reverse=True)
     return out  # newest first
 
 
