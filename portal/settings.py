@@ -8,6 +8,7 @@ documents every variable.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -67,6 +68,11 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.audit",
     "portal.sandbox",
+    # Two-factor sign-in (TOTP; recovery codes are portal.accounts' hashed device).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    # Login throttling; last, as its docs ask.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -77,17 +83,25 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.accounts.middleware.SignInPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.core.middleware.HtmxMessagesMiddleware",
     "portal.core.middleware.AccessControlMiddleware",
     "portal.core.agiler_errors.AgilerErrorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+# Axes first: it refuses a locked-out username/IP before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -109,6 +123,7 @@ TEMPLATES = [
             "builtins": [
                 "template_partials.templatetags.partials",
                 "portal.core.templatetags.portal_tags",
+                "portal.accounts.templatetags.accounts_tags",
             ],
             "loaders": [
                 (
@@ -167,6 +182,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Sign-in throttling and two-factor (docs/tokens.md) -----------------------------------------
+# After this many failures the username, and separately the client IP, are locked for a while:
+# per-username stops guessing one password, per-IP stops spraying one password over many users.
+AXES_ENABLED = env_bool("PORTAL_LOGIN_THROTTLING", True)
+AXES_FAILURE_LIMIT = env_int("PORTAL_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("PORTAL_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit log already
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token"]
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.accounts.throttle.lockout_response"
+OTP_TOTP_ISSUER = "Agiler Team Portal"
 
 # --- Security headers ----------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -30,6 +30,24 @@ URL_RULES: list[UrlRule] = [
     UrlRule("accounts:login", PUBLIC),
     UrlRule("accounts:logout", PUBLIC, ok_status=405),
     UrlRule("accounts:password_change", ALL_ROLES),
+    UrlRule("accounts:login_verify", PUBLIC, ok_status=302),  # no sign-in half-way: back to login
+    UrlRule("accounts:token", ALL_ROLES),
+    UrlRule("accounts:token_remove", ALL_ROLES, ok_status=405),
+    UrlRule("accounts:mfa", ALL_ROLES),
+    UrlRule("accounts:users", frozenset({"admin"})),
+    UrlRule("accounts:user_create", frozenset({"admin"})),
+    UrlRule("accounts:security_policy", frozenset({"admin"}), ok_status=405),
+    UrlRule("accounts:user_detail", frozenset({"admin"}), kwargs={"username": "otto"}),
+    UrlRule("accounts:user_role", frozenset({"admin"}), kwargs={"username": "otto"}, ok_status=405),
+    UrlRule(
+        "accounts:user_active", frozenset({"admin"}), kwargs={"username": "otto"}, ok_status=405
+    ),
+    UrlRule(
+        "accounts:user_mfa_reset",
+        frozenset({"admin"}),
+        kwargs={"username": "otto"},
+        ok_status=405,
+    ),
     UrlRule("audit:list", ALL_ROLES),
     UrlRule("audit:detail", ALL_ROLES, kwargs={"event_id": "999999999"}, ok_status=404),
     UrlRule("audit:export", ALL_ROLES, kwargs={"fmt": "csv"}),

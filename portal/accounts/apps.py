@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class AccountsConfig(AppConfig):
@@ -10,3 +11,12 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = "Accounts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from portal.accounts.crypto import load_keyring
+
+        # Fail at start-up, not at the first token save: with DEBUG off the keys must be there
+        # and well-formed; configured keys are checked in demo mode too. (With DEBUG on and no
+        # keys, the demo key file is created on first use instead.)
+        if getattr(settings, "PORTAL_TOKEN_KEYS", "") or not settings.DEBUG:
+            load_keyring()

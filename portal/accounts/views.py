@@ -1,16 +1,34 @@
-"""Sign-in, sign-out and password change, on Django's own auth views."""
+"""Sign-in (password, then a second factor when set up), sign-out and password change."""
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth import get_user_model, user_login_failed
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse_lazy
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
 
 from portal.accounts.access import public, requires
+from portal.accounts.forms import CodeForm
+from portal.accounts.mfa import has_mfa, verify_second_factor
+from portal.accounts.mfa_models import RecoveryCodeDevice
+
+#: how long the second step of a sign-in may take before the password must be entered again
+MFA_PENDING_SECONDS = 300
+_PENDING = "mfa_pending"
 
 
 class PortalAuthenticationForm(AuthenticationForm):
@@ -28,6 +46,83 @@ class LoginView(auth_views.LoginView):
     authentication_form = PortalAuthenticationForm
     redirect_authenticated_user = True
     extra_context = {"page_title": "Sign in"}
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        if not has_mfa(user):
+            return super().form_valid(form)
+        # The password was right, but the person is not signed in until the second factor is:
+        # remember only who is half-way, for a few minutes, in the (anonymous) session.
+        self.request.session[_PENDING] = {
+            "user_id": user.pk,
+            "backend": getattr(user, "backend", ""),
+            "since": time.time(),
+            "next": self.get_success_url(),
+        }
+        return redirect("accounts:login_verify")
+
+
+def _pending_user(request: HttpRequest) -> tuple[Any, dict[str, Any]] | None:
+    pending = request.session.get(_PENDING)
+    if not isinstance(pending, dict):
+        return None
+    if time.time() - float(pending.get("since", 0)) > MFA_PENDING_SECONDS:
+        request.session.pop(_PENDING, None)
+        return None
+    user = get_user_model().objects.filter(pk=pending.get("user_id"), is_active=True).first()
+    if user is None:
+        request.session.pop(_PENDING, None)
+        return None
+    return user, pending
+
+
+@public
+@never_cache
+@csrf_protect
+@sensitive_post_parameters("otp_token")
+@require_http_methods(["GET", "POST"])
+def login_verify(request: HttpRequest) -> HttpResponse:
+    """Second sign-in step: a code from the authenticator app, or a recovery code."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    from portal.accounts.throttle import lockout_response
+
+    found = _pending_user(request)
+    if found is None:
+        if request.method == "POST":
+            messages.info(request, "That sign-in took too long. Enter your password again.")
+        return redirect("accounts:login")
+    user, pending = found
+    credentials = {"username": user.get_username()}
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        return lockout_response(request, None, credentials)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = verify_second_factor(user, form.cleaned_data["otp_token"])
+        if device is not None:
+            request.session.pop(_PENDING, None)
+            auth_login(request, user, backend=pending.get("backend") or None)
+            otp_login(request, device)
+            if isinstance(device, RecoveryCodeDevice):
+                messages.warning(
+                    request,
+                    f"You signed in with a recovery code; {device.remaining} left. Set up "
+                    "two-factor sign-in again to get new ones.",
+                )
+            target = str(pending.get("next") or "")
+            if not url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                target = reverse("core:home")
+            return redirect(target)
+        # A wrong code counts as a failed sign-in: throttled and audited like a wrong password.
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        form.add_error("otp_token", "That code is not valid. Enter the current code from the app.")
+    return render(
+        request,
+        "accounts/login_verify.html",
+        {"form": form, "page_title": "Two-factor sign-in"},
+    )
 
 
 class LogoutView(auth_views.LogoutView):
@@ -48,6 +143,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     extra_context = {"page_title": "Change password"}
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
+        user = form.user
+        if user.must_change_password:
+            user.must_change_password = False  # saved by form.save() below
         messages.success(self.request, "Your password has been changed.")
         return super().form_valid(form)
 

@@ -27,7 +27,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Workspaces", "workspaces:list", "workspaces.read", "workspaces"),
     NavItem("Billing", "billing:overview", "billing.read", "billing"),
     NavItem("Audit log", "audit:list", "audit.read_own", "audit"),
-    NavItem("People", "accounts:users", "users.manage", "people"),
+    NavItem("People", "accounts:users", "users.manage", "accounts/people"),
 )
 
 
@@ -36,7 +36,8 @@ def nav_for(request: HttpRequest) -> list[dict[str, object]]:
     user = request.user
     if not user.is_authenticated:
         return []
-    section = request.path.strip("/").split("/", 1)[0]
+    path = request.path.strip("/")
+    section = path.split("/", 1)[0]
     items = []
     for item in NAV_ITEMS:
         if not user.can(item.action):  # type: ignore[union-attr]
@@ -45,5 +46,10 @@ def nav_for(request: HttpRequest) -> list[dict[str, object]]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": item.label, "url": url, "active": section == item.section})
+        # A section with a slash ("accounts/people") marks the item active by path prefix.
+        if "/" in item.section:
+            active = (path + "/").startswith(item.section + "/")
+        else:
+            active = section == item.section
+        items.append({"label": item.label, "url": url, "active": active})
     return items

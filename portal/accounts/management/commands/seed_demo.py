@@ -9,12 +9,23 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.accounts.roles import Role
+from portal.accounts.tokens import token_seed
 
 DEMO_PASSWORD = "agiler-demo"  # noqa: S105 - documented demo credential, refused without DEBUG
+#: the sandbox's documented demo tokens (docs/sandbox.md), per portal role
+DEMO_TOKENS = {
+    Role.ADMIN: "ak_sandbox_owner",
+    Role.OPERATOR: "ak_sandbox_owner",
+    Role.FINANCE: "ak_sandbox_finance",
+    Role.SUPPORT: "ak_sandbox_support",
+}
 
 
 class Command(BaseCommand):
-    help = "Create the demo users admin, operator, finance and support (DEBUG only)."
+    help = (
+        "Create the demo users admin, operator, finance and support, each with the sandbox "
+        "token for their role (DEBUG only)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
@@ -30,7 +41,10 @@ class Command(BaseCommand):
             user.is_active = True
             user.set_password(DEMO_PASSWORD)
             user.save()
+            # Through the same encrypted path as a pasted token (not checked: the sandbox is
+            # started after seeding).
+            token_seed(user=user, token=DEMO_TOKENS[role])
             rows.append((role.value, "created" if created else "reset"))
-        self.stdout.write("Demo users (password: agiler-demo):")
+        self.stdout.write("Demo users (password: agiler-demo; each has its sandbox token):")
         for username, state in rows:
             self.stdout.write(f"  {username:<9} {state}")

@@ -1,0 +1,165 @@
+"""Two-factor sign-in services: TOTP enrolment, recovery codes, verification, policy, reset.
+
+TOTP devices are django-otp's; recovery codes are our hashed ``RecoveryCodeDevice``. Every change
+is audited (``mfa.enrolled``, ``mfa.reset``, ``mfa.policy_changed``), never with a secret or code.
+"""
+
+from __future__ import annotations
+
+import base64
+from base64 import b32encode
+from typing import TYPE_CHECKING, Any
+
+import qrcode
+import qrcode.image.svg
+from django.core.cache import cache
+from django.db import transaction
+from django.views.decorators.debug import sensitive_variables
+from django_otp.models import Device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal.accounts.mfa_models import RecoveryCodeDevice
+from portal.accounts.models import SecurityPolicy
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+_POLICY_CACHE_KEY = "portal:security-policy:require-mfa"
+_POLICY_TTL = 60
+
+
+def _audit(**kwargs: Any) -> None:
+    from portal.audit import record
+
+    record(**kwargs)
+
+
+def has_mfa(user: Any) -> bool:
+    """Whether ``user`` has a confirmed authenticator app."""
+    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+
+
+def mfa_required() -> bool:
+    """Whether admins require two-factor sign-in for everyone (cached briefly)."""
+    value = cache.get(_POLICY_CACHE_KEY)
+    if value is None:
+        value = SecurityPolicy.current().require_mfa
+        cache.set(_POLICY_CACHE_KEY, value, _POLICY_TTL)
+    return bool(value)
+
+
+def policy_set_require_mfa(*, actor: Any, value: bool, request: HttpRequest | None = None) -> None:
+    """Turn the "everyone needs two-factor sign-in" requirement on or off."""
+    with transaction.atomic():
+        policy = SecurityPolicy.current()
+        if policy.require_mfa == value:
+            return
+        policy.require_mfa = value
+        policy.save()
+        _audit(
+            action="mfa.policy_changed",
+            actor=actor,
+            request=request,
+            target_type="security_policy",
+            target_id="1",
+            target_label="Two-factor sign-in requirement",
+            summary={"require_mfa": value},
+        )
+    cache.delete(_POLICY_CACHE_KEY)
+
+
+def enrolment_device(user: Any) -> TOTPDevice:
+    """The unconfirmed authenticator being set up for ``user`` (created on first call)."""
+    device = TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+@sensitive_variables()
+def enrolment_details(device: TOTPDevice) -> dict[str, str]:
+    """The QR code (an SVG data URI) and the base32 secret for typing in by hand."""
+    image = qrcode.make(
+        device.config_url, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=10, border=2
+    )
+    svg = image.to_string(encoding="unicode")
+    secret = b32encode(device.bin_key).decode().rstrip("=")
+    return {
+        "qr_data_uri": "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+    }
+
+
+class CodeRefused(Exception):
+    """The code did not verify; ``str(exc)`` is the message for the person."""
+
+
+@sensitive_variables("code", "codes")
+def mfa_confirm_enrolment(
+    *, user: Any, device: TOTPDevice, code: str, request: HttpRequest | None = None
+) -> list[str]:
+    """Confirm ``device`` with a code from the app; return fresh recovery codes (show once)."""
+    code = "".join(code.split())
+    if not code.isdigit() or not device.verify_token(code):
+        raise CodeRefused(
+            "That code did not match. Check the app shows the Agiler Team Portal entry and that "
+            "the device's clock is right, then enter the current code."
+        )
+    with transaction.atomic():
+        # One authenticator and one recovery set per person: enrolling again replaces both.
+        TOTPDevice.objects.filter(user_id=user.pk).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        RecoveryCodeDevice.objects.filter(user_id=user.pk).delete()
+        recovery = RecoveryCodeDevice.objects.create(user=user, name="Recovery codes")
+        codes = recovery.replace_codes()
+        _audit(
+            action="mfa.enrolled",
+            actor=user,
+            request=request,
+            target_type="user",
+            target_id=str(user.pk),
+            target_label=user.get_username(),
+            summary={"devices": ["authenticator app", "recovery codes"]},
+        )
+    return codes
+
+
+@sensitive_variables("code")
+def verify_second_factor(user: Any, code: str) -> Device | None:
+    """The device that accepts ``code`` (a TOTP code or a recovery code), or None."""
+    code = code.strip()
+    compact = "".join(code.split())
+    if compact.isdigit():
+        for device in TOTPDevice.objects.filter(user_id=user.pk, confirmed=True):
+            if device.verify_token(compact):
+                return device
+        return None
+    for recovery in RecoveryCodeDevice.objects.filter(user_id=user.pk, confirmed=True):
+        if recovery.verify_token(code):
+            return recovery
+    return None
+
+
+def mfa_reset(*, actor: Any, user: Any, request: HttpRequest | None = None) -> bool:
+    """Remove ``user``'s authenticator and recovery codes (they enrol again); return whether any."""
+    with transaction.atomic():
+        removed = TOTPDevice.objects.filter(user_id=user.pk).delete()[0]
+        removed += RecoveryCodeDevice.objects.filter(user_id=user.pk).delete()[0]
+        if removed:
+            _audit(
+                action="mfa.reset",
+                actor=actor,
+                request=request,
+                target_type="user",
+                target_id=str(user.pk),
+                target_label=user.get_username(),
+                summary={"by_self": actor.pk == user.pk},
+            )
+    return bool(removed)
+
+
+def recovery_codes_left(user: Any) -> int | None:
+    """How many recovery codes ``user`` has left (None without two-factor sign-in)."""
+    device = RecoveryCodeDevice.objects.filter(user_id=user.pk).first()
+    return device.remaining if device else None

@@ -1,0 +1,75 @@
+"""Two-factor policy enforcement for every request of a signed-in person.
+
+* A person who has set up two-factor sign-in but whose session was not verified with a code
+  (e.g. a session that predates their enrolment) is signed out and sent to sign in again.
+* A person whose account was created with a one-time password must change it first.
+* When an admin requires two-factor sign-in for everyone, people without it may only reach the
+  enrolment page (and sign out) until they have set it up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+
+from portal.accounts.mfa import has_mfa, mfa_required
+
+#: URL names a person who must enrol may still open
+ENROLMENT_ALLOWED = {"accounts:mfa", "accounts:logout", "accounts:login", "accounts:login_verify"}
+
+
+class SignInPolicyMiddleware:
+    """Apply the rules above (after django-otp's ``OTPMiddleware``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., HttpResponse], args: object, kwargs: object
+    ) -> HttpResponse | None:
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        if user.is_verified():  # type: ignore[union-attr]
+            # Verified sessions have two-factor sign-in, so only the password rule can apply.
+            if getattr(user, "must_change_password", False) and self._name(request) not in (
+                ENROLMENT_ALLOWED | {"accounts:password_change"}
+            ):
+                return self._go(request, reverse("accounts:password_change"))
+            return None
+        name = self._name(request)
+        if has_mfa(user):
+            logout(request)
+            messages.info(request, "Sign in again with your authentication code.")
+            return self._go(request, reverse("accounts:login"))
+        if name in ENROLMENT_ALLOWED:
+            return None
+        if getattr(user, "must_change_password", False):
+            if name == "accounts:password_change":
+                return None
+            messages.info(request, "Choose your own password to continue.")
+            return self._go(request, reverse("accounts:password_change"))
+        if not mfa_required():
+            return None
+        messages.info(request, "Your team requires two-factor sign-in: set it up to continue.")
+        return self._go(request, reverse("accounts:mfa"))
+
+    @staticmethod
+    def _name(request: HttpRequest) -> str:
+        match = getattr(request, "resolver_match", None)
+        return match.view_name if match else ""
+
+    @staticmethod
+    def _go(request: HttpRequest, url: str) -> HttpResponse:
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(url)
+        return redirect(url)
