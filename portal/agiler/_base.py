@@ -17,20 +17,35 @@ call travels lives here, once:
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import logging
 import random
 import time
 import uuid
-from collections.abc import Callable, Generator, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import IO, Final, TypeVar
+from collections.abc import Callable, Iterator, Mapping
+from typing import TypeVar
 
 import httpx
 
-from ._pool import DEFAULT_TIMEOUT, shared_http_client
+from ._pool import shared_http_client
+from ._request import (
+    NOT_GIVEN,
+    NOT_SENT,
+    RETRYABLE_STATUSES,
+    TRANSPORT_ERRORS,
+    BearerAuth,
+    NotGiven,
+    Spec,
+    State,
+    Upload,
+    as_timeout,
+    given,
+    jsonable,
+    log_attempt,
+    log_final,
+    logger,
+    outcome_of,
+    query_value,
+)
 from ._secret import Secret
 from .downloads import FileDownload
 from .errors import (
@@ -38,7 +53,6 @@ from .errors import (
     AgilerResponseError,
     AgilerUnavailable,
     RateLimited,
-    ServerError,
     error_from_response,
     parse_retry_after,
     request_id_from,
@@ -50,176 +64,8 @@ from .types import Model, decode, decode_list
 
 __all__ = ["NOT_GIVEN", "BaseClient", "NotGiven", "Upload", "given", "jsonable"]
 
-logger = logging.getLogger("portal.agiler")
-
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
-
-RETRYABLE_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
-WRITE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-UPLOAD_CHUNK = 64 * 1024
-
-# Failures that happen before a single byte of the request left this process: a write cannot
-# have been applied. Everything else (read timeout, reset, protocol error) may have been.
-_NOT_SENT: Final = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.PoolTimeout,
-    httpx.UnsupportedProtocol,
-    httpx.ProxyError,
-    httpx.LocalProtocolError,
-)
-# ConnectionError: an in-process transport (WSGI) may surface a dropped connection as a plain
-# OSError subclass rather than an httpx error.
-_TRANSPORT_ERRORS: Final = (httpx.TransportError, ConnectionError)
-
-
-class NotGiven:
-    """Sentinel for "argument not passed" where None would be a value to send."""
-
-    _instance: NotGiven | None = None
-
-    def __new__(cls) -> NotGiven:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-NOT_GIVEN: Final = NotGiven()
-
-
-def given(fields: Mapping[str, object]) -> dict[str, object]:
-    """Keep only the fields the caller actually passed (drop NOT_GIVEN)."""
-    return {k: v for k, v in fields.items() if not isinstance(v, NotGiven)}
-
-
-def jsonable(value: object) -> object:
-    """Turn request arguments (which may hold response dataclasses) into JSON-ready values."""
-    if isinstance(value, Model):
-        out: dict[str, object] = dict(value.extra)
-        for f in dataclasses.fields(value):
-            item = getattr(value, f.name)
-            if f.name != "extra" and item is not None:
-                out[f.name] = jsonable(item)
-        return out
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
-
-
-def _query_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        # RFC 3339 needs an offset; a naive datetime is taken as UTC.
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
-    return str(value)
-
-
-class _BearerAuth(httpx.Auth):
-    """Adds ``Authorization: Bearer …`` to each request from a :class:`Secret`."""
-
-    def __init__(self, secret: Secret) -> None:
-        self._secret = secret
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = "Bearer " + self._secret.reveal()
-        yield request
-
-
-class Upload:
-    """A request body for ``put_file``: bytes, or a binary file-like object streamed in chunks.
-
-    ``replayable`` is True for bytes and for seekable files (rewound to their start position for
-    each attempt); a non-seekable stream can be sent once only, so it is never retried.
-    """
-
-    def __init__(self, content: bytes | bytearray | memoryview | IO[bytes]) -> None:
-        self._bytes: bytes | None = None
-        self._file: IO[bytes] | None = None
-        self._start = 0
-        self.length: int | None = None
-        if isinstance(content, bytes | bytearray | memoryview):
-            self._bytes = bytes(content)
-            self.length = len(self._bytes)
-            self.replayable = True
-            return
-        if not hasattr(content, "read"):
-            raise TypeError("upload content must be bytes or a binary file-like object")
-        self._file = content
-        seekable = False
-        try:
-            seekable = bool(content.seekable())
-            if seekable:
-                self._start = content.tell()
-                end = content.seek(0, 2)
-                content.seek(self._start)
-                self.length = end - self._start
-        except (AttributeError, OSError, ValueError):
-            seekable = False
-        self.replayable = seekable
-
-    def body(self) -> bytes | Iterator[bytes]:
-        """Return the content for one attempt (rewinding a seekable file first)."""
-        if self._bytes is not None:
-            return self._bytes
-        assert self._file is not None
-        if self.replayable:
-            self._file.seek(self._start)
-        return self._chunks(self._file)
-
-    @staticmethod
-    def _chunks(file: IO[bytes]) -> Iterator[bytes]:
-        while chunk := file.read(UPLOAD_CHUNK):
-            yield chunk
-
-
-@dataclass
-class _Spec:
-    """Everything that describes one operation call."""
-
-    operation: str
-    method: str
-    template: str
-    path_params: Mapping[str, str]
-    query: Mapping[str, object] = field(default_factory=dict)
-    json_body: Mapping[str, object] | None = None
-    upload: Upload | None = None
-    headers: Mapping[str, str] = field(default_factory=dict)
-    idempotency_key: str | None = None
-    summary: Mapping[str, object] = field(default_factory=dict)
-    stream: bool = False
-    # Downloads report to observer.sensitive_read; the predicate decides per response
-    # (get_file: a file download is sensitive, a directory listing is not).
-    sensitive: Callable[[httpx.Response], bool] | None = None
-
-    @property
-    def is_write(self) -> bool:
-        return self.method in WRITE_METHODS
-
-    @property
-    def replayable(self) -> bool:
-        return self.upload is None or self.upload.replayable
-
-
-@dataclass
-class _State:
-    """What happened across the attempts of one call (for outcome, logs and errors)."""
-
-    attempts: int = 0
-    status: int | None = None
-    request_id: str | None = None
-    maybe_applied: bool = False
 
 
 class BaseClient:
@@ -250,12 +96,12 @@ class BaseClient:
         if not self._token:
             raise ValueError("token must not be empty")
         self._base_url = base_url.rstrip("/")
-        self._timeout = _as_timeout(timeout)
+        self._timeout = as_timeout(timeout)
         self._max_retries = max_retries
         self._observer: CallObserver = observer if observer is not None else NullObserver()
         self._transport = transport
         self._http = shared_http_client(self._base_url, transport)
-        self._auth = _BearerAuth(self._token)
+        self._auth = BearerAuth(self._token)
         self._retry_after_ceiling = retry_after_ceiling
         self._max_retry_time = max_retry_time
         self._initial_backoff = initial_backoff
@@ -283,7 +129,7 @@ class BaseClient:
         *,
         query: Mapping[str, object] | None = None,
     ) -> httpx.Response:
-        return self._call(_Spec(operation, "GET", template, path_params or {}, query=query or {}))
+        return self._call(Spec(operation, "GET", template, path_params or {}, query=query or {}))
 
     def _get_model(
         self,
@@ -294,7 +140,7 @@ class BaseClient:
         *,
         query: Mapping[str, object] | None = None,
     ) -> M:
-        spec = _Spec(operation, "GET", template, path_params or {}, query=query or {})
+        spec = Spec(operation, "GET", template, path_params or {}, query=query or {})
         response = self._call(spec)
         return decode(
             model, self._json(response, operation), operation=operation, status=response.status_code
@@ -313,7 +159,7 @@ class BaseClient:
     ) -> Page[M]:
         full_query = dict(query or {})
         full_query.update(cursor=cursor, limit=limit)
-        spec = _Spec(operation, "GET", template, path_params or {}, query=full_query)
+        spec = Spec(operation, "GET", template, path_params or {}, query=full_query)
         return self._page_from(model, self._call(spec), operation)
 
     def _page_from(self, model: type[M], response: httpx.Response, operation: str) -> Page[M]:
@@ -348,7 +194,7 @@ class BaseClient:
         fields: dict[str, object] = {k: v for k, v in (query or {}).items() if v is not None}
         fields.update(body or {})
         fields.update(summary_extra or {})
-        spec = _Spec(
+        spec = Spec(
             operation,
             method,
             template,
@@ -387,7 +233,7 @@ class BaseClient:
     ) -> httpx.Response:
         """GET with the body left unread (streaming); the caller must close the response."""
         # identity: relay the bytes exactly as stored, with an exact Content-Length.
-        spec = _Spec(
+        spec = Spec(
             operation,
             "GET",
             template,
@@ -404,7 +250,7 @@ class BaseClient:
         """Read a streamed response's (small) body fully, mapping transport failures."""
         try:
             response.read()
-        except _TRANSPORT_ERRORS as exc:
+        except TRANSPORT_ERRORS as exc:
             raise AgilerUnavailable.lost(
                 f"The answer from Agiler ({operation}) broke off: {type(exc).__name__}.",
                 may_have_been_applied=False,
@@ -451,7 +297,7 @@ class BaseClient:
 
     # ------------------------------------------------------------------------ the call itself
 
-    def _call(self, spec: _Spec) -> httpx.Response:
+    def _call(self, spec: Spec) -> httpx.Response:
         # Encode the path first: a bad segment is a ValueError before any audit or network.
         path = build_path(spec.template, spec.path_params)
         info = CallInfo(
@@ -466,13 +312,13 @@ class BaseClient:
         if spec.is_write:
             # May raise: then nothing is sent ("no record, no request").
             handle = self._observer.before_write(info)
-        state = _State()
+        state = State()
         started = self._clock()
         try:
             response = self._attempts(spec, path, state, started)
         except AgilerError as exc:
-            outcome = self._outcome(state, started, error=exc, is_write=spec.is_write)
-            self._log_final(spec, path, state, outcome)
+            outcome = outcome_of(state, self._ms(started), error=exc, is_write=spec.is_write)
+            log_final(spec, path, outcome)
             self._report(spec, info, handle, outcome, response=None)
             raise
         except BaseException as exc:
@@ -488,14 +334,14 @@ class BaseClient:
             )
             self._report(spec, info, handle, outcome, response=None)
             raise
-        outcome = self._outcome(state, started, error=None, is_write=spec.is_write)
-        self._log_final(spec, path, state, outcome)
+        outcome = outcome_of(state, self._ms(started), error=None, is_write=spec.is_write)
+        log_final(spec, path, outcome)
         self._report(spec, info, handle, outcome, response=response)
         return response
 
     def _report(
         self,
-        spec: _Spec,
+        spec: Spec,
         info: CallInfo,
         handle: object,
         outcome: CallOutcome,
@@ -517,9 +363,9 @@ class BaseClient:
             return
         self._observer.sensitive_read(info, outcome)
 
-    def _attempts(self, spec: _Spec, path: str, state: _State, started: float) -> httpx.Response:
+    def _attempts(self, spec: Spec, path: str, state: State, started: float) -> httpx.Response:
         url = self._base_url + path
-        params = {k: _query_value(v) for k, v in spec.query.items() if v is not None}
+        params = {k: query_value(v) for k, v in spec.query.items() if v is not None}
         headers = dict(spec.headers)
         if spec.idempotency_key is not None:
             headers["Idempotency-Key"] = spec.idempotency_key
@@ -542,9 +388,9 @@ class BaseClient:
             )
             try:
                 response = self._http.send(request, auth=self._auth, stream=True)
-            except _TRANSPORT_ERRORS as exc:
+            except TRANSPORT_ERRORS as exc:
                 error = self._lost(spec, state, exc)
-                self._log_attempt(spec, path, state, attempt_started, exc=exc)
+                log_attempt(spec, path, state, self._ms(attempt_started), exc=exc)
                 delay = self._retry_delay(may_retry, state, started, None, None)
                 if delay is None:
                     raise error from None
@@ -555,7 +401,7 @@ class BaseClient:
             state.request_id = request_id_from(response.headers)
             if not 200 <= response.status_code < 300:
                 err = self._error_of(response, spec.operation)
-                self._log_attempt(spec, path, state, attempt_started)
+                log_attempt(spec, path, state, self._ms(attempt_started))
                 retry_after = (
                     err.retry_after
                     if isinstance(err, RateLimited)
@@ -572,10 +418,10 @@ class BaseClient:
             if not spec.stream:
                 try:
                     response.read()
-                except _TRANSPORT_ERRORS as exc:
+                except TRANSPORT_ERRORS as exc:
                     # Status arrived, body lost: a write was applied; a keyed retry is replayed.
                     error = self._lost(spec, state, exc)
-                    self._log_attempt(spec, path, state, attempt_started, exc=exc)
+                    log_attempt(spec, path, state, self._ms(attempt_started), exc=exc)
                     delay = self._retry_delay(may_retry, state, started, None, None)
                     if delay is None:
                         raise error from None
@@ -583,13 +429,13 @@ class BaseClient:
                     continue
                 finally:
                     response.close()
-            self._log_attempt(spec, path, state, attempt_started)
+            log_attempt(spec, path, state, self._ms(attempt_started))
             return response
 
     def _error_of(self, response: httpx.Response, operation: str) -> AgilerError:
         try:
             response.read()
-        except _TRANSPORT_ERRORS:
+        except TRANSPORT_ERRORS:
             # The status line arrived but the error body did not: keep the status.
             response = httpx.Response(
                 response.status_code, headers=response.headers, request=response.request
@@ -605,8 +451,8 @@ class BaseClient:
             )
         return error_from_response(response, operation=operation)
 
-    def _lost(self, spec: _Spec, state: _State, exc: BaseException) -> AgilerUnavailable:
-        sent = not isinstance(exc, _NOT_SENT)
+    def _lost(self, spec: Spec, state: State, exc: BaseException) -> AgilerUnavailable:
+        sent = not isinstance(exc, NOT_SENT)
         if spec.is_write and sent:
             state.maybe_applied = True
         what = "timed out" if isinstance(exc, httpx.TimeoutException) else "failed"
@@ -619,7 +465,7 @@ class BaseClient:
     def _retry_delay(
         self,
         may_retry: bool,
-        state: _State,
+        state: State,
         started: float,
         status: int | None,
         retry_after: float | None,
@@ -641,97 +487,5 @@ class BaseClient:
         return delay
 
     # --------------------------------------------------------------------- outcome and logging
-
     def _ms(self, started: float) -> int:
         return max(0, int((self._clock() - started) * 1000))
-
-    def _outcome(
-        self, state: _State, started: float, *, error: AgilerError | None, is_write: bool
-    ) -> CallOutcome:
-        duration = self._ms(started)
-        if error is None:
-            return CallOutcome(
-                "success", state.status, None, None, state.request_id, duration, state.attempts
-            )
-        # "unknown" only for writes whose answer was lost: a timeout/reset after sending, a 504,
-        # or a server error following an earlier lost attempt (that one may have been applied).
-        lost_after_send = state.maybe_applied and isinstance(error, AgilerUnavailable | ServerError)
-        gateway_timeout = isinstance(error, ServerError) and error.status == 504
-        unknown = is_write and (lost_after_send or gateway_timeout)
-        return CallOutcome(
-            "unknown" if unknown else "failure",
-            error.status,
-            error.code,
-            error.message,
-            error.request_id or state.request_id,
-            duration,
-            state.attempts,
-        )
-
-    def _log_attempt(
-        self,
-        spec: _Spec,
-        path: str,
-        state: _State,
-        attempt_started: float,
-        exc: BaseException | None = None,
-    ) -> None:
-        if not logger.isEnabledFor(logging.DEBUG):
-            return
-        logger.debug(
-            "agiler attempt %s %s %s attempt=%d status=%s duration_ms=%d request_id=%s%s",
-            spec.operation,
-            spec.method,
-            path,
-            state.attempts,
-            state.status if exc is None else None,
-            self._ms(attempt_started),
-            state.request_id,
-            f" error={type(exc).__name__}" if exc is not None else "",
-            extra={"agiler_operation": spec.operation, "agiler_attempt": state.attempts},
-        )
-
-    def _log_final(self, spec: _Spec, path: str, state: _State, outcome: CallOutcome) -> None:
-        level = logging.INFO if outcome.outcome == "success" else logging.WARNING
-        logger.log(
-            level,
-            "agiler %s %s %s outcome=%s status=%s duration_ms=%d attempts=%d request_id=%s",
-            spec.operation,
-            spec.method,
-            path,
-            outcome.outcome,
-            outcome.status,
-            outcome.duration_ms,
-            outcome.attempts,
-            outcome.request_id,
-            extra={
-                "agiler_operation": spec.operation,
-                "agiler_method": spec.method,
-                "agiler_path": path,
-                "agiler_status": outcome.status,
-                "agiler_duration_ms": outcome.duration_ms,
-                "agiler_attempts": outcome.attempts,
-                "agiler_request_id": outcome.request_id,
-            },
-        )
-
-
-def _as_timeout(value: float | httpx.Timeout | Mapping[str, float] | None) -> httpx.Timeout:
-    if value is None:
-        return DEFAULT_TIMEOUT
-    if isinstance(value, httpx.Timeout):
-        return value
-    if isinstance(value, int | float):
-        return httpx.Timeout(float(value))
-    allowed = {"connect", "read", "write", "pool"}
-    unknown = set(value) - allowed
-    if unknown:
-        raise ValueError(f"unknown timeout keys {sorted(unknown)}; use {sorted(allowed)}")
-    merged = {
-        "connect": DEFAULT_TIMEOUT.connect,
-        "read": DEFAULT_TIMEOUT.read,
-        "write": DEFAULT_TIMEOUT.write,
-        "pool": DEFAULT_TIMEOUT.pool,
-    }
-    merged.update({k: float(v) for k, v in value.items()})
-    return httpx.Timeout(**merged)
