@@ -1,0 +1,71 @@
+"""Audit fixtures: the in-process sandbox, an audited client, and a tamper helper."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from django.db import connection
+
+from portal.agiler import AgilerClient, close_all
+from portal.audit.models import AuditEvent
+
+
+@pytest.fixture
+def sandbox() -> Any:
+    """A fresh sandbox with fault injection on and fast backups/restores."""
+    from portal.sandbox import create_app
+
+    return create_app(seed=1, faults_enabled=True, backup_seconds=0.1, restore_seconds=0.1)
+
+
+class SocketLikeTransport(httpx.WSGITransport):
+    """The in-process sandbox, with a dropped connection surfacing as it would over a socket.
+
+    Over real HTTP a dropped connection reaches the client as ``httpx.RemoteProtocolError``;
+    in-process the sandbox raises its own ``ConnectionDropped``, translated here.
+    """
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        from portal.sandbox.http import ConnectionDropped
+
+        try:
+            return super().handle_request(request)
+        except ConnectionDropped as exc:
+            raise httpx.RemoteProtocolError(str(exc), request=request) from None
+
+
+@pytest.fixture
+def make_client(sandbox: Any) -> Iterator[Callable[..., AgilerClient]]:
+    """Build a client on the sandbox; ``observer=None`` for un-audited setup calls."""
+
+    def build(observer: Any = None, **kwargs: Any) -> AgilerClient:
+        options: dict[str, Any] = {
+            "base_url": "http://sandbox.test/v1",
+            "token": "ak_sandbox_owner",
+            "transport": SocketLikeTransport(app=sandbox),
+            "observer": observer,
+            "max_retries": 0,
+            "sleep": lambda _s: None,
+        }
+        options.update(kwargs)
+        return AgilerClient(**options)
+
+    yield build
+    close_all()
+
+
+def tamper(sql: str, params: list[Any] | None = None) -> None:
+    """Change the table behind the application's back, as someone with database access could.
+
+    On PostgreSQL the append-only trigger must be bypassed first (a superuser can: replica mode
+    skips triggers), which is exactly the attacker the hash chain is for.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(sql.replace("{table}", AuditEvent._meta.db_table), params or [])
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
