@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.audit",
     "portal.sandbox",
+    "portal.backups",
+    "portal.billing",
+    "portal.rules",
     # Two-factor sign-in (TOTP; recovery codes are portal.accounts' hashed device).
     "django_otp",
     "django_otp.plugins.otp_totp",
