@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "portal.core",
     "portal.accounts",
     "portal.audit",
+    "portal.workspaces",
+    "portal.projects",
     "portal.sandbox",
     "portal.backups",
     "portal.billing",

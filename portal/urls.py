@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("portal.core.urls")),
     path("accounts/", include("portal.accounts.urls")),
     path("audit/", include("portal.audit.urls")),
+    path("workspaces/", include("portal.workspaces.urls")),
+    path("projects/", include("portal.projects.urls")),
     path("billing/", include("portal.billing.urls")),
     path("projects/<str:project>/backups/", include("portal.backups.urls")),
     path("projects/<str:project>/rules/", include("portal.rules.urls")),

@@ -51,4 +51,18 @@ URL_RULES: list[UrlRule] = [
     UrlRule("audit:list", ALL_ROLES),
     UrlRule("audit:detail", ALL_ROLES, kwargs={"event_id": "999999999"}, ok_status=404),
     UrlRule("audit:export", ALL_ROLES, kwargs={"fmt": "csv"}),
+    # Agiler-backed pages: the cast has no Agiler token here, so an allowed role gets the
+    # "add your token" page (403) like a refused one; tests/workspaces and tests/projects walk
+    # the same matrix with tokens against the sandbox.
+    UrlRule("workspaces:list", ALL_ROLES, ok_status=403),
+    UrlRule("workspaces:create", frozenset({"admin"})),
+    UrlRule("workspaces:detail", ALL_ROLES, kwargs={"workspace": "ws-1"}, ok_status=403),
+    UrlRule("workspaces:members_export", ALL_ROLES, kwargs={"workspace": "ws-1"}, ok_status=403),
+    UrlRule("projects:list", frozenset({"admin", "operator", "support"}), ok_status=403),
+    UrlRule(
+        "projects:detail",
+        frozenset({"admin", "operator", "support"}),
+        kwargs={"project": "p-1"},
+        ok_status=403,
+    ),
 ]

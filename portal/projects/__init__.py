@@ -1,0 +1,1 @@
+"""Projects: the list across workspaces and each project's home."""

@@ -1,0 +1,1 @@
+"""Workspaces: the caller's workspaces, their members and pending invites, billing transfers."""

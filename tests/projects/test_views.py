@@ -1,0 +1,168 @@
+"""Project pages against the in-process sandbox: list, pagination, home, errors, roles."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.urls import reverse
+
+from portal.sandbox import FaultRule
+from tests.conftest import HTMX, client_for
+from tests.workspaces.conftest import first_workspace
+
+
+def a_project(sandbox: Any) -> Any:
+    return next(iter(sandbox.state.projects.values()))
+
+
+def test_project_list_shows_status_badges_and_workspace_names(tokened_cast) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(tokened_cast["operator"]).get(reverse("projects:list"))
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" in body
+    assert 'data-testid="project-row"' in body
+    assert 'data-testid="status-badge"' in body
+    assert "Acme Marketing" in body
+
+
+def test_workspace_filter_asks_agiler_for_that_workspace_only(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+    ws = first_workspace(sandbox, "Initech Labs")
+    expected = sum(1 for p in sandbox.state.projects.values() if p.workspace_id == ws)
+    body = (
+        client_for(tokened_cast["operator"])
+        .get(reverse("projects:list"), {"workspace": ws}, **HTMX)
+        .content.decode()
+    )
+    assert 'id="projects-table"' in body and "<html" not in body
+    assert body.count('data-testid="project-row"') == min(expected, 25)
+    assert "Globex Shop" not in body
+
+
+@pytest.fixture
+def large_sandbox(settings: Any) -> Any:
+    import httpx
+
+    from portal.agiler import close_all
+    from portal.sandbox import create_app
+
+    app = create_app(seed=1, scale="large")
+    settings.AGILER_API_URL = "http://sandbox.test/v1"
+    settings.AGILER_TRANSPORT = httpx.WSGITransport(app=app)
+    settings.AGILER_MAX_RETRIES = 0
+    yield app
+    close_all()
+
+
+def test_ten_thousand_projects_page_by_page_without_loading_them_all(
+    large_sandbox, operator
+) -> None:  # type: ignore[no-untyped-def]
+    from portal.accounts.tokens import token_save
+
+    token_save(user=operator, token="ak_sandbox_owner")
+    client = client_for(operator)
+    first = client.get(reverse("projects:list")).content.decode()
+    assert first.count('data-testid="project-row"') == 25
+    assert 'data-testid="prev-page"' not in first
+    next_url = first.split('data-testid="next-page"')[0].rsplit('href="', 1)[1].split('"')[0]
+    next_url = next_url.replace("&amp;", "&")
+    assert "cursor=" in next_url
+
+    second = client.get(next_url).content.decode()
+    assert second.count('data-testid="project-row"') == 25
+    assert "Page 2" in second
+    names_first = {line for line in first.splitlines() if "projects/" in line and "<a href" in line}
+    names_second = {
+        line for line in second.splitlines() if "projects/" in line and "<a href" in line
+    }
+    assert names_first.isdisjoint(names_second)
+
+    prev_url = second.split('data-testid="prev-page"')[0].rsplit('href="', 1)[1].split('"')[0]
+    back = client.get(prev_url.replace("&amp;", "&")).content.decode()
+    assert "Page 1" in back
+    assert "cursor" not in parse_qs(urlparse(prev_url.replace("&amp;", "&")).query)
+
+
+def test_no_projects_is_an_empty_state(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+    sandbox.state.projects.clear()
+    body = client_for(tokened_cast["operator"]).get(reverse("projects:list")).content.decode()
+    assert "No projects" in body
+
+
+def test_upstream_rate_limit_on_the_list_is_a_retry_later_page(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+    sandbox.faults.add(FaultRule(operation="list_projects", status=429, retry_after=20))
+    response = client_for(tokened_cast["operator"]).get(reverse("projects:list"))
+    assert response.status_code == 429
+    assert response["Retry-After"] == "20"
+
+
+def test_project_home_shows_details_and_areas(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+    project = a_project(sandbox)
+    response = client_for(tokened_cast["operator"]).get(
+        reverse("projects:detail", args=[project.id])
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" in body
+    assert project.name in body and project.region in body and project.runtime in body
+    assert 'aria-label="Project areas"' in body
+    assert "No changes to this project" in body
+
+
+def test_project_home_as_htmx_is_its_fragment(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+    project = a_project(sandbox)
+    body = (
+        client_for(tokened_cast["support"])
+        .get(reverse("projects:detail", args=[project.id]), **HTMX)
+        .content
+    )
+    assert b'id="project-detail"' in body and b"<html" not in body
+
+
+def test_a_restoring_project_shows_the_restore_banner(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+    project = a_project(sandbox)
+    project.status = "restoring"
+    body = (
+        client_for(tokened_cast["operator"])
+        .get(reverse("projects:detail", args=[project.id]))
+        .content
+    )
+    assert b'data-testid="restore-banner"' in body
+
+
+def test_recent_portal_activity_on_the_project_is_listed(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+    from portal.audit import record
+
+    project = a_project(sandbox)
+    record(action="projects.update", actor=tokened_cast["operator"], project_id=project.id)
+    body = (
+        client_for(tokened_cast["operator"])
+        .get(reverse("projects:detail", args=[project.id]))
+        .content.decode()
+    )
+    assert "projects.update" in body
+
+
+def test_unknown_project_is_a_404(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(tokened_cast["operator"]).get(
+        reverse("projects:detail", args=["00000000-0000-4000-8000-000000000000"])
+    )
+    assert response.status_code == 404
+
+
+def test_upstream_server_error_on_the_project_home_is_an_error_page(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+    sandbox.faults.add(FaultRule(operation="get_project", status=500))
+    response = client_for(tokened_cast["operator"]).get(
+        reverse("projects:detail", args=[a_project(sandbox).id])
+    )
+    assert response.status_code == 502
+    assert "Agiler had a problem" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("admin", 200), ("operator", 200), ("support", 200), ("finance", 403)]
+)
+def test_role_matrix_for_project_pages(tokened_cast, sandbox, role, status) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(tokened_cast[role])
+    assert client.get(reverse("projects:list")).status_code == status
+    detail = reverse("projects:detail", args=[a_project(sandbox).id])
+    assert client.get(detail).status_code == status
