@@ -4,8 +4,9 @@ Schemathesis generates requests for every operation in the spec, sends them over
 fresh sandbox, and checks each answer: no 5xx, a documented status code, a documented content
 type, documented headers and a body that validates against the response schema.
 
-Each operation gets its own freshly seeded sandbox (function-scoped fixture), so destructive
-operations (delete_project, restore_backup, …) cannot spoil the state other operations see.
+One real HTTP server serves the module, but each operation gets its own freshly seeded sandbox
+behind it, so destructive operations (delete_project, restore_backup, …) cannot spoil the state
+other operations see.
 Path parameters are sometimes swapped for ids that exist in the demo data, so the success paths
 are exercised and not only 404s.
 """
@@ -19,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -30,15 +31,39 @@ from schemathesis.specs.openapi.checks import (
 )
 
 try:
-    from portal.sandbox.server import start_in_thread
-
     from portal.sandbox import create_app
+    from portal.sandbox.server import start_in_thread
 except ImportError as exc:  # the sandbox is written concurrently; skip until it lands
     pytest.skip(
         f"portal.sandbox.create_app / server.start_in_thread not importable yet: {exc}",
         allow_module_level=True,
     )
 
+
+def _install_many_more_shim() -> None:
+    """Give hypothesis' ``many`` back the ``more()`` method hypothesis-jsonschema still calls.
+
+    hypothesis 6.170 (the only version the package index offers) replaced ``many.more()`` with
+    ``with many(...) as e: for _ in e:``; hypothesis-jsonschema 0.23.1 (the latest) still calls
+    ``more()``, so schemathesis cannot generate any object at all. This re-expresses ``more()``
+    with the new iterator protocol. Delete it once hypothesis-jsonschema catches up.
+    """
+    from hypothesis.internal.conjecture import utils as cu
+
+    if hasattr(cu.many, "more"):
+        return
+    finished = object()
+
+    def more(self: Any) -> bool:
+        if getattr(self, "_legacy_iterator", None) is None:
+            self.__enter__()
+            self._legacy_iterator = iter(self)
+        return next(self._legacy_iterator, finished) is not finished
+
+    cu.many.more = more  # type: ignore[attr-defined]
+
+
+_install_many_more_shim()
 SPEC_PATH = Path(__file__).resolve().parents[2] / "portal" / "agiler" / "openapi.json"
 OWNER = {"Authorization": "Bearer ak_sandbox_owner"}
 CHECKS = (
@@ -52,14 +77,22 @@ CHECKS = (
 MAX_EXAMPLES = 20
 
 schemathesis.experimental.OPEN_API_3_1.enable()
-schema = schemathesis.from_path(str(SPEC_PATH), validate_schema=True)
+# The contract test validates the document; re-validating here would cost seconds per run.
+schema = schemathesis.from_path(str(SPEC_PATH), validate_schema=False)
 
 
 class DemoIds:
     """Looks up ids that exist in the sandbox's demo data, lazily and once per sandbox."""
 
     def __init__(self, base_url: str) -> None:
-        self._http = httpx.Client(base_url=base_url, headers=OWNER, timeout=10)
+        # No keep-alive: reused connections to the sandbox server stall ~40 ms a request
+        # (SANDBOX FINDING SB-3), fresh loopback connections take ~2 ms.
+        self._http = httpx.Client(
+            base_url=base_url,
+            headers=OWNER,
+            timeout=10,
+            limits=httpx.Limits(max_keepalive_connections=0),
+        )
         self._cache: dict[str, str | None] = {}
 
     def close(self) -> None:
@@ -74,7 +107,7 @@ class DemoIds:
         return self._cache[name]
 
     def _first(self, url: str, pick: Callable[[dict[str, Any]], str | None]) -> str | None:
-        response = self._http.get(url, params={"limit": 20})
+        response = self._http.get(url)
         items = response.json() if response.status_code == 200 else []
         return next((value for item in items if (value := pick(item))), None)
 
@@ -112,28 +145,42 @@ class DemoIds:
         }
 
 
-class Sandbox:
-    """A running sandbox plus the demo ids it serves."""
+class SwappableApp:
+    """A WSGI app whose target is replaced per test: one real server, fresh state each time."""
 
     def __init__(self) -> None:
-        self.app = create_app(seed=1, backup_seconds=0.2, restore_seconds=0.2)
-        self.server = start_in_thread(self.app, host="127.0.0.1", port=0)
-        self.base_url: str = self.server.base_url
+        self.target: Any = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        return self.target(environ, start_response)
+
+
+class Sandbox:
+    """A freshly seeded sandbox behind the shared server, plus the demo ids it serves."""
+
+    def __init__(self, server: Any, front: SwappableApp) -> None:
+        front.target = create_app(seed=1, backup_seconds=0.2, restore_seconds=0.2)
+        self.base_url: str = server.base_url
         self.ids = DemoIds(self.base_url)
 
-    def stop(self) -> None:
-        """Stop the server thread and close the lookup client."""
-        self.ids.close()
-        self.server.stop()
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[tuple[Any, SwappableApp]]:
+    front = SwappableApp()
+    running = start_in_thread(front, host="127.0.0.1", port=0)
+    try:
+        yield running, front
+    finally:
+        running.stop()
 
 
 @pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    running = Sandbox()
+def sandbox(server: tuple[Any, SwappableApp]) -> Iterator[Sandbox]:
+    fresh = Sandbox(*server)
     try:
-        yield running
+        yield fresh
     finally:
-        running.stop()
+        fresh.ids.close()
 
 
 def use_demo_ids(case: Any, data: st.DataObject, sandbox: Sandbox) -> None:
@@ -146,11 +193,41 @@ def use_demo_ids(case: Any, data: st.DataObject, sandbox: Sandbox) -> None:
             )
 
 
+# Known sandbox deviations (listed in /tmp/brief/sandbox-findings.md). Each is pinned by a
+# strict xfail test at the end of this module; the property test steers around them so it keeps
+# checking everything else. When a strict xfail starts passing, drop its steering here.
+SB1_EMPTY_IDEMPOTENCY_KEY = (
+    "SANDBOX FINDING SB-1: an empty Idempotency-Key is refused with 400, a status the reference "
+    "does not list for e.g. delete_rule / delete_project / create_backup (it allows any string "
+    "up to 128 chars)"
+)
+SB2_USAGE_BEFORE_YEAR_1000 = (
+    "SANDBOX FINDING SB-2: get_usage windows reaching before year 1000 return unpadded years "
+    "('999-12-31T00:00:00Z', not a date-time) and near year 1 crash with 500"
+)
+USAGE_YEAR_FLOOR = 1100  # 365 monthly buckets back from here stay above year 1000
+
+
+def steer_around_known_findings(case: Any, data: st.DataObject) -> None:
+    """Replace inputs that only re-discover SB-1 / SB-2 with ordinary ones."""
+    headers = case.headers or {}
+    if headers.get("Idempotency-Key") == "":
+        headers["Idempotency-Key"] = str(data.draw(st.uuids(), label="idempotency key"))
+    if case.operation.definition.raw.get("operationId") == "get_usage" and case.query:
+        for name in ("since", "until"):
+            value = str(case.query.get(name, ""))
+            if value[:4].isdigit() and int(value[:4]) < USAGE_YEAR_FLOOR:
+                del case.query[name]
+
+
 SETTINGS = settings(
     max_examples=MAX_EXAMPLES,
     deadline=None,
     derandomize=True,  # the same cases every run: CI failures reproduce locally
     database=None,
+    # Schemathesis turns schema `examples` into @example()s, which cannot be combined with the
+    # extra `data` argument; generated cases cover those fields anyway.
+    phases=[Phase.generate, Phase.shrink],
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,  # one sandbox per operation is intended
         HealthCheck.too_slow,
@@ -166,28 +243,65 @@ def test_sandbox_responses_conform_to_the_contract(
     case: Any, data: st.DataObject, sandbox: Sandbox
 ) -> None:
     use_demo_ids(case, data, sandbox)
+    steer_around_known_findings(case, data)
     response = case.call(base_url=sandbox.base_url, headers=OWNER, timeout=15)
     case.validate_response(response, checks=CHECKS)
 
 
-@pytest.fixture(scope="module")
-def shared_sandbox() -> Iterator[Sandbox]:
-    running = Sandbox()
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
 @schema.parametrize()
-@settings(max_examples=1, deadline=None, derandomize=True, database=None)
+@settings(
+    max_examples=1,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 def test_every_operation_with_an_unknown_token_is_401_with_a_documented_error(
-    case: Any, shared_sandbox: Sandbox
+    case: Any, sandbox: Sandbox
 ) -> None:
-    # An unknown token is refused before anything else, so no state changes and one sandbox
-    # serves every operation here.
     response = case.call(
-        base_url=shared_sandbox.base_url, headers={"Authorization": "Bearer ak_not_a_token"}
+        base_url=sandbox.base_url, headers={"Authorization": "Bearer ak_not_a_token"}
     )
     assert response.status_code == 401
+    case.validate_response(response, checks=CHECKS)
+
+
+def _call(operation: Any, sandbox: Sandbox, **parts: Any) -> tuple[Any, Any]:
+    case = operation.make_case(**parts)
+    return case, case.call(base_url=sandbox.base_url, headers=OWNER, timeout=15)
+
+
+@pytest.mark.xfail(strict=True, reason=SB1_EMPTY_IDEMPOTENCY_KEY)
+def test_empty_idempotency_key_on_a_delete_gets_a_documented_status(sandbox: Sandbox) -> None:
+    operation = schema["/projects/{project}/rules/{rule}"]["DELETE"]
+    case, response = _call(
+        operation,
+        sandbox,
+        path_parameters={"project": sandbox.ids.get("project"), "rule": "no-such-rule"},
+        headers={"Idempotency-Key": ""},
+    )
+    case.validate_response(response, checks=CHECKS)
+
+
+@pytest.mark.xfail(strict=True, reason=SB2_USAGE_BEFORE_YEAR_1000)
+def test_usage_window_ending_in_year_1000_has_valid_timestamps(sandbox: Sandbox) -> None:
+    operation = schema["/projects/{project}/usage"]["GET"]
+    case, response = _call(
+        operation,
+        sandbox,
+        path_parameters={"project": sandbox.ids.get("project")},
+        query={"until": "1000-01-01T00:00:00Z"},
+    )
+    case.validate_response(response, checks=CHECKS)
+
+
+@pytest.mark.xfail(strict=True, reason=SB2_USAGE_BEFORE_YEAR_1000)
+def test_usage_window_ending_near_year_1_is_not_a_server_error(sandbox: Sandbox) -> None:
+    operation = schema["/projects/{project}/usage"]["GET"]
+    case, response = _call(
+        operation,
+        sandbox,
+        path_parameters={"project": sandbox.ids.get("project")},
+        query={"until": "0001-01-05T00:00:00Z"},
+    )
     case.validate_response(response, checks=CHECKS)
