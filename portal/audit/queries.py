@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from portal.audit.models import AuditEvent, Outcome
@@ -99,8 +100,10 @@ def decode_cursor(value: str) -> tuple[datetime, int] | None:
 def _beyond(events: QuerySet[AuditEvent], cursor: tuple[datetime, int], op: str) -> QuerySet[Any]:
     # A row-value comparison, so the database walks the (time, id) index from the cursor on: no
     # OFFSET, page 1,000 costs what page 1 costs. (Supported by PostgreSQL and SQLite ≥ 3.15.)
+    # The time goes through the field's own conversion: SQLite compares datetimes as text.
+    when = AuditEvent._meta.get_field("time").get_db_prep_value(cursor[0], connection)
     return events.extra(  # noqa: S610 - constant SQL, values as parameters
-        where=[f'("{_TABLE}"."time", "{_TABLE}"."id") {op} (%s, %s)'], params=list(cursor)
+        where=[f'("{_TABLE}"."time", "{_TABLE}"."id") {op} (%s, %s)'], params=[when, cursor[1]]
     )
 
 
