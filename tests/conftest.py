@@ -55,6 +55,39 @@ def cast(admin: User, operator: User, finance: User, support: User) -> dict[str,
     return {"admin": admin, "operator": operator, "finance": finance, "support": support}
 
 
+#: the sandbox token each role's demo user gets (as `seed_demo` stores them)
+SANDBOX_TOKEN_FOR_ROLE = {
+    "admin": "ak_sandbox_owner",
+    "operator": "ak_sandbox_owner",
+    "finance": "ak_sandbox_finance",
+    "support": "ak_sandbox_support",
+}
+
+
+@pytest.fixture
+def upstream(settings):  # type: ignore[no-untyped-def]
+    """The Agiler sandbox, in-process, as the portal's upstream; returns the sandbox app."""
+    import httpx
+
+    from portal.sandbox import create_app
+
+    app = create_app(seed=1, faults_enabled=True, backup_seconds=0.5, restore_seconds=1.0)
+    settings.AGILER_TRANSPORT = httpx.WSGITransport(app=app)
+    settings.AGILER_API_URL = "http://sandbox.test/v1"
+    settings.AGILER_MAX_RETRIES = 0
+    return app
+
+
+@pytest.fixture
+def tokened_cast(cast: dict[str, User], upstream) -> dict[str, User]:  # type: ignore[no-untyped-def]
+    """The cast, each with the sandbox token matching their role, stored encrypted."""
+    from portal.accounts.tokens import token_seed
+
+    for role, user in cast.items():
+        token_seed(user=user, token=SANDBOX_TOKEN_FOR_ROLE[role])
+    return cast
+
+
 def client_for(user: User | None, *, enforce_csrf: bool = False) -> Client:
     """A test client signed in as ``user`` (anonymous when None)."""
     client = Client(enforce_csrf_checks=enforce_csrf)

@@ -4,7 +4,9 @@ A URL missing here fails ``tests/core/test_access_matrix.py`` (deny by default: 
 be added here with its rule). Each feature adds its rows.
 
 Per entry: the URL name, its kwargs, the roles that may open it (``PUBLIC`` for no login), and
-the status an allowed role gets on GET (405 for POST-only views).
+the status an allowed role gets on GET (405 for POST-only views). Kwargs written ``"{project}"``
+(also ``{workspace}``, ``{backup}``, ``{rule}``) are replaced by real ids from the seeded
+sandbox; every role carries its demo user's sandbox token, so allowed roles reach real pages.
 """
 
 from __future__ import annotations
@@ -51,18 +53,16 @@ URL_RULES: list[UrlRule] = [
     UrlRule("audit:list", ALL_ROLES),
     UrlRule("audit:detail", ALL_ROLES, kwargs={"event_id": "999999999"}, ok_status=404),
     UrlRule("audit:export", ALL_ROLES, kwargs={"fmt": "csv"}),
-    # Agiler-backed pages: the cast has no Agiler token here, so an allowed role gets the
-    # "add your token" page (403) like a refused one; tests/workspaces and tests/projects walk
-    # the same matrix with tokens against the sandbox.
-    UrlRule("workspaces:list", ALL_ROLES, ok_status=403),
+    # Agiler-backed pages: every role carries its demo user's sandbox token and the sandbox
+    # answers in-process; "{workspace}", "{project}", "{backup}", "{rule}" stand for real ids.
+    UrlRule("workspaces:list", ALL_ROLES),
     UrlRule("workspaces:create", frozenset({"admin"})),
-    UrlRule("workspaces:detail", ALL_ROLES, kwargs={"workspace": "ws-1"}, ok_status=403),
-    UrlRule("workspaces:members_export", ALL_ROLES, kwargs={"workspace": "ws-1"}, ok_status=403),
-    UrlRule("projects:list", frozenset({"admin", "operator", "support"}), ok_status=403),
+    UrlRule("workspaces:detail", ALL_ROLES, kwargs={"workspace": "{workspace}"}),
+    UrlRule("workspaces:members_export", ALL_ROLES, kwargs={"workspace": "{workspace}"}),
+    UrlRule("projects:list", frozenset({"admin", "operator", "support"})),
     UrlRule(
         "projects:detail",
         frozenset({"admin", "operator", "support"}),
-        kwargs={"project": "p-1"},
-        ok_status=403,
+        kwargs={"project": "{project}"},
     ),
 ]

@@ -17,10 +17,46 @@ def test_every_url_in_the_urlconf_has_a_rule() -> None:
     assert missing == [], f"URLs without a rule in tests/url_matrix.py: {missing}"
 
 
+@pytest.fixture
+def sample_ids(upstream) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Real ids from the seeded sandbox for the ``{placeholder}`` kwargs in url_matrix.py."""
+    import httpx
+
+    from portal.agiler import AgilerClient
+
+    client = AgilerClient(
+        base_url="http://sandbox.test/v1",
+        token="ak_sandbox_owner",
+        transport=httpx.WSGITransport(app=upstream),
+        max_retries=0,
+    )
+    workspace = client.list_workspaces().items[0]
+    project = client.list_projects(workspace_id=workspace.id).items[0]
+    ids = {"workspace": workspace.id, "project": project.id}
+    backups = client.list_backups(project.id).items
+    if backups:
+        ids["backup"] = backups[0].id
+    rules = client.list_rules(project.id).items
+    if rules:
+        ids["rule"] = rules[0].id
+    return ids
+
+
+def _resolve(kwargs: dict[str, str], ids: dict[str, str]) -> dict[str, str]:
+    return {
+        key: ids[value[1:-1]] if value.startswith("{") and value.endswith("}") else value
+        for key, value in kwargs.items()
+    }
+
+
 @pytest.mark.parametrize("rule", URL_RULES, ids=lambda rule: rule.name)
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
-def test_each_role_gets_the_expected_answer(rule: UrlRule, htmx: bool, cast, outsider) -> None:  # type: ignore[no-untyped-def]
-    url = reverse(rule.name, kwargs=rule.kwargs)
+def test_each_role_gets_the_expected_answer(  # type: ignore[no-untyped-def]
+    rule: UrlRule, htmx: bool, tokened_cast, outsider, sample_ids
+) -> None:
+    """Every role carries the sandbox token of its demo user, so allowed roles reach the page."""
+    cast = tokened_cast
+    url = reverse(rule.name, kwargs=_resolve(rule.kwargs, sample_ids))
     extra = HTMX if htmx else {}
 
     anonymous = client_for(None).get(url, **extra)
@@ -59,10 +95,11 @@ def test_each_role_gets_the_expected_answer(rule: UrlRule, htmx: bool, cast, out
 FULL_PAGE_ONLY = {"core:home", "accounts:password_change"}
 
 
-def test_post_without_csrf_token_is_refused_everywhere(cast) -> None:  # type: ignore[no-untyped-def]
+def test_post_without_csrf_token_is_refused_everywhere(tokened_cast, sample_ids) -> None:  # type: ignore[no-untyped-def]
     """With CSRF checks enforced, no URL accepts a state-changing request without the token."""
+    cast = tokened_cast
     for rule in URL_RULES:
-        url = reverse(rule.name, kwargs=rule.kwargs)
+        url = reverse(rule.name, kwargs=_resolve(rule.kwargs, sample_ids))
         for user in [None, cast["admin"]]:
             response = client_for(user, enforce_csrf=True).post(url, {})
             assert response.status_code in (403, 405), f"{url} accepted a POST without CSRF"
