@@ -201,6 +201,9 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token"]
 AXES_CLIENT_IP_CALLABLE = "portal.accounts.throttle.client_ip"
 AXES_LOCKOUT_CALLABLE = "portal.accounts.throttle.lockout_response"
 OTP_TOTP_ISSUER = "Agiler Team Portal"
+# Hide sensitive_variables / sensitive_post_parameters (tokens, passwords, codes) on the DEBUG
+# error page too, not only in production error reports.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.accounts.reporting.PortalExceptionReporterFilter"
 
 # --- Security headers ----------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -15,6 +15,7 @@ fingerprint, and forgotten when the token is saved, replaced, removed or rejecte
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -103,7 +104,9 @@ def grouped(scopes: frozenset[str]) -> list[ScopeGroup]:
 
 
 def _cache_key(user_id: int, token_fingerprint: str) -> str:
-    return f"portal:agiler-scopes:{user_id}:{token_fingerprint}"
+    # Hashed: the fingerprint has spaces and an ellipsis, which some cache backends refuse.
+    digest = hashlib.sha256(token_fingerprint.encode()).hexdigest()[:16]
+    return f"portal:agiler-scopes:{user_id}:{digest}"
 
 
 def _index_key(user_id: int) -> str:
