@@ -12,8 +12,12 @@ sandbox; every role carries its demo user's sandbox token, so allowed roles reac
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 PUBLIC = "public"
+BILLING = frozenset({"admin", "finance"})
+#: a statement period that exists in the seeded sandbox (its data is anchored to now, UTC)
+THIS_MONTH = datetime.now(UTC).strftime("%Y-%m")
 ALL_ROLES = frozenset({"admin", "operator", "finance", "support"})
 
 
@@ -65,4 +69,12 @@ URL_RULES: list[UrlRule] = [
         frozenset({"admin", "operator", "support"}),
         kwargs={"project": "{project}"},
     ),
+    # Billing: finance and admin only. The statement is this month's (the sandbox seeds it).
+    UrlRule("billing:overview", BILLING),
+    UrlRule("billing:transactions", BILLING),
+    UrlRule("billing:transactions_export", BILLING),
+    UrlRule("billing:statements", BILLING),
+    UrlRule("billing:statement_download", BILLING, kwargs={"period": THIS_MONTH}),
+    UrlRule("billing:budget", BILLING),
+    UrlRule("billing:payment_methods", BILLING),
 ]

@@ -1,0 +1,284 @@
+"""What the billing pages compute from Agiler's answers: month totals, this month's spend, the
+budget bar, the monthly chart, card expiry and the CSV rows. Pure functions, no I/O."""
+
+from __future__ import annotations
+
+import calendar
+import csv
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from portal.agiler import BillingTransactionEntry, BillingTransactionMonth
+from portal.billing.money import format_money, plain_decimal
+
+#: a card expiring within this many days gets a warning
+CARD_WARNING_DAYS = 60
+
+
+@dataclass(frozen=True)
+class MonthView:
+    """One month of transactions, with the totals a reconciliation needs."""
+
+    year: int
+    month: int
+    balance: int
+    entries: Sequence[BillingTransactionEntry]
+    credits: int
+    debits: int
+
+    @property
+    def period(self) -> str:
+        """``YYYY-MM``: how statements are addressed."""
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        """``October 2026``."""
+        return f"{calendar.month_name[self.month]} {self.year}"
+
+    @property
+    def net(self) -> int:
+        """Credits plus debits (debits are negative)."""
+        return self.credits + self.debits
+
+
+def month_view(month: BillingTransactionMonth) -> MonthView:
+    """Entries oldest first (as on a statement) and the month's credit and debit totals."""
+    entries = sorted(month.tx, key=lambda tx: tx.created_at)
+    return MonthView(
+        year=month.year,
+        month=month.month,
+        balance=month.balance,
+        entries=entries,
+        credits=sum(tx.amount for tx in entries if tx.amount > 0),
+        debits=sum(tx.amount for tx in entries if tx.amount < 0),
+    )
+
+
+def spend_in(months: Iterable[MonthView], *, year: int, month: int) -> int:
+    """What was spent (debits, as a positive number) in ``year``-``month``; 0 when no entries."""
+    for view in months:
+        if (view.year, view.month) == (year, month):
+            return -view.debits
+    return 0
+
+
+# --- budget bar ----------------------------------------------------------------------------------
+
+
+BAR_UNITS = 1000
+
+
+@dataclass(frozen=True)
+class BudgetBar:
+    """The monthly budget as a bar: the spent share and where each alert fires."""
+
+    spent: int
+    budget: int
+    alerts: Sequence[int]
+    #: spent / budget in percent (may exceed 100); None without a budget
+    percent: int | None
+    #: bar fill in 0..100 (the SVG's width in percent)
+    fill: int
+    #: "ok", "warning" (an alert threshold passed) or "danger" (the budget reached)
+    level: str
+    #: the highest alert already passed, if any
+    passed_alert: int | None
+
+    @property
+    def fill_x(self) -> int:
+        """The fill's width in the SVG's 1000-unit-wide viewBox."""
+        return self.fill * BAR_UNITS // 100
+
+    @property
+    def markers(self) -> list[dict[str, object]]:
+        """Each alert's x in the viewBox and whether this month already passed it."""
+        return [
+            {
+                "percent": alert,
+                "x": alert * BAR_UNITS // 100,
+                "passed": self.percent is not None and self.percent >= alert,
+                # Labels at the ends are anchored inwards so they stay inside the picture.
+                "anchor": "end" if alert >= 95 else ("start" if alert <= 5 else "middle"),
+            }
+            for alert in self.alerts
+            if alert <= 100
+        ]
+
+
+def budget_bar(*, spent: int, budget: int, alerts: Sequence[int]) -> BudgetBar:
+    """Where this month's spend stands against the budget and its alert percentages."""
+    ordered = sorted(set(alerts))
+    if budget <= 0:
+        return BudgetBar(spent, budget, ordered, None, 0, "ok", None)
+    # Integer percent, rounded down: an alert at 80 % must not show as passed at 79.6 %.
+    percent = spent * 100 // budget
+    passed = [alert for alert in ordered if percent >= alert]
+    level = "danger" if percent >= 100 else ("warning" if passed else "ok")
+    return BudgetBar(
+        spent=spent,
+        budget=budget,
+        alerts=ordered,
+        percent=percent,
+        fill=max(0, min(100, percent)),
+        level=level,
+        passed_alert=passed[-1] if passed else None,
+    )
+
+
+# --- the monthly chart ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    """One month in the chart: credits up, debits down from the zero line (SVG units)."""
+
+    label: str
+    period: str
+    credits: int
+    debits: int
+    x: int
+    credit_y: int
+    credit_height: int
+    debit_height: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A server-rendered bar chart of the shown months (oldest left), sized for a viewBox."""
+
+    bars: Sequence[ChartBar]
+    width: int
+    height: int
+    zero_y: int
+    bar_width: int
+    top_label: str
+    bottom_label: str
+
+
+CHART_HEIGHT = 160
+CHART_SLOT = 60  # horizontal room per month
+
+
+def monthly_chart(months: Sequence[MonthView]) -> Chart | None:
+    """Credits and debits per month on one scale; None when there is nothing to draw."""
+    if not months:
+        return None
+    ordered = sorted(months, key=lambda m: (m.year, m.month))
+    top = max(max(m.credits for m in ordered), 1)
+    bottom = max(max(-m.debits for m in ordered), 1)
+    # Credits above and debits below a zero line placed in proportion to the two maxima.
+    plot = CHART_HEIGHT - 20  # room for the month labels
+    zero_y = round(plot * top / (top + bottom))
+    scale = plot / (top + bottom)
+    bars = []
+    for index, view in enumerate(ordered):
+        credit_height = round(view.credits * scale)
+        bars.append(
+            ChartBar(
+                label=f"{calendar.month_abbr[view.month]} {view.year % 100:02d}",
+                period=view.period,
+                credits=view.credits,
+                debits=view.debits,
+                x=index * CHART_SLOT + 10,
+                credit_y=zero_y - credit_height,
+                credit_height=credit_height,
+                debit_height=round(-view.debits * scale),
+            )
+        )
+    return Chart(
+        bars=bars,
+        width=len(ordered) * CHART_SLOT,
+        height=CHART_HEIGHT,
+        zero_y=zero_y,
+        bar_width=CHART_SLOT - 20,
+        top_label=format_money(top),
+        bottom_label=format_money(-bottom),
+    )
+
+
+# --- the card on file ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CardExpiry:
+    """A card's expiry: the last day it works, and whether to warn."""
+
+    last_day: date
+    days_left: int
+    expired: bool
+    expiring: bool
+
+    @property
+    def label(self) -> str:
+        """``08/2029`` as printed on the card."""
+        return f"{self.last_day.month:02d}/{self.last_day.year}"
+
+
+def card_expiry(*, exp_month: int, exp_year: int, today: date) -> CardExpiry | None:
+    """A card is valid through the last day of its expiry month; None for a nonsense expiry."""
+    if not 1 <= exp_month <= 12 or exp_year < 1:
+        return None
+    last_day = date(exp_year, exp_month, calendar.monthrange(exp_year, exp_month)[1])
+    days_left = (last_day - today).days
+    return CardExpiry(
+        last_day=last_day,
+        days_left=days_left,
+        expired=days_left < 0,
+        expiring=0 <= days_left <= CARD_WARNING_DAYS,
+    )
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+CSV_HEADER = [
+    "period",
+    "date",
+    "description",
+    "type",
+    "amount",
+    "amount_decimal",
+    "credit_expires",
+    "month_closing_balance",
+]
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for csv.writer in a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(text: str) -> str:
+    # A description starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _kind(amount: int) -> str:
+    return "credit" if amount > 0 else ("debit" if amount < 0 else "zero")
+
+
+def _iso_date(moment: datetime) -> str:
+    return moment.date().isoformat()
+
+
+def csv_lines(months: Iterable[MonthView]) -> Iterator[str]:
+    """One line per transaction, header first; lazily, for a streamed response."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_HEADER)
+    for view in months:
+        for tx in view.entries:
+            yield writer.writerow(
+                [
+                    view.period,
+                    _iso_date(tx.created_at),
+                    _cell(tx.description),
+                    _kind(tx.amount),
+                    format_money(tx.amount, signed=True),
+                    plain_decimal(tx.amount),
+                    _iso_date(tx.expires_at) if tx.expires_at else "",
+                    plain_decimal(view.balance),
+                ]
+            )

@@ -1,0 +1,64 @@
+"""Billing writes: the settings update, audited with the values before and after.
+
+The client's ``update_billing`` records the sent body (the *after* values) through the audit
+observer. Finance also wants the *before* values on the same event, so a reviewer can see what a
+change replaced without hunting for the previous one. The client engine already carries extra
+audit context for a write (``summary_extra``, used by file uploads); ``update_billing`` does not
+expose it yet, so this service goes through the engine's ``_write`` with the same operation,
+method and path. Swap to a public ``update_billing(..., audit_before=...)`` once the client
+offers one (asked of the client's owner).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from portal.agiler import AgilerClient, BillingOutput
+
+#: the fields the portal changes, in the order finance reads them
+SETTINGS_FIELDS = (
+    "monthly_budget",
+    "budget_alerts",
+    "budget_stop",
+    "charge_threshold",
+    "charge_amount",
+)
+
+
+def settings_of(billing: BillingOutput) -> dict[str, Any]:
+    """The budget and charge settings of a billing profile (cents, alerts sorted)."""
+    return {
+        "monthly_budget": billing.monthly_budget,
+        "budget_alerts": sorted(billing.budget_alerts),
+        "budget_stop": billing.budget_stop,
+        "charge_threshold": billing.charge_threshold,
+        "charge_amount": billing.charge_amount,
+    }
+
+
+def changed_settings(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the settings whose value differs (a PATCH sends just those)."""
+    return {key: after[key] for key in SETTINGS_FIELDS if before.get(key) != after.get(key)}
+
+
+def billing_update(
+    *,
+    client: AgilerClient,
+    before: Mapping[str, Any],
+    changes: Mapping[str, Any],
+    idempotency_key: str,
+) -> None:
+    """PATCH /users/me/billing with ``changes``; the audit event holds them and ``before``.
+
+    Raises the client's AgilerError (BadRequest carries the refused ``field``).
+    """
+    body = {key: changes[key] for key in SETTINGS_FIELDS if key in changes}
+    client._write(  # noqa: SLF001 - see the module docstring
+        "update_billing",
+        "PATCH",
+        "/users/me/billing",
+        body=body,
+        idempotency_key=idempotency_key,
+        summary_extra={"before": {key: before.get(key) for key in body}},
+    )
