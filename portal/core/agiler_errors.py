@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from portal.agiler import errors as agiler
+from portal.agiler.contract import required_scopes
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,18 @@ def describe(error: agiler.AgilerError) -> tuple[int, str, str]:
             ),
         )
     if isinstance(error, agiler.PermissionDenied):
+        scopes = required_scopes(error.operation)
+        if scopes:
+            from portal.accounts.scopes import missing_scope_reason
+
+            # Same words as the disabled controls; Agiler's 403 may also mean the resource
+            # belongs to someone else, so its own message is kept too.
+            return (
+                403,
+                "Your Agiler token is not allowed to do this",
+                f"{missing_scope_reason(scopes[0])} (Agiler answered: {error.message}) "
+                "Nothing was changed.",
+            )
         return (
             403,
             "Your Agiler token is not allowed to do this",

@@ -74,3 +74,12 @@ def test_other_exceptions_are_left_alone() -> None:
         AgilerErrorMiddleware(lambda r: None).process_exception(_request(False), ValueError())
         is None
     )  # type: ignore[arg-type,return-value]
+
+
+def test_upstream_403_names_the_scope_the_operation_needs(db) -> None:  # type: ignore[no-untyped-def]
+    error = agiler.PermissionDenied("Token lacks a scope.", status=403, operation="restore_backup")
+    response = AgilerErrorMiddleware(lambda r: None).process_exception(_request(False), error)  # type: ignore[arg-type,return-value]
+    assert response is not None and response.status_code == 403
+    body = response.content.decode()
+    assert "lacks the scope projects.backups:write" in body
+    assert "Token lacks a scope." in body
