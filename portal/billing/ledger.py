@@ -158,7 +158,8 @@ class Chart:
 
 
 CHART_HEIGHT = 160
-CHART_SLOT = 60  # horizontal room per month
+CHART_SLOT = 120  # horizontal room per month (wide: the picture stays low on a wide page)
+CHART_MIN_SLOTS = 6
 
 
 def monthly_chart(months: Sequence[MonthView]) -> Chart | None:
@@ -181,7 +182,7 @@ def monthly_chart(months: Sequence[MonthView]) -> Chart | None:
                 period=view.period,
                 credits=view.credits,
                 debits=view.debits,
-                x=index * CHART_SLOT + 10,
+                x=index * CHART_SLOT + 20,
                 credit_y=zero_y - credit_height,
                 credit_height=credit_height,
                 debit_height=round(-view.debits * scale),
@@ -189,10 +190,11 @@ def monthly_chart(months: Sequence[MonthView]) -> Chart | None:
         )
     return Chart(
         bars=bars,
-        width=len(ordered) * CHART_SLOT,
+        # At least six slots wide: one month alone must not become a wall-sized bar.
+        width=max(len(ordered), CHART_MIN_SLOTS) * CHART_SLOT,
         height=CHART_HEIGHT,
         zero_y=zero_y,
-        bar_width=CHART_SLOT - 20,
+        bar_width=CHART_SLOT - 40,
         top_label=format_money(top),
         bottom_label=format_money(-bottom),
     )
