@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ._base import NOT_GIVEN, BaseClient, NotGiven, given
 from .downloads import FileDownload
@@ -28,8 +28,13 @@ class BillingMixin(BaseClient):
         charge_threshold: int | NotGiven = NOT_GIVEN,
         monthly_budget: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | None = None,
+        audit_before: Mapping[str, object] | None = None,
     ) -> None:
-        """PATCH /users/me/billing — Billing (amounts in cents; answers 204)."""
+        """PATCH /users/me/billing — Billing (amounts in cents; answers 204).
+
+        ``audit_before``: the values being replaced, recorded on the audit event beside the sent
+        ones (the endpoint answers 204, so nothing else would say what a change replaced).
+        """
         body = given(
             {
                 "budget_alerts": budget_alerts
@@ -41,7 +46,14 @@ class BillingMixin(BaseClient):
                 "monthly_budget": monthly_budget,
             }
         )
-        self._write("update_billing", "PATCH", _BILLING, body=body, idempotency_key=idempotency_key)
+        self._write(
+            "update_billing",
+            "PATCH",
+            _BILLING,
+            body=body,
+            idempotency_key=idempotency_key,
+            summary_extra={"before": dict(audit_before)} if audit_before is not None else None,
+        )
 
     def list_payment_methods(
         self, *, cursor: str | None = None, limit: int | None = None

@@ -1,12 +1,8 @@
 """Billing writes: the settings update, audited with the values before and after.
 
 The client's ``update_billing`` records the sent body (the *after* values) through the audit
-observer. Finance also wants the *before* values on the same event, so a reviewer can see what a
-change replaced without hunting for the previous one. The client engine already carries extra
-audit context for a write (``summary_extra``, used by file uploads); ``update_billing`` does not
-expose it yet, so this service goes through the engine's ``_write`` with the same operation,
-method and path. Swap to a public ``update_billing(..., audit_before=...)`` once the client
-offers one (asked of the client's owner).
+observer; finance also wants the *before* values on the same event, so a reviewer can see what a
+change replaced without hunting for the previous one: ``audit_before=`` carries them.
 """
 
 from __future__ import annotations
@@ -54,11 +50,8 @@ def billing_update(
     Raises the client's AgilerError (BadRequest carries the refused ``field``).
     """
     body = {key: changes[key] for key in SETTINGS_FIELDS if key in changes}
-    client._write(  # noqa: SLF001 - see the module docstring
-        "update_billing",
-        "PATCH",
-        "/users/me/billing",
-        body=body,
+    client.update_billing(
+        **body,
         idempotency_key=idempotency_key,
-        summary_extra={"before": {key: before.get(key) for key in body}},
+        audit_before={key: before.get(key) for key in body},
     )
