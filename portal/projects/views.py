@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET
 from portal.accounts.access import requires
 from portal.agiler.service import agiler_for
 from portal.audit.queries import visible_events
+from portal.core.parallel import run_concurrently
 from portal.projects.navigation import areas_for
-from portal.workspaces.parallel import run_concurrently
 
 PAGE_SIZE = 25
 #: How many earlier cursors the URL remembers for "Previous"; past that, "First page" remains.

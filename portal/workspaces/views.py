@@ -22,6 +22,7 @@ from portal.accounts.access import requires
 from portal.agiler import BadRequest, NotFound
 from portal.agiler.service import agiler_for
 from portal.audit import record
+from portal.core.parallel import run_concurrently
 from portal.workspaces.forms import MemberFilterForm, WorkspaceCreateForm, new_idempotency_key
 from portal.workspaces.members import (
     csv_lines,
@@ -30,7 +31,6 @@ from portal.workspaces.members import (
     status_counts,
     without_mfa,
 )
-from portal.workspaces.parallel import run_concurrently
 
 #: Projects shown on a workspace page; the rest are one click away on the projects list.
 WORKSPACE_PROJECTS_SHOWN = 25
