@@ -19,6 +19,8 @@ BILLING = frozenset({"admin", "finance"})
 #: a statement period that exists in the seeded sandbox (its data is anchored to now, UTC)
 THIS_MONTH = datetime.now(UTC).strftime("%Y-%m")
 ALL_ROLES = frozenset({"admin", "operator", "finance", "support"})
+BACKUPS_READ = frozenset({"admin", "operator", "support"})
+BACKUPS_WRITE = frozenset({"admin", "operator"})
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,27 @@ URL_RULES: list[UrlRule] = [
         "projects:detail",
         frozenset({"admin", "operator", "support"}),
         kwargs={"project": "{project}"},
+    ),
+    # Backups: support may look (and take a backup: POST only); downloads, policy, delete and
+    # restore are admin and operator; finance nothing.
+    UrlRule("backups:list", BACKUPS_READ, kwargs={"project": "{project}"}),
+    UrlRule("backups:create", BACKUPS_READ, kwargs={"project": "{project}"}, ok_status=405),
+    UrlRule("backups:policy", BACKUPS_WRITE, kwargs={"project": "{project}"}),
+    UrlRule("backups:restores", BACKUPS_READ, kwargs={"project": "{project}"}),
+    UrlRule("backups:detail", BACKUPS_READ, kwargs={"project": "{project}", "backup": "{backup}"}),
+    UrlRule(
+        "backups:download_database",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "backup": "{backup}"},
+    ),
+    UrlRule(
+        "backups:download_storage",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "backup": "{backup}"},
+    ),
+    UrlRule("backups:delete", BACKUPS_WRITE, kwargs={"project": "{project}", "backup": "{backup}"}),
+    UrlRule(
+        "backups:restore", BACKUPS_WRITE, kwargs={"project": "{project}", "backup": "{backup}"}
     ),
     # Billing: finance and admin only. The statement is this month's (the sandbox seeds it).
     UrlRule("billing:overview", BILLING),

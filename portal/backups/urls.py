@@ -1,7 +1,19 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
+
+from portal.backups import views
 
 app_name = "backups"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.backup_list, name="list"),
+    path("take/", views.backup_create, name="create"),
+    path("policy/", views.policy_edit, name="policy"),
+    path("restores/", views.restores, name="restores"),
+    path("<str:backup>/", views.backup_detail, name="detail"),
+    path("<str:backup>/database/", views.download_database, name="download_database"),
+    path("<str:backup>/storage/", views.download_storage, name="download_storage"),
+    path("<str:backup>/delete/", views.backup_delete, name="delete"),
+    path("<str:backup>/restore/", views.backup_restore, name="restore"),
+]
