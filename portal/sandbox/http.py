@@ -51,11 +51,13 @@ DEFAULT_CODES = {
 }
 
 
-class ConnectionDropped(Exception):  # noqa: N818 - reads better at the raise site
+class ConnectionDropped(ConnectionError):  # noqa: N818 - reads better at the raise site
     """Raised to make the server close the socket without (finishing) a response.
 
     Over real HTTP the sandbox server catches it and aborts the connection; callers driving the
-    WSGI app in-process (e.g. ``httpx.WSGITransport``) see this exception instead.
+    WSGI app in-process (e.g. ``httpx.WSGITransport``) see this exception instead. It is a builtin
+    ``ConnectionError`` so such callers can treat it as the lost connection it simulates without
+    importing sandbox classes.
     """
 
 

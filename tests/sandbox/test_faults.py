@@ -55,15 +55,47 @@ def test_drop_connection_closes_without_a_response(app, owner) -> None:
     assert owner.get("/users/me").status_code == 200
 
 
-def test_drop_connection_in_process_raises_a_clear_exception() -> None:
+def test_drop_connection_in_process_raises_a_builtin_connection_error() -> None:
+    # In-process there is no socket to close; a builtin ConnectionError lets clients treat it as
+    # the lost connection it simulates without importing sandbox classes.
     app = create_app(faults=[FaultRule(operation="list_regions", drop_connection=True)])
     client = httpx.Client(
         transport=httpx.WSGITransport(app=app),
         base_url="http://sb/v1",
         headers={"Authorization": "Bearer ak_sandbox_owner"},
     )
-    with pytest.raises(ConnectionDropped):
+    with pytest.raises(ConnectionError) as caught:
         client.get("/regions")
+    assert isinstance(caught.value, ConnectionDropped)
+
+
+def test_agiler_client_retries_an_in_process_dropped_connection_on_a_get() -> None:
+    from portal.agiler import AgilerClient, close_all
+
+    app = create_app(faults=[FaultRule(operation="get_me", drop_connection=True, times=1)])
+    sleeps: list[float] = []
+    client = AgilerClient(
+        base_url="http://sb/v1",
+        token="ak_sandbox_owner",
+        transport=httpx.WSGITransport(app=app),
+        sleep=sleeps.append,
+    )
+    try:
+        assert client.get_me().email
+    finally:
+        close_all()
+    assert len(sleeps) == 1  # one retry after the dropped connection
+
+
+def test_truncated_body_in_process_is_a_connection_error(app, project) -> None:
+    app.faults.add(FaultRule(operation="get_file", truncate_after_bytes=10, times=1))
+    client = httpx.Client(
+        transport=httpx.WSGITransport(app=app),
+        base_url="http://sb/v1",
+        headers={"Authorization": "Bearer ak_sandbox_owner"},
+    )
+    with pytest.raises(ConnectionError):
+        client.get(f"/projects/{project['id']}/files/wp-config.php")
 
 
 def test_malformed_json_fault(app, owner) -> None:
