@@ -70,6 +70,10 @@ class Sandbox:
         start_response(status, headers)
         if environ.get("REQUEST_METHOD") == "HEAD":
             return []
+        if isinstance(response.body, bytes):
+            # A one-item list tells the server the whole body is known, so it can send it in the
+            # same write as the headers (see server._Handler._run).
+            return [response.body]
         return response.chunks()
 
     def handle(self, environ: dict[str, Any]) -> Response:
