@@ -140,7 +140,8 @@ class Sandbox:
                 self.settings.max_upload_bytes if route.operation == "put_file" else MAX_JSON_BODY
             )
             request.body = _read_body(request.environ, limit)
-            key = request.header("Idempotency-Key")
+            # An empty key means "no idempotency", like an absent one (see check_key).
+            key = request.header("Idempotency-Key") or None
             fp = ""
             if key is not None and request.method in WRITE_METHODS:
                 self.idempotency.check_key(key)

@@ -50,11 +50,15 @@ class IdempotencyStore:
         self.ttl_seconds = ttl_seconds
 
     def check_key(self, key: str) -> None:
-        """Refuse keys the reference does not allow."""
-        if not key or len(key) > MAX_KEY_LENGTH:
+        """Refuse keys the reference does not allow (longer than 128 characters).
+
+        The caller treats an empty key as no key at all: the reference allows "any opaque
+        string up to 128 characters", and a 400 would be an undocumented status on most writes.
+        """
+        if len(key) > MAX_KEY_LENGTH:
             raise ApiError(
                 400,
-                f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters",
+                f"Idempotency-Key must be at most {MAX_KEY_LENGTH} characters",
                 field="Idempotency-Key",
             )
 

@@ -168,7 +168,12 @@ def empty_response(status: int = 204) -> Response:
 
 def rfc3339(moment: datetime) -> str:
     """Format a datetime as RFC 3339 UTC with a trailing Z and no fractional seconds."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Not strftime("%Y"): glibc does not zero-pad years before 1000, and RFC 3339 needs 4 digits.
+    utc = moment.astimezone(UTC)
+    return (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}"
+        f"T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"
+    )
 
 
 def parse_rfc3339(value: str, field_name: str) -> datetime:
@@ -184,7 +189,10 @@ def parse_rfc3339(value: str, field_name: str) -> datetime:
         raise invalid(field_name, f"{field_name} must be an RFC 3339 timestamp") from None
     if moment.tzinfo is None:
         raise invalid(field_name, f"{field_name} must carry a time zone offset")
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 is before the first representable UTC
+        raise invalid(field_name, f"{field_name} must lie within the years 0001 to 9999") from None
 
 
 @dataclass

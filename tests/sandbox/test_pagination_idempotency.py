@@ -82,6 +82,21 @@ def test_idempotency_key_longer_than_128_is_400(owner) -> None:
     assert_error(response, 400, field="Idempotency-Key")
 
 
+def test_empty_idempotency_key_is_treated_as_no_key(owner, project) -> None:
+    # SB-1: the reference allows any string up to 128 characters; a 400 here would be a status
+    # most writes do not document (delete_rule lists 204/401/403/404/409/429/500).
+    url = f"/projects/{project['id']}/rules/no-such-rule"
+    assert_error(owner.delete(url, headers={"Idempotency-Key": ""}), 404)
+
+
+def test_empty_idempotency_key_records_nothing_so_each_write_runs(owner) -> None:
+    body = {"name": "no key"}
+    first = owner.post("/workspaces", json=body, headers={"Idempotency-Key": ""})
+    second = owner.post("/workspaces", json=body, headers={"Idempotency-Key": ""})
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] != second.json()["id"]  # two workspaces, not a replay
+
+
 def test_replayed_delete_is_still_204_not_404(owner, fresh_project) -> None:
     key = str(uuid.uuid4())
     url = f"/projects/{fresh_project['id']}"

@@ -1,4 +1,4 @@
-"""Domains, variables, rules, logs, usage and SQL statements."""
+"""Domains, variables, rules, logs and SQL statements (usage: test_usage.py)."""
 
 from __future__ import annotations
 
@@ -203,44 +203,6 @@ def test_logs_filter_by_q_and_window(owner, project) -> None:
     assert all(e["timestamp"] >= pivot for e in newer)
     assert_error(owner.get(url, params={"since": "yesterday"}), 400, field="since")
     assert_error(owner.get(url, params={"until": "2024-13-01T00:00:00Z"}), 400, field="until")
-
-
-# -- usage -----------------------------------------------------------------------------------
-def test_usage_defaults_to_30_daily_buckets_with_totals(owner, project) -> None:
-    usage = owner.get(f"/projects/{project['id']}/usage").json()
-    assert len(usage["items"]) == 30
-    totals = usage["totals"]
-    assert totals["requests_total"] == sum(i["requests_total"] for i in usage["items"])
-    assert {"events_at", "responses_5xx", "datatransfer_out"} <= set(usage["items"][0])
-
-
-def test_usage_granularities_and_validation(owner, project) -> None:
-    url = f"/projects/{project['id']}/usage"
-    for granularity in ("hour", "day", "week", "month"):
-        response = owner.get(url, params={"granularity": granularity, "limit": 5})
-        assert response.status_code == 200 and len(response.json()["items"]) == 5
-    assert_error(owner.get(url, params={"granularity": "year"}), 400, field="granularity")
-    assert owner.get(url, params={"limit": 365}).status_code == 200
-    assert_error(owner.get(url, params={"limit": 366}), 400, field="limit")
-    assert_error(owner.get(url, params={"since": "2000-01-01T00:00:00Z"}), 400, field="since")
-
-
-def test_usage_window_paginates_buckets(owner, project) -> None:
-    url = f"/projects/{project['id']}/usage"
-    params = {
-        "granularity": "hour",
-        "since": "2024-01-01T00:00:00Z",
-        "until": "2024-01-02T23:00:00Z",
-        "limit": 20,
-    }
-    pages = [owner.get(url, params=params)]
-    while "link" in pages[-1].headers:
-        link = pages[-1].headers["link"]
-        pages.append(owner.get(link[1 : link.index(">")]))
-    assert [len(p.json()["items"]) for p in pages] == [20, 20, 8]  # 48 hourly buckets
-    stamps = [i["events_at"] for p in pages for i in p.json()["items"]]
-    assert stamps[0] == "2024-01-01T00:00:00Z" and stamps[-1] == "2024-01-02T23:00:00Z"
-    assert len({str(p.json()["totals"]) for p in pages}) == 1
 
 
 # -- SQL -------------------------------------------------------------------------------------

@@ -52,10 +52,20 @@ def step(moment: datetime, granularity: str, count: int = 1) -> datetime:
     return moment + timedelta(hours=hours * count)
 
 
-def bucket(seed: int, start: datetime, end: datetime, granularity: str) -> dict[str, Any]:
-    """One ProjectUsageOutput, reproducible from (project seed, bucket start, granularity)."""
+def bucket(
+    seed: int, start: datetime, end: datetime, granularity: str, created_at: datetime
+) -> dict[str, Any]:
+    """One ProjectUsageOutput, reproducible from (project seed, bucket start, granularity).
+
+    A project has no traffic and no storage before ``created_at``: earlier buckets are all
+    zeros, the bucket it was created in only counts the hours after that, and the gauges grow
+    from their size at creation.
+    """
+    if end <= created_at:
+        empty = dict.fromkeys((*COUNTERS, "duration_average", *GAUGES), 0)
+        return {"events_at": rfc3339(start), **empty}
     rng = random.Random(f"{seed}:{granularity}:{int(start.timestamp())}")
-    hours = max(1.0, (end - start).total_seconds() / 3600)
+    hours = max(1.0, (end - max(start, created_at)).total_seconds() / 3600)
     diurnal = 0.4 + abs(12 - start.hour) / 12 if granularity == "hour" else 1.0
     requests = int(hours * 450 * diurnal * (0.6 + 0.8 * rng.random()))
     r5 = int(requests * rng.random() * 0.004)
@@ -63,7 +73,7 @@ def bucket(seed: int, start: datetime, end: datetime, granularity: str) -> dict[
     r3 = int(requests * (0.05 + rng.random() * 0.1))
     r1 = int(requests * 0.0005)
     duration_total = requests * rng.randint(40, 160)
-    age_days = (start - datetime(2020, 1, 1, tzinfo=start.tzinfo)).days
+    age_days = max(0, (start - created_at).days)
     return {
         "events_at": rfc3339(start),
         "requests_total": requests,
@@ -84,7 +94,7 @@ def bucket(seed: int, start: datetime, end: datetime, granularity: str) -> dict[
 
 def get_usage(app: Sandbox, request: Request) -> Response:
     """GET /projects/{project}/usage: buckets plus totals over the whole window."""
-    state, _, data = project_of(app, request)
+    state, project, data = project_of(app, request)
     granularity = request.arg("granularity") or "day"
     if granularity not in GRANULARITIES:
         raise invalid("granularity", "granularity must be one of hour, day, week, month")
@@ -92,6 +102,10 @@ def get_usage(app: Sandbox, request: Request) -> Response:
     until_raw, since_raw = request.arg("until"), request.arg("since")
     until = parse_rfc3339(until_raw, "until") if until_raw else state.now()
     last = align(until, granularity)
+    try:
+        step(last, granularity)  # the last bucket must end on a representable date
+    except (OverflowError, ValueError):
+        raise invalid("until", f"until must be before the last {granularity} of 9999") from None
     if since_raw:
         first = align(parse_rfc3339(since_raw, "since"), granularity)
         if first > last:
@@ -105,9 +119,18 @@ def get_usage(app: Sandbox, request: Request) -> Response:
             probe = step(probe, granularity)
     else:
         count = limit
-        first = step(last, granularity, -(limit - 1))
+        try:
+            first = step(last, granularity, -(limit - 1))
+        except (OverflowError, ValueError):
+            # Refused rather than clamped: a silently shorter series would look like a bug.
+            raise invalid(
+                "until", f"{limit} {granularity} buckets before until reach before year 1"
+            ) from None
     starts = [step(first, granularity, i) for i in range(count)]
-    items = [bucket(data.usage_seed, s, step(s, granularity), granularity) for s in starts]
+    items = [
+        bucket(data.usage_seed, s, step(s, granularity), granularity, project.created_at)
+        for s in starts
+    ]
     totals: dict[str, int] = {k: sum(i[k] for i in items) for k in COUNTERS}
     totals.update({k: items[-1][k] if items else 0 for k in GAUGES})
     totals["duration_average"] = (
