@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from . import control
+from . import binaries, control
 from .faults import FaultRule, FaultSet
 from .guards import IdempotencyStore, RateLimiter, fingerprint
 from .http import HTTP_REASONS, ApiError, ConnectionDropped, Request, Response, json_response
@@ -291,6 +291,8 @@ def create_app(
         dump_size=dump_size,
         max_upload_bytes=max_upload_bytes,
     )
+    if dump_size is not None:
+        binaries.filler_block()  # once per process; otherwise the first download pays for it
     return Sandbox(
         settings, faults_enabled=faults_enabled, faults=faults, tokens=tokens, rate_limit=rate_limit
     )

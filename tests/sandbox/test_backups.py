@@ -137,6 +137,17 @@ def test_one_gib_dump_is_not_materialised() -> None:
     assert sum(len(c) for c in stream) + len(first) == size
 
 
+def test_large_dumps_stream_in_socket_sized_pieces() -> None:
+    # 1 MiB pieces made in-process consumers (httpx's re-chunker through WSGITransport) copy
+    # large fresh buffers: the first 128 MiB download took seconds.
+    from portal.sandbox.binaries import CHUNK, sized_dump
+
+    size = 16 * 1024 * 1024 + 12345
+    sizes = [len(chunk) for chunk in sized_dump({}, "header", size)]
+    assert sum(sizes) == size
+    assert max(sizes) <= CHUNK
+
+
 def test_restore_runs_draining_then_restoring_then_running(owner, app, fresh_project) -> None:
     pid = fresh_project["id"]
     bid = owner.post(f"/projects/{pid}/backups").json()["id"]
