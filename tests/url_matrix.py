@@ -71,6 +71,15 @@ URL_RULES: list[UrlRule] = [
         frozenset({"admin", "operator", "support"}),
         kwargs={"project": "{project}"},
     ),
+    UrlRule("projects:create", frozenset({"admin", "operator"})),
+    UrlRule("projects:settings", frozenset({"admin", "operator"}), kwargs={"project": "{project}"}),
+    UrlRule(
+        "projects:active",
+        frozenset({"admin", "operator"}),
+        kwargs={"project": "{project}"},
+        ok_status=405,
+    ),
+    UrlRule("projects:delete", frozenset({"admin", "operator"}), kwargs={"project": "{project}"}),
     # Backups: support may look (and take a backup: POST only); downloads, policy, delete and
     # restore are admin and operator; finance nothing.
     UrlRule("backups:list", BACKUPS_READ, kwargs={"project": "{project}"}),

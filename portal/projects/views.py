@@ -13,6 +13,7 @@ from portal.accounts.access import requires
 from portal.agiler.service import agiler_for
 from portal.audit.queries import visible_events
 from portal.core.parallel import run_concurrently
+from portal.projects.forms import ProjectActiveForm, new_idempotency_key
 from portal.projects.navigation import areas_for
 
 PAGE_SIZE = 25
@@ -113,6 +114,13 @@ def project_detail(request: HttpRequest, project: str) -> HttpResponse:
         "workspace_name": found["workspaces"].get(detail.workspace_id, ""),
         "areas": areas_for(request.user, detail.id),
         "restoring": detail.status in RESTORE_STATUSES,
+        # The switch asks for the opposite state; its key makes a double click one change.
+        "active_form": ProjectActiveForm(
+            initial={
+                "idempotency_key": new_idempotency_key(),
+                "active": str(not detail.active).lower(),
+            }
+        ),
         "events": events,
         "crumbs": [
             {"label": "Projects", "url": reverse("projects:list")},
