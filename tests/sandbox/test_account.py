@@ -60,6 +60,12 @@ def test_update_billing_validation_and_scope(client_for) -> None:
         400,
         field="budget_alerts",
     )
+    for alerts in ([0], [101], [50, 50]):
+        assert_error(
+            finance.patch("/users/me/billing", json={"budget_alerts": alerts}),
+            400,
+            field="budget_alerts",
+        )
     assert_error(
         finance.patch("/users/me/billing", json={"budget_stop": "yes"}), 400, field="budget_stop"
     )

@@ -53,8 +53,8 @@ def update_billing(app: Sandbox, request: Request) -> Response:
         if not isinstance(alerts, list) or len(alerts) > 10:
             raise invalid("budget_alerts", "budget_alerts must be a list of up to 10 percentages")
         for value in alerts:
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 200:
-                raise invalid("budget_alerts", "each budget alert must be an integer 1-200")
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
+                raise invalid("budget_alerts", "each budget alert must be a percentage from 1 to 100")
         if len(set(alerts)) != len(alerts):
             raise invalid("budget_alerts", "budget alerts must not repeat")
     updates = {
