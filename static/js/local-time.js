@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var format = new Intl.DateTimeFormat(undefined, {
-    year: "numeric", month: "2-digit", day: "2-digit",
+    year: "numeric", month: "short", day: "numeric",
     hour: "2-digit", minute: "2-digit", timeZoneName: "short"
   });
   function localise(root) {
