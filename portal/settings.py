@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "portal.backups",
     "portal.billing",
     "portal.rules",
+    "portal.notifications",
     # Two-factor sign-in (TOTP; recovery codes are portal.accounts' hashed device).
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("workspaces/", include("portal.workspaces.urls")),
     path("projects/", include("portal.projects.urls")),
     path("billing/", include("portal.billing.urls")),
+    path("notifications/", include("portal.notifications.urls")),
     path("projects/<str:project>/backups/", include("portal.backups.urls")),
     path("projects/<str:project>/rules/", include("portal.rules.urls")),
 ]

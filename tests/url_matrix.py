@@ -101,6 +101,10 @@ URL_RULES: list[UrlRule] = [
     UrlRule(
         "backups:restore", BACKUPS_WRITE, kwargs={"project": "{project}", "backup": "{backup}"}
     ),
+    # Notifications: everyone (their token's notifications scopes decide the rest).
+    UrlRule("notifications:list", ALL_ROLES),
+    UrlRule("notifications:indicator", ALL_ROLES),
+    UrlRule("notifications:dismiss", ALL_ROLES, kwargs={"notification": "ntf_0"}, ok_status=405),
     # Billing: finance and admin only. The statement is this month's (the sandbox seeds it).
     UrlRule("billing:overview", BILLING),
     UrlRule("billing:transactions", BILLING),

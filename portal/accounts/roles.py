@@ -51,6 +51,9 @@ MATRIX: dict[str, frozenset[Role]] = {
     "users.manage": frozenset({A}),
     # Everyone manages their own Agiler token and password.
     "self.manage": frozenset({A, O, F, S}),
+    # The caller's Agiler notifications (the token's notifications scopes are the second gate).
+    "notifications.read": frozenset({A, O, F, S}),
+    "notifications.dismiss": frozenset({A, O, F, S}),
     # The home page.
     "home.view": frozenset({A, O, F, S}),
 }

@@ -1,0 +1,1 @@
+"""Notifications: the caller's Agiler notifications, a header indicator and dismissal."""
