@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from portal.backups import views
+from portal.backups import actions, views
 
 app_name = "backups"
 
@@ -12,8 +12,8 @@ urlpatterns = [
     path("policy/", views.policy_edit, name="policy"),
     path("restores/", views.restores, name="restores"),
     path("<str:backup>/", views.backup_detail, name="detail"),
-    path("<str:backup>/database/", views.download_database, name="download_database"),
-    path("<str:backup>/storage/", views.download_storage, name="download_storage"),
-    path("<str:backup>/delete/", views.backup_delete, name="delete"),
-    path("<str:backup>/restore/", views.backup_restore, name="restore"),
+    path("<str:backup>/database/", actions.download_database, name="download_database"),
+    path("<str:backup>/storage/", actions.download_storage, name="download_storage"),
+    path("<str:backup>/delete/", actions.backup_delete, name="delete"),
+    path("<str:backup>/restore/", actions.backup_restore, name="restore"),
 ]

@@ -1,0 +1,238 @@
+"""Backups actions that leave data or destroy it: downloads, delete and restore.
+
+Downloads are relayed chunk by chunk and recorded by the client's sensitive-read hook; delete and
+restore are confirmed in the one shared dialog (components/confirm.html) and go through the
+client, so they are audited by construction. A 409 is explained in the dialog itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal.accounts.access import requires
+from portal.agiler import Conflict
+from portal.agiler.service import agiler_for
+from portal.backups.forms import DeleteBackupForm, RestoreForm
+from portal.backups.history import latest_restore
+from portal.backups.pages import crumbs, done, form_status, is_fragment, list_url
+from portal.backups.restores import RESTORE_STATUSES
+from portal.backups.services import backup_label, download_filename, find_backup, in_progress
+from portal.workspaces.parallel import run_concurrently
+
+#: Relay chunk: big enough that per-chunk overhead vanishes, small enough to stay flat.
+CHUNK_SIZE = 256 * 1024
+
+
+# --- downloads ----------------------------------------------------------------------------------
+
+
+def _download(request: HttpRequest, project: str, backup: str, part: str) -> HttpResponse:
+    client = agiler_for(request.user, request=request)
+    found = run_concurrently(
+        {
+            "project": lambda: client.get_project(project),
+            "backup": lambda: find_backup(client, project, backup),
+        }
+    )
+    detail, entry = found["project"], found["backup"]
+    if in_progress(entry) or entry.status != "done":
+        return render(
+            request,
+            "errors/fragment.html" if is_fragment(request) else "errors/page.html",
+            {
+                "status": 409,
+                "title": "This backup cannot be downloaded",
+                "message": f"The backup is {entry.status}; only a finished backup can be "
+                "downloaded.",
+                "page_title": "Not downloadable",
+            },
+            status=409,
+        )
+    opener = (
+        client.download_backup_database if part == "database" else client.download_backup_storage
+    )
+    # Any failure up to the headers raises here and becomes an error page; the attempt and its
+    # outcome are recorded by the client's sensitive-read hook.
+    download = opener(detail.id, entry.id)
+    response = StreamingHttpResponse(
+        download.iter_bytes(CHUNK_SIZE), content_type=download.headers.content_type
+    )
+    name = download_filename(detail.name, entry, part, download.headers)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    if download.headers.content_length is not None:
+        response["Content-Length"] = str(download.headers.content_length)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response  # type: ignore[return-value]
+
+
+@require_GET
+@requires("backups.download")
+def download_database(request: HttpRequest, project: str, backup: str) -> HttpResponse:
+    """The backup's database dump, relayed chunk by chunk."""
+    return _download(request, project, backup, "database")
+
+
+@require_GET
+@requires("backups.download")
+def download_storage(request: HttpRequest, project: str, backup: str) -> HttpResponse:
+    """The backup's storage archive, relayed chunk by chunk."""
+    return _download(request, project, backup, "storage")
+
+
+# --- delete and restore (confirmation dialogs) --------------------------------------------------
+
+
+def _dialog(request: HttpRequest, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
+    context["modal"] = is_fragment(request)
+    template = (
+        "backups/confirm.html#backup-dialog" if is_fragment(request) else "backups/confirm.html"
+    )
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@requires("backups.write")
+def backup_delete(request: HttpRequest, project: str, backup: str) -> HttpResponse:
+    """Confirm, then delete one backup."""
+    client = agiler_for(request.user, request=request)
+    found = run_concurrently(
+        {
+            "project": lambda: client.get_project(project),
+            "backup": lambda: find_backup(client, project, backup),
+        }
+    )
+    detail, entry = found["project"], found["backup"]
+    error = ""
+    status = 200
+    if request.method == "POST":
+        form = DeleteBackupForm(request.POST)
+        if form.is_valid():
+            try:
+                client.delete_backup(
+                    detail.id, entry.id, idempotency_key=form.cleaned_data["idempotency_key"]
+                )
+            except Conflict as conflict:
+                error = (
+                    f"Agiler refused: {conflict.message} Nothing was deleted; try again once "
+                    "the backup has finished."
+                )
+                form = DeleteBackupForm.fresh()
+                status = form_status(request)
+            else:
+                messages.success(request, f"Backup {backup_label(entry)} deleted.")
+                return done(request, list_url(detail.id))
+        else:
+            form = DeleteBackupForm.fresh()
+            status = form_status(request)
+    else:
+        form = DeleteBackupForm.fresh()
+    blocked = (
+        "This backup is still being taken; it can be deleted once it has finished."
+        if in_progress(entry)
+        else ""
+    )
+    context = {
+        "page_title": "Delete backup",
+        "project": detail,
+        "crumbs": crumbs(detail, ("Delete backup", "")),
+        "form": form,
+        "title": "Delete this backup?",
+        "object": f"The {backup_label(entry)} backup of {detail.name}",
+        "consequence": "Its database dump and storage archive are deleted from Agiler for good. "
+        "The live site is not affected.",
+        "submit": "Delete backup",
+        "action": reverse("backups:delete", args=[detail.id, entry.id]),
+        "cancel_url": list_url(detail.id),
+        "error": error,
+        "blocked": blocked,
+        "testid": "delete-dialog",
+    }
+    return _dialog(request, context, status=status)
+
+
+def _restore_blocked(detail: Any) -> str:
+    if detail.status not in RESTORE_STATUSES:
+        return ""
+    start = latest_restore(detail.id)
+    who = f" (started by {start.actor} at {start.time:%H:%M:%S} UTC)" if start else ""
+    return (
+        f"A restore is already running on {detail.name}{who}. Wait for it to finish before "
+        "starting another one."
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires("backups.restore")
+def backup_restore(request: HttpRequest, project: str, backup: str) -> HttpResponse:
+    """Confirm (typing the project's name), then start restoring the backup (202)."""
+    client = agiler_for(request.user, request=request)
+    found = run_concurrently(
+        {
+            "project": lambda: client.get_project(project),
+            "backup": lambda: find_backup(client, project, backup),
+        }
+    )
+    detail, entry = found["project"], found["backup"]
+    blocked = _restore_blocked(detail)
+    if not blocked and entry.status != "done":
+        blocked = f"This backup is {entry.status}: only a finished backup can be restored."
+    error = ""
+    status = 200
+    if request.method == "POST" and not blocked:
+        form = RestoreForm(request.POST, project_name=detail.name)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                client.restore_backup(
+                    detail.id,
+                    entry.id,
+                    drain_requests=data["drain_requests"],
+                    idempotency_key=data["idempotency_key"],
+                )
+            except Conflict as conflict:
+                error = (
+                    f"Agiler refused to start the restore: {conflict.message} Usually another "
+                    "restore is still running on this project; nothing was changed."
+                )
+                form = RestoreForm.fresh(project_name=detail.name)
+                status = form_status(request)
+            else:
+                messages.success(
+                    request,
+                    f"Restore of the {backup_label(entry)} backup started. The site's database "
+                    "and files are being replaced.",
+                )
+                return done(request, reverse("projects:detail", args=[detail.id]))
+        else:
+            status = form_status(request)
+    else:
+        form = RestoreForm.fresh(project_name=detail.name)
+        if request.method == "POST":
+            # Refused before asking Agiler; htmx needs a 2xx to show the dialog's explanation.
+            status = 200 if is_fragment(request) else 409
+    context = {
+        "page_title": "Restore backup",
+        "project": detail,
+        "crumbs": crumbs(detail, ("Restore backup", "")),
+        "form": form,
+        "title": f"Restore {detail.name} from this backup?",
+        "object": f"The {backup_label(entry)} backup of {detail.name}",
+        "consequence": f"The live database and all stored files of {detail.name} are overwritten "
+        f"with their state as of {entry.created_at:%Y-%m-%d %H:%M} UTC. Everything changed since "
+        "then (posts, orders, uploads, users) is lost. This cannot be undone: take a backup "
+        "now first if you may need today's data.",
+        "submit": "Restore this backup",
+        "action": reverse("backups:restore", args=[detail.id, entry.id]),
+        "cancel_url": list_url(detail.id),
+        "error": error,
+        "blocked": blocked,
+        "testid": "restore-dialog",
+    }
+    return _dialog(request, context, status=status)
