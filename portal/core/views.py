@@ -18,8 +18,33 @@ logger = logging.getLogger(__name__)
 @require_GET
 @requires("home.view")
 def home(request: HttpRequest) -> HttpResponse:
-    """The page after login: what this person's role lets them do first."""
-    return render(request, "core/home.html", {"page_title": "Home"})
+    """The page after login: per role, the cards that person needs first (see core/home.py).
+
+    The page itself asks Agiler nothing, so it shows at once; its cards arrive in one htmx
+    request (``hx-trigger="load"`` on the same URL) whose upstream calls run concurrently.
+    Without a saved Agiler token there is nothing to ask Agiler: the page says how to add one.
+    """
+    from portal.agiler import NoAgilerToken
+    from portal.agiler.service import agiler_for
+    from portal.core.home import UPSTREAM_CARDS, cards_for, load_cards
+
+    try:
+        client = agiler_for(request.user, request=request)
+    except NoAgilerToken:
+        client = None
+    keys = cards_for(request.user)
+    if client is None:
+        keys = [key for key in keys if key not in UPSTREAM_CARDS]
+    context: dict[str, object] = {
+        "page_title": "Home",
+        "has_token": client is not None,
+        "card_keys": keys,
+    }
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.boosted:
+        context["cards"] = load_cards(request.user, client)
+        return render(request, "core/home.html#home-cards", context)
+    return render(request, "core/home.html", context)
 
 
 @never_cache

@@ -1,0 +1,149 @@
+"""The home page: per role, the cards that person needs first; one failing card stays a card."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from portal.audit import record
+from portal.sandbox import FaultRule
+from tests.conftest import HTMX, client_for
+
+
+def home(user) -> str:  # type: ignore[no-untyped-def]
+    """The home page's cards, as its placeholder fetches them (same URL, htmx)."""
+    client = client_for(user)
+    page = client.get(reverse("core:home"))
+    assert page.status_code == 200 and "<html" in page.content.decode()
+    response = client.get(reverse("core:home"), **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" not in body
+    return body
+
+
+def cards_in(body: str) -> set[str]:
+    return {
+        key
+        for key in ("projects", "backups", "billing", "workspaces", "notifications", "audit")
+        if f'data-testid="card-{key}"' in body
+    }
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("operator", {"projects", "backups"}),
+        ("finance", {"billing"}),
+        ("support", {"workspaces", "notifications"}),
+        ("admin", {"projects", "backups", "billing", "workspaces", "notifications", "audit"}),
+    ],
+)
+def test_each_role_gets_its_cards(tokened_cast, role, expected) -> None:  # type: ignore[no-untyped-def]
+    body = home(tokened_cast[role])
+    assert cards_in(body) == expected
+    assert 'data-testid="card-error"' not in body
+
+
+def test_operator_sees_projects_and_their_recent_backups(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+    body = home(tokened_cast["operator"])
+    projects = body.split('data-testid="card-projects"')[1].split("</section>")[0]
+    assert any(p.name in projects for p in sandbox.state.projects.values())
+    backups = body.split('data-testid="card-backups"')[1].split("</section>")[0]
+    assert "Done" in backups or "Failed" in backups
+    assert "New project" in projects
+
+
+def test_finance_sees_this_months_balance_and_the_latest_statement(tokened_cast) -> None:  # type: ignore[no-untyped-def]
+    body = home(tokened_cast["finance"])
+    assert 'data-testid="home-balance"' in body and "$" in body
+    assert 'data-testid="home-statement"' in body and "/billing/statements/" in body
+
+
+def test_support_sees_workspaces_and_notifications(tokened_cast) -> None:  # type: ignore[no-untyped-def]
+    body = home(tokened_cast["support"])
+    assert "Acme Marketing" in body
+    assert "PHP 8.1 is deprecated" in body  # one of support's seeded notifications
+
+
+def test_admin_sees_recent_audit_events(tokened_cast) -> None:  # type: ignore[no-untyped-def]
+    record(action="projects.update", actor=tokened_cast["operator"], project_id="p1")
+    body = home(tokened_cast["admin"])
+    audit = body.split('data-testid="card-audit"')[1].split("</section>")[0]
+    assert "projects.update" in audit
+
+
+def test_a_failing_card_shows_its_message_and_the_others_still_render(
+    tokened_cast, sandbox
+) -> None:  # type: ignore[no-untyped-def]
+    sandbox.faults.add(FaultRule(operation="list_notifications", status=500))
+    body = home(tokened_cast["support"])
+    notifications = body.split('data-testid="card-notifications"')[1].split("</section>")[0]
+    assert 'data-testid="card-error"' in notifications and "Agiler" in notifications
+    assert "Acme Marketing" in body  # the workspaces card is unaffected
+
+
+def test_rate_limited_card_is_a_card_message_not_a_429_page(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+    sandbox.faults.add(FaultRule(operation="list_projects", status=429, retry_after=30))
+    body = home(tokened_cast["operator"])
+    assert body.count('data-testid="card-error"') == 2  # projects, and backups that need them
+
+
+def test_one_projects_backups_failing_does_not_hide_the_others(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+    first = next(iter(sandbox.state.projects.values()))
+    sandbox.faults.add(FaultRule(path=rf"^/v1/projects/{first.id}/backups", status=503))
+    body = home(tokened_cast["operator"])
+    backups = body.split('data-testid="card-backups"')[1].split("</section>")[0]
+    assert 'data-testid="card-error"' not in backups
+
+
+def test_a_token_without_the_cards_scope_names_it_in_the_card(
+    tokened_cast, sandbox, give_token
+) -> None:  # type: ignore[no-untyped-def]
+    from portal.sandbox.scopes import OWNER, TokenInfo
+
+    sandbox.tokens["ak_domains_only"] = TokenInfo(
+        "ak_domains_only", OWNER, ("projects.domains:read",)
+    )
+    operator = tokened_cast["operator"]
+    give_token(operator, "ak_domains_only")
+    body = home(operator)
+    backups = body.split('data-testid="card-backups"')[1].split("</section>")[0]
+    assert "projects.backups:read" in backups
+    projects = body.split('data-testid="card-projects"')[1].split("</section>")[0]
+    assert "projects:read" in projects
+
+
+def test_no_token_is_a_clear_call_to_add_one(cast) -> None:  # type: ignore[no-untyped-def]
+    body = client_for(cast["operator"]).get(reverse("core:home")).content.decode()
+    assert 'data-testid="add-token"' in body and reverse("accounts:token") in body
+    assert 'id="home-cards"' not in body  # nothing to load
+
+
+def test_admin_without_token_still_gets_the_portals_own_audit_card(cast) -> None:  # type: ignore[no-untyped-def]
+    page = client_for(cast["admin"]).get(reverse("core:home")).content.decode()
+    assert 'data-testid="add-token"' in page and 'id="home-cards"' in page
+    assert cards_in(home(cast["admin"])) == {"audit"}
+
+
+def test_the_page_itself_asks_agiler_nothing(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+    """The shell shows at once even when Agiler is down; the cards load after it."""
+    sandbox.faults.add(FaultRule(path=r"^/v1/", status=503))
+    page = client_for(tokened_cast["admin"]).get(reverse("core:home")).content.decode()
+    assert 'hx-trigger="load"' in page and "Loading your overview" in page
+
+
+def test_home_calls_agiler_concurrently(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+    """Admin's four independent cards plus backups: about two round trips, not six."""
+    admin = tokened_cast["admin"]
+    client = client_for(admin)
+    client.get(reverse("core:home"), **HTMX)  # scopes cached; warm
+    sandbox.faults.add(FaultRule(path=r"^/v1/(projects|workspaces|users)", latency_ms=200))
+    start = time.perf_counter()
+    body = client.get(reverse("core:home"), **HTMX).content.decode()
+    elapsed = time.perf_counter() - start
+    assert 'data-testid="card-error"' not in body
+    # sequential: projects, billing, workspaces, notifications, then 4 backup lists = 8 x 200 ms
+    assert elapsed < 0.9, f"home took {elapsed:.2f}s"
