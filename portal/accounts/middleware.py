@@ -39,29 +39,38 @@ class SignInPolicyMiddleware:
         user = request.user
         if not user.is_authenticated:
             return None
+        name = self._name(request)
         if user.is_verified():  # type: ignore[union-attr]
             # Verified sessions have two-factor sign-in, so only the password rule can apply.
-            if getattr(user, "must_change_password", False) and self._name(request) not in (
-                ENROLMENT_ALLOWED | {"accounts:password_change"}
-            ):
+            if getattr(user, "must_change_password", False):
+                if name in ENROLMENT_ALLOWED | {"accounts:password_change"}:
+                    return self._restricted(request)
                 return self._go(request, reverse("accounts:password_change"))
             return None
-        name = self._name(request)
         if has_mfa(user):
             logout(request)
             messages.info(request, "Sign in again with your authentication code.")
             return self._go(request, reverse("accounts:login"))
+        must_change = getattr(user, "must_change_password", False)
         if name in ENROLMENT_ALLOWED:
-            return None
-        if getattr(user, "must_change_password", False):
+            return self._restricted(request) if must_change or mfa_required() else None
+        if must_change:
             if name == "accounts:password_change":
-                return None
+                return self._restricted(request)
             messages.info(request, "Choose your own password to continue.")
             return self._go(request, reverse("accounts:password_change"))
         if not mfa_required():
             return None
         messages.info(request, "Your team requires two-factor sign-in: set it up to continue.")
         return self._go(request, reverse("accounts:mfa"))
+
+    @staticmethod
+    def _restricted(request: HttpRequest) -> None:
+        """Let the page render, but mark it: the layout then loads no background fragments
+        (a lazily loaded header widget would be redirected here again and reload the page
+        under the person filling in the form)."""
+        request.sign_in_restricted = True  # type: ignore[attr-defined]
+        return None
 
     @staticmethod
     def _name(request: HttpRequest) -> str:

@@ -8,9 +8,7 @@ from playwright.sync_api import Page, expect
 
 from portal.accounts.roles import role_allows
 from portal.core.navigation import NAV_ITEMS
-
 from tests.e2e.conftest import login
-
 
 
 def expected_nav(role: str) -> list[str]:

@@ -36,7 +36,7 @@ def test_save_a_token_see_scopes_and_sign_in_with_mfa(page: Page, base_url: str,
 
     # A wrong token is refused; the read-only sandbox token is saved and its scopes explained.
     page.get_by_role("button", name=re.compile("Account menu")).click()
-    page.get_by_role("link", name="Your Agiler token").click()
+    page.get_by_role("link", name="Your Agiler token", exact=True).click()
     page.get_by_label("Agiler API token").fill("ak_not_a_real_token")
     page.get_by_test_id("token-save").click()
     expect(page.get_by_text("Agiler did not accept this token")).to_be_visible()
