@@ -54,7 +54,7 @@ def update_billing(app: Sandbox, request: Request) -> Response:
             raise invalid("budget_alerts", "budget_alerts must be a list of up to 10 percentages")
         for value in alerts:
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
-                raise invalid("budget_alerts", "each budget alert must be a percentage from 1 to 100")
+                raise invalid("budget_alerts", "each budget alert must be a percentage 1-100")
         if len(set(alerts)) != len(alerts):
             raise invalid("budget_alerts", "budget alerts must not repeat")
     updates = {
