@@ -23,6 +23,7 @@ def expected_nav(role: str) -> list[str]:
             labels.append(item.label)
     return labels
 
+
 ROLE_LABELS = {"admin": "Admin", "operator": "Operator", "finance": "Finance", "support": "Support"}
 
 
