@@ -14,6 +14,7 @@ from portal.audit.forms import AuditFilterForm
 from portal.audit.models import AuditEvent, Outcome
 from portal.audit.queries import apply_filters, page_of, visible_events
 from portal.audit.services import record_event
+from portal.core.htmx import is_fragment
 
 EXPORT_FORMATS = {
     "csv": ("text/csv; charset=utf-8", csv_lines),
@@ -38,11 +39,6 @@ def _query_without_cursor(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-def _is_fragment(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted  # type: ignore[union-attr]
-
-
 @require_GET
 @requires("audit.read_own")
 def event_list(request: HttpRequest) -> HttpResponse:
@@ -61,7 +57,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "filtered": bool(form.active_filters()),
         "scope": _scope_label(request.user),
     }
-    template = "audit/list.html#events-table" if _is_fragment(request) else "audit/list.html"
+    template = "audit/list.html#events-table" if is_fragment(request) else "audit/list.html"
     return render(request, template, context)
 
 
@@ -99,7 +95,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
             {"label": f"Event #{event.id}", "url": ""},
         ],
     }
-    template = "audit/detail.html#event-detail" if _is_fragment(request) else "audit/detail.html"
+    template = "audit/detail.html#event-detail" if is_fragment(request) else "audit/detail.html"
     return render(request, template, context)
 
 

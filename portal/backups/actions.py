@@ -20,10 +20,11 @@ from portal.agiler import Conflict
 from portal.agiler.service import agiler_for
 from portal.backups.forms import DeleteBackupForm, RestoreForm
 from portal.backups.history import latest_restore
-from portal.backups.pages import crumbs, done, form_status, is_fragment, list_url
+from portal.backups.pages import crumbs, list_url
 from portal.backups.restores import RESTORE_STATUSES
 from portal.backups.services import backup_label, download_filename, find_backup, in_progress
-from portal.workspaces.parallel import run_concurrently
+from portal.core.htmx import done, form_status, is_fragment
+from portal.core.parallel import run_concurrently
 
 #: Relay chunk: big enough that per-chunk overhead vanishes, small enough to stay flat.
 CHUNK_SIZE = 256 * 1024

@@ -21,10 +21,11 @@ from portal.agiler import BadRequest
 from portal.agiler.service import agiler_for
 from portal.backups.forms import PolicyForm, TakeBackupForm, new_idempotency_key
 from portal.backups.history import backup_history, project_restores
-from portal.backups.pages import crumbs, done, form_status, is_fragment, list_url
+from portal.backups.pages import crumbs, list_url
 from portal.backups.restores import restore_banner
 from portal.backups.services import backup_label, find_backup
-from portal.workspaces.parallel import run_concurrently
+from portal.core.htmx import done, form_status, is_fragment
+from portal.core.parallel import run_concurrently
 
 PAGE_SIZE = 25
 

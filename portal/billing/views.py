@@ -40,6 +40,7 @@ from portal.billing.ledger import (
     spend_in,
 )
 from portal.billing.services import billing_update, changed_settings, settings_of
+from portal.core.htmx import is_fragment
 
 #: months per page of the transactions list (Agiler's default is 12; 6 keeps a page readable)
 MONTHS_PER_PAGE = 6
@@ -50,11 +51,6 @@ RECENT_MONTHS = 3
 PERIOD_RE = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 
-def _is_fragment(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted  # type: ignore[union-attr]
-
-
 def _render(
     request: HttpRequest,
     template: str,
@@ -63,7 +59,7 @@ def _render(
     *,
     status: int = 200,
 ) -> HttpResponse:
-    name = f"{template}#{partial}" if _is_fragment(request) else template
+    name = f"{template}#{partial}" if is_fragment(request) else template
     return render(request, name, context, status=status)
 
 
@@ -128,13 +124,13 @@ def transactions(request: HttpRequest) -> HttpResponse:
         "months": [],
         # A link (open a month, clear, older months) changed the filter, not the form itself:
         # the fragment then carries the form out of band so it shows the filter on screen.
-        "oob_form": _is_fragment(request) and request.htmx.trigger != "transactions-filter",  # type: ignore[attr-defined]
+        "oob_form": is_fragment(request) and request.htmx.trigger != "transactions-filter",  # type: ignore[attr-defined]
     }
     valid = form.is_valid() if form.is_bound else True
     if not valid:
         context["refused"] = [e for errors in form.errors.values() for e in errors]
         # htmx swaps only 2xx answers: the fragment carries the refusal as its content.
-        status = 200 if _is_fragment(request) else 400
+        status = 200 if is_fragment(request) else 400
         return _render(
             request, "billing/transactions.html", "transactions-results", context, status=status
         )
@@ -278,7 +274,7 @@ def budget_edit(request: HttpRequest) -> HttpResponse:
             url = reverse("billing:overview")
             if not changes:
                 messages.info(request, "Nothing changed: the settings already had these values.")
-                return HttpResponseClientRedirect(url) if _is_fragment(request) else redirect(url)
+                return HttpResponseClientRedirect(url) if is_fragment(request) else redirect(url)
             try:
                 billing_update(
                     client=client,
@@ -296,7 +292,7 @@ def budget_edit(request: HttpRequest) -> HttpResponse:
                 form.data = data
             else:
                 messages.success(request, "Budget and charge settings saved.")
-                return HttpResponseClientRedirect(url) if _is_fragment(request) else redirect(url)
+                return HttpResponseClientRedirect(url) if is_fragment(request) else redirect(url)
     else:
         form = BudgetForm(initial=budget_initial(billing))
     context = {
@@ -306,7 +302,7 @@ def budget_edit(request: HttpRequest) -> HttpResponse:
         "form": form,
         "billing": billing,
     }
-    if _is_fragment(request):
+    if is_fragment(request):
         status = 200  # htmx swaps only 2xx answers: the form with its errors must land
     return _render(request, "billing/budget.html", "budget-form", context, status=status)
 

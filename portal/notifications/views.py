@@ -20,6 +20,7 @@ from portal.accounts.access import requires
 from portal.accounts.scopes import scope_gate
 from portal.agiler import AgilerError, NotFound
 from portal.agiler.service import agiler_for
+from portal.core.htmx import is_fragment
 from portal.notifications.services import badge_class, forget_count, unread_count
 
 logger = logging.getLogger(__name__)
@@ -30,11 +31,6 @@ READ_SCOPE = "notifications:read"
 WRITE_SCOPE = "notifications:write"
 #: Tells the header indicator (and anything else listening) to refresh its count.
 CHANGED_EVENT = "notifications-changed"
-
-
-def _is_fragment(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted  # type: ignore[union-attr]
 
 
 def _page_url(cursor: str | None, trail: list[str]) -> str:
@@ -73,7 +69,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     }
     template = (
         "notifications/list.html#notifications-list"
-        if _is_fragment(request)
+        if is_fragment(request)
         else "notifications/list.html"
     )
     return render(request, template, context)
@@ -95,7 +91,7 @@ def indicator(request: HttpRequest) -> HttpResponse:
             context = {"state": "ok", "unread": count}
     # Opened directly (no htmx), the same count stands on a page of its own.
     template = (
-        "notifications/_indicator.html" if _is_fragment(request) else "notifications/count.html"
+        "notifications/_indicator.html" if is_fragment(request) else "notifications/count.html"
     )
     context["page_title"] = "Notification count"
     return render(request, template, context)
@@ -115,7 +111,7 @@ def dismiss(request: HttpRequest, notification: str) -> HttpResponse:
     else:
         messages.success(request, "Notification dismissed.")
     forget_count(request.user)
-    if _is_fragment(request):
+    if is_fragment(request):
         response = HttpResponse("")  # the row is swapped for nothing
         response["HX-Trigger"] = CHANGED_EVENT
         return response

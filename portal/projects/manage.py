@@ -13,15 +13,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from portal.accounts.access import requires
 from portal.accounts.scopes import scope_gate
 from portal.agiler import AgilerError, BadRequest, Conflict
 from portal.agiler.service import agiler_for
+from portal.core.htmx import done, form_status, is_fragment
 from portal.core.parallel import run_concurrently
 from portal.projects import catalogs
 from portal.projects.forms import (
@@ -35,21 +35,6 @@ from portal.projects.forms import (
 WRITE_SCOPE = "projects:write"
 #: Workspace roles that cannot create or receive projects (Agiler answers 403 for them).
 READ_ONLY_WORKSPACE_ROLES = frozenset({"viewer"})
-
-
-def _is_fragment(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted  # type: ignore[union-attr]
-
-
-def _form_status(request: HttpRequest) -> int:
-    # htmx swaps only 2xx answers: a re-rendered form with errors must be one to be shown.
-    return 200 if _is_fragment(request) else 400
-
-
-def _done(request: HttpRequest, url: str) -> HttpResponse:
-    """After a successful write: navigate (htmx is told to, a plain form is redirected)."""
-    return HttpResponseClientRedirect(url) if _is_fragment(request) else redirect(url)
 
 
 def _writable_workspaces(client: Any) -> list[tuple[str, str]]:
@@ -108,8 +93,8 @@ def project_create(request: HttpRequest) -> HttpResponse:
                     raise
             else:
                 messages.success(request, f"Project “{created.name}” created.")
-                return _done(request, reverse("projects:detail", args=[created.id]))
-        status = _form_status(request)
+                return done(request, reverse("projects:detail", args=[created.id]))
+        status = form_status(request)
     else:
         initial = {"idempotency_key": new_idempotency_key()}
         workspace = request.GET.get("workspace", "")
@@ -122,7 +107,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
         "gate": scope_gate(request.user, WRITE_SCOPE),
         "crumbs": _crumbs(("New project", "")),
     }
-    template = "projects/create.html#project-form" if _is_fragment(request) else None
+    template = "projects/create.html#project-form" if is_fragment(request) else None
     return render(request, template or "projects/create.html", context, status=status)
 
 
@@ -147,7 +132,7 @@ def project_settings(request: HttpRequest, project: str) -> HttpResponse:
             changes = form.changes()
             if not changes:
                 messages.info(request, "Nothing changed.")
-                return _done(request, reverse("projects:detail", args=[detail.id]))
+                return done(request, reverse("projects:detail", args=[detail.id]))
             try:
                 updated = client.update_project(
                     detail.id, idempotency_key=form.cleaned_data["idempotency_key"], **changes
@@ -157,8 +142,8 @@ def project_settings(request: HttpRequest, project: str) -> HttpResponse:
                     raise
             else:
                 messages.success(request, f"Project “{updated.name}” updated.")
-                return _done(request, reverse("projects:detail", args=[updated.id]))
-        status = _form_status(request)
+                return done(request, reverse("projects:detail", args=[updated.id]))
+        status = form_status(request)
     else:
         form = ProjectSettingsForm(
             initial={
@@ -178,7 +163,7 @@ def project_settings(request: HttpRequest, project: str) -> HttpResponse:
             (detail.name, reverse("projects:detail", args=[detail.id])), ("Settings", "")
         ),
     }
-    template = "projects/settings.html#project-form" if _is_fragment(request) else None
+    template = "projects/settings.html#project-form" if is_fragment(request) else None
     return render(request, template or "projects/settings.html", context, status=status)
 
 
@@ -190,7 +175,7 @@ def project_active(request: HttpRequest, project: str) -> HttpResponse:
     url = reverse("projects:detail", args=[project])
     if not form.is_valid():
         messages.error(request, "That form was incomplete; nothing was changed. Try again.")
-        return _done(request, url)
+        return done(request, url)
     client = agiler_for(request.user, request=request)
     active = form.cleaned_data["active"]
     updated = client.update_project(
@@ -198,7 +183,7 @@ def project_active(request: HttpRequest, project: str) -> HttpResponse:
     )
     state = "activated" if active else "deactivated"
     messages.success(request, f"Project “{updated.name}” {state}.")
-    return _done(request, url)
+    return done(request, url)
 
 
 @require_http_methods(["GET", "POST"])
@@ -213,8 +198,8 @@ def project_delete(request: HttpRequest, project: str) -> HttpResponse:
         if form.is_valid():
             client.delete_project(detail.id, idempotency_key=form.cleaned_data["idempotency_key"])
             messages.success(request, f"Project “{detail.name}” deleted.")
-            return _done(request, reverse("projects:list"))
-        status = _form_status(request)
+            return done(request, reverse("projects:list"))
+        status = form_status(request)
     else:
         form = ProjectDeleteForm(
             initial={"idempotency_key": new_idempotency_key()}, project_name=detail.name
@@ -226,7 +211,7 @@ def project_delete(request: HttpRequest, project: str) -> HttpResponse:
         "project": detail,
         "crumbs": _crumbs((detail.name, detail_url), ("Delete", "")),
         "confirm_id": "project-dialog",
-        "modal": _is_fragment(request),
+        "modal": is_fragment(request),
         "form": form,
         "title": "Delete this project?",
         "object": f"{detail.name} ({detail.region}, {detail.runtime})",
@@ -238,5 +223,5 @@ def project_delete(request: HttpRequest, project: str) -> HttpResponse:
         "blocked": "" if gate.allowed else gate.reason,
         "testid": "delete-dialog",
     }
-    template = "projects/delete.html#project-dialog" if _is_fragment(request) else None
+    template = "projects/delete.html#project-dialog" if is_fragment(request) else None
     return render(request, template or "projects/delete.html", context, status=status)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from portal.accounts.access import requires
 from portal.agiler.service import agiler_for
 from portal.audit.queries import visible_events
+from portal.core.htmx import is_fragment
 from portal.core.parallel import run_concurrently
 from portal.projects.forms import ProjectActiveForm, new_idempotency_key
 from portal.projects.navigation import areas_for
@@ -22,11 +23,6 @@ MAX_TRAIL = 50
 #: Project statuses during which a restore replaces the live site.
 RESTORE_STATUSES = frozenset({"draining", "restoring"})
 RECENT_EVENTS = 10
-
-
-def _is_fragment(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted  # type: ignore[union-attr]
 
 
 def _workspace_names(client: Any) -> dict[str, str]:
@@ -87,9 +83,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "page_number": len(trail) + 1 if cursor else 1,
         "list_url": reverse("projects:list"),
     }
-    template = (
-        "projects/list.html#projects-table" if _is_fragment(request) else "projects/list.html"
-    )
+    template = "projects/list.html#projects-table" if is_fragment(request) else "projects/list.html"
     return render(request, template, context)
 
 
@@ -128,6 +122,6 @@ def project_detail(request: HttpRequest, project: str) -> HttpResponse:
         ],
     }
     template = (
-        "projects/detail.html#project-detail" if _is_fragment(request) else "projects/detail.html"
+        "projects/detail.html#project-detail" if is_fragment(request) else "projects/detail.html"
     )
     return render(request, template, context)

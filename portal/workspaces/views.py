@@ -22,6 +22,7 @@ from portal.accounts.access import requires
 from portal.agiler import BadRequest, NotFound
 from portal.agiler.service import agiler_for
 from portal.audit import record
+from portal.core.htmx import is_fragment
 from portal.core.parallel import run_concurrently
 from portal.workspaces.forms import MemberFilterForm, WorkspaceCreateForm, new_idempotency_key
 from portal.workspaces.members import (
@@ -36,11 +37,6 @@ from portal.workspaces.members import (
 WORKSPACE_PROJECTS_SHOWN = 25
 
 
-def _is_fragment(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted  # type: ignore[union-attr]
-
-
 @require_GET
 @requires("workspaces.read")
 def workspace_list(request: HttpRequest) -> HttpResponse:
@@ -50,7 +46,7 @@ def workspace_list(request: HttpRequest) -> HttpResponse:
         client.paginate(client.list_workspaces, limit=100), key=lambda ws: ws.name.lower()
     )
     context = {"page_title": "Workspaces", "workspaces": workspaces}
-    template = "workspaces/list.html#workspaces-table" if _is_fragment(request) else None
+    template = "workspaces/list.html#workspaces-table" if is_fragment(request) else None
     return render(request, template or "workspaces/list.html", context)
 
 
@@ -122,7 +118,7 @@ def _columns(base: str, query: str, current: str) -> list[dict[str, str]]:
 def workspace_detail(request: HttpRequest, workspace: str) -> HttpResponse:
     """One workspace: summary, members and invites, its projects, the billing transfer."""
     client = agiler_for(request.user, request=request)
-    if _is_fragment(request):
+    if is_fragment(request):
         # The filter form, search box and sort links only ever swap the members table.
         context = _table_context(request, _members(client, workspace), workspace)
         context["workspace_id"] = workspace
@@ -210,7 +206,7 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Workspace “{ws.name}” created.")
                 url = reverse("workspaces:detail", args=[ws.id])
-                if _is_fragment(request):
+                if is_fragment(request):
                     return HttpResponseClientRedirect(url)
                 return redirect(url)
     else:
@@ -223,6 +219,6 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
             {"label": "New workspace", "url": ""},
         ],
     }
-    template = "workspaces/create.html#create-form" if _is_fragment(request) else None
+    template = "workspaces/create.html#create-form" if is_fragment(request) else None
     status = 400 if request.method == "POST" else 200
     return render(request, template or "workspaces/create.html", context, status=status)
