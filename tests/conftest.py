@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from portal.accounts.models import User
@@ -55,8 +57,8 @@ def cast(admin: User, operator: User, finance: User, support: User) -> dict[str,
     return {"admin": admin, "operator": operator, "finance": finance, "support": support}
 
 
-#: the sandbox token each role's demo user gets (as `seed_demo` stores them)
-SANDBOX_TOKEN_FOR_ROLE = {
+#: the sandbox token each role's demo user holds (as ``manage.py seed_demo`` stores them)
+ROLE_TOKENS = {
     "admin": "ak_sandbox_owner",
     "operator": "ak_sandbox_owner",
     "finance": "ak_sandbox_finance",
@@ -64,27 +66,56 @@ SANDBOX_TOKEN_FOR_ROLE = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Scopes, catalogs and counts are cached: every test starts from its own upstream."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
-def upstream(settings):  # type: ignore[no-untyped-def]
-    """The Agiler sandbox, in-process, as the portal's upstream; returns the sandbox app."""
+def sandbox_options() -> dict[str, Any]:
+    """Extra ``create_app`` arguments; an area's conftest overrides this to tune its sandbox."""
+    return {}
+
+
+@pytest.fixture
+def sandbox(settings: Any, sandbox_options: dict[str, Any]) -> Iterator[Any]:
+    """A fresh seeded Agiler sandbox, in-process, answering every Agiler call of the test.
+
+    Faults are injectable (``sandbox.faults.add(FaultRule(...))``); retries are off so a test
+    sees each injected answer once.
+    """
     import httpx
 
+    from portal.agiler import close_all
     from portal.sandbox import create_app
 
-    app = create_app(seed=1, faults_enabled=True, backup_seconds=0.5, restore_seconds=1.0)
-    settings.AGILER_TRANSPORT = httpx.WSGITransport(app=app)
+    app = create_app(seed=1, **{"faults_enabled": True, **sandbox_options})
     settings.AGILER_API_URL = "http://sandbox.test/v1"
+    settings.AGILER_TRANSPORT = httpx.WSGITransport(app=app)
     settings.AGILER_MAX_RETRIES = 0
-    return app
+    yield app
+    close_all()
 
 
 @pytest.fixture
-def tokened_cast(cast: dict[str, User], upstream) -> dict[str, User]:  # type: ignore[no-untyped-def]
-    """The cast, each with the sandbox token matching their role, stored encrypted."""
-    from portal.accounts.tokens import token_seed
+def give_token(sandbox: Any) -> Callable[[User, str], None]:
+    """Store ``token`` for ``user`` the way the token page does (validated against the sandbox)."""
+    from portal.accounts.tokens import token_save
 
+    def give(user: User, token: str) -> None:
+        token_save(user=user, token=token)
+
+    return give
+
+
+@pytest.fixture
+def tokened_cast(cast: dict[str, User], give_token: Callable[[User, str], None]) -> dict[str, User]:
+    """The cast, each holding the sandbox token of their role's demo user."""
     for role, user in cast.items():
-        token_seed(user=user, token=SANDBOX_TOKEN_FOR_ROLE[role])
+        give_token(user, ROLE_TOKENS[role])
     return cast
 
 

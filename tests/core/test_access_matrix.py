@@ -18,7 +18,7 @@ def test_every_url_in_the_urlconf_has_a_rule() -> None:
 
 
 @pytest.fixture
-def sample_ids(upstream) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def sample_ids(sandbox) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Real ids from the seeded sandbox for the ``{placeholder}`` kwargs in url_matrix.py."""
     import httpx
 
@@ -27,7 +27,7 @@ def sample_ids(upstream) -> dict[str, str]:  # type: ignore[no-untyped-def]
     client = AgilerClient(
         base_url="http://sandbox.test/v1",
         token="ak_sandbox_owner",
-        transport=httpx.WSGITransport(app=upstream),
+        transport=httpx.WSGITransport(app=sandbox),
         max_retries=0,
     )
     workspace = client.list_workspaces().items[0]
