@@ -8,8 +8,10 @@ connection pool is thread-safe; creating the pool is guarded by a lock.
 from __future__ import annotations
 
 import atexit
+import http.cookiejar
 import platform
 import threading
+import urllib.request
 from importlib import metadata
 
 import httpx
@@ -41,6 +43,23 @@ _lock = threading.Lock()
 _clients: dict[tuple[str, int], tuple[httpx.Client, httpx.BaseTransport | None]] = {}
 
 
+class _NoCookies(http.cookiejar.DefaultCookiePolicy):
+    """Refuse every cookie: the pooled client is shared by all users, and a cookie Agiler (or a
+    proxy in front of it) set on one person's call must never ride along on another's."""
+
+    def set_ok(self, cookie: http.cookiejar.Cookie, request: urllib.request.Request) -> bool:
+        return False
+
+    def return_ok(self, cookie: http.cookiejar.Cookie, request: urllib.request.Request) -> bool:
+        return False
+
+
+def _cookieless_jar() -> http.cookiejar.CookieJar:
+    # A bare CookieJar, not httpx.Cookies: httpx copies the cookies of a Cookies object into a
+    # fresh jar with the default policy, but keeps a CookieJar (and its policy) as it is.
+    return http.cookiejar.CookieJar(policy=_NoCookies())
+
+
 def shared_http_client(base_url: str, transport: httpx.BaseTransport | None = None) -> httpx.Client:
     """Return the process-wide pooled client for ``base_url`` and ``transport``."""
     key = (base_url, id(transport))
@@ -57,6 +76,7 @@ def shared_http_client(base_url: str, transport: httpx.BaseTransport | None = No
             limits=DEFAULT_LIMITS,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             follow_redirects=False,
+            cookies=_cookieless_jar(),
             # Proxies and CA bundles may come from the environment (httpx 0.28 no longer reads
             # ~/.netrc implicitly); the only credential ever sent is the user's own token.
             trust_env=True,

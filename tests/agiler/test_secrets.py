@@ -58,3 +58,30 @@ def test_secret_masks_its_value_everywhere_but_reveal() -> None:
         import pickle
 
         pickle.dumps(secret)
+
+
+def test_a_cookie_set_on_one_users_call_never_rides_on_anothers() -> None:
+    """All users share one pooled httpx client: it must keep no cookie jar between calls."""
+    seen: list[tuple[str, str | None]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.headers["Authorization"], request.headers.get("Cookie")))
+        return httpx.Response(
+            200,
+            json={
+                "id": "01935d3d-9d8c-7a30-9b1f-3b3a8e1c5a2f",
+                "name": "n",
+                "email": "e@x.test",
+                "created_at": "2026-01-01T00:00:00Z",
+                "effective_scopes": [],
+            },
+            headers={"Set-Cookie": "agiler_session=SESSION-OF-CALLER; Path=/"},
+        )
+
+    transport = httpx.MockTransport(handler)
+    alice = AgilerClient(base_url="https://api.test/v1", token="ak_alice", transport=transport)
+    bob = AgilerClient(base_url="https://api.test/v1", token="ak_bobby", transport=transport)
+    alice.get_me()
+    bob.get_me()
+    alice.get_me()
+    assert [cookie for _auth, cookie in seen] == [None, None, None]
