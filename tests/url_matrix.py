@@ -101,6 +101,28 @@ URL_RULES: list[UrlRule] = [
     UrlRule(
         "backups:restore", BACKUPS_WRITE, kwargs={"project": "{project}", "backup": "{backup}"}
     ),
+    # Rules: admin and operator write; support reads (the builder opens read-only) and may use
+    # "Try it"; finance nothing. The builder's fragments and the writes are POST-only.
+    UrlRule("rules:list", BACKUPS_READ, kwargs={"project": "{project}"}),
+    UrlRule("rules:new", BACKUPS_WRITE, kwargs={"project": "{project}"}),
+    UrlRule("rules:reorder", BACKUPS_WRITE, kwargs={"project": "{project}"}, ok_status=405),
+    UrlRule("rules:row", BACKUPS_WRITE, kwargs={"project": "{project}"}, ok_status=405),
+    UrlRule("rules:preview", BACKUPS_WRITE, kwargs={"project": "{project}"}, ok_status=405),
+    UrlRule("rules:try", BACKUPS_READ, kwargs={"project": "{project}"}, ok_status=405),
+    UrlRule("rules:edit", BACKUPS_READ, kwargs={"project": "{project}", "rule": "{rule}"}),
+    UrlRule(
+        "rules:save",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "rule": "{rule}"},
+        ok_status=405,
+    ),
+    UrlRule(
+        "rules:active",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "rule": "{rule}"},
+        ok_status=405,
+    ),
+    UrlRule("rules:delete", BACKUPS_WRITE, kwargs={"project": "{project}", "rule": "{rule}"}),
     # Notifications: everyone (their token's notifications scopes decide the rest).
     UrlRule("notifications:list", ALL_ROLES),
     UrlRule("notifications:indicator", ALL_ROLES),

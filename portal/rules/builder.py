@@ -1,0 +1,352 @@
+"""The visual rule builder: new, edit (read-only without write access), save, and the htmx
+fragments it is made of (one row, the live JSON preview, “Try it”).
+
+Everything offered comes from the catalog (``GET /rules``). A draft is checked against it before
+anything is sent; Agiler's own 400s land on the row they name.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+
+from portal.accounts.access import requires
+from portal.agiler import NOT_GIVEN, BadRequest
+from portal.agiler.service import agiler_for
+from portal.core.parallel import run_concurrently
+from portal.rules import draft as drafts
+from portal.rules.catalog import Catalog, load_catalog, plain
+from portal.rules.evaluate import Sample, evaluate, parse_pairs
+from portal.rules.forms import new_idempotency_key
+from portal.rules.rows import action_view, builder_rows, condition_view
+from portal.rules.summary import action_words, statement_words
+from portal.rules.validation import by_row, validate
+from portal.rules.views import crumbs, is_fragment, list_url
+
+TEMPLATE = "rules/builder.html"
+
+
+def rule_json(rule: Any) -> dict[str, Any]:
+    """A ``ProjectRuleOutput`` as the JSON Agiler sent."""
+    return dict(plain(rule))
+
+
+def _blank(catalog: Catalog) -> drafts.Draft:
+    # Start from one statement and one action: the shape every rule needs.
+    return drafts.Draft(
+        groups={"all": [drafts.Row(key=drafts.new_key())]},
+        actions=[drafts.Row(key=drafts.new_key())],
+    )
+
+
+def first_condition(catalog: Catalog, key: str) -> drafts.Row:
+    """A new statement on the catalog's first fact, with its first operator and value."""
+    if not catalog.conditions:
+        return drafts.Row(key=key)
+    spec = catalog.conditions[0]
+    value = "" if spec.free_text else spec.allowed_values[0]
+    operator = spec.operators[0] if spec.operators else None
+    return drafts.Row(key=key, fact=spec.fact, operator=operator, value=value)
+
+
+def first_action(catalog: Catalog, key: str) -> drafts.Row:
+    """A new action: the catalog's first one that sets something, with its first value."""
+    spec = next((a for a in catalog.actions if not a.terminal), None)
+    if spec is None:
+        return drafts.Row(
+            key=key, operator=catalog.actions[0].operator if catalog.actions else None
+        )
+    value = "" if spec.as_fact.free_text else spec.allowed_values[0]
+    return drafts.Row(key=key, fact=spec.fact, operator=spec.operator, value=value)
+
+
+def _complete(draft: drafts.Draft, catalog: Catalog) -> drafts.Draft:
+    """Fill the blank rows of a new draft with the catalog's first choices."""
+    for rows in draft.groups.values():
+        rows[:] = [first_condition(catalog, r.key) if r.fact is None else r for r in rows]
+    draft.actions = [
+        first_action(catalog, r.key) if r.operator is None else r for r in draft.actions
+    ]
+    return draft
+
+
+def _context(
+    request: HttpRequest,
+    *,
+    project: Any,
+    catalog: Catalog,
+    draft: drafts.Draft,
+    rule: Any = None,
+    problems: dict[str, str] | None = None,
+    idempotency_key: str | None = None,
+) -> dict[str, Any]:
+    row_errors, rest = by_row(problems or {}, draft)
+    readonly = not request.user.can("projects.write")  # type: ignore[attr-defined]
+    title = f"Rule {rule.name}" if rule else "New rule"
+    return {
+        "page_title": title,
+        "project": project,
+        "project_id": project.id,
+        "rule": rule,
+        "draft": draft,
+        "readonly": readonly,
+        "problems": rest,
+        "problem_count": len(problems or {}),
+        "idempotency_key": idempotency_key or new_idempotency_key(),
+        "save_url": reverse("rules:save", args=[project.id, rule.id])
+        if rule
+        else reverse("rules:new", args=[project.id]),
+        "body_json": json.dumps(draft.body(), indent=2, ensure_ascii=False),
+        "templates": list(enumerate(catalog.templates)) if rule is None else [],
+        "notes": catalog.notes,
+        "crumbs": crumbs(project, (rule.name if rule else "New rule", "")),
+        **builder_rows(draft, catalog, row_errors),
+    }
+
+
+def _render(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    template = f"{TEMPLATE}#rule-builder" if is_fragment(request) else TEMPLATE
+    return render(request, template, context, status=status)
+
+
+def _upstream_problem(error: BadRequest, draft: drafts.Draft) -> dict[str, str]:
+    field = error.field or ""
+    if field.startswith(("conditions", "actions")) or field in ("name", "priority"):
+        return {field: error.message}
+    return {"general": f"Agiler refused the rule: {error.message}"}
+
+
+def _starting_draft(request: HttpRequest, client: Any, project: str, catalog: Catalog) -> Any:
+    template = request.GET.get("template", "")
+    source = request.GET.get("from", "")
+    if template.isdigit() and int(template) < len(catalog.templates):
+        data = dict(catalog.templates[int(template)])
+        # A template that needs site-specific values starts inactive (facts: review first).
+        data["active"] = not data.get("requires_configuration", False)
+        return drafts.from_rule(data)
+    if source:
+        original = rule_json(client.get_rule(project, source))
+        original["name"] = f"Copy of {original['name']}"
+        original["active"] = False
+        return drafts.from_rule(original)
+    return _complete(_blank(catalog), catalog)
+
+
+@require_http_methods(["GET", "POST"])
+@requires("projects.write")
+def rule_new(request: HttpRequest, project: str) -> HttpResponse:
+    """Build a new rule from scratch, a catalog template, or a copy of another rule."""
+    client = agiler_for(request.user, request=request)
+    found = run_concurrently(
+        {"project": lambda: client.get_project(project), "catalog": lambda: load_catalog(client)}
+    )
+    detail, catalog = found["project"], found["catalog"]
+    if request.method == "GET":
+        draft = _starting_draft(request, client, detail.id, catalog)
+        return _render(request, _context(request, project=detail, catalog=catalog, draft=draft))
+    draft = drafts.from_post(request.POST, catalog)
+    key = request.POST.get("idempotency_key") or new_idempotency_key()
+    problems = validate(draft, catalog)
+    if not problems:
+        body = draft.body()
+        try:
+            created = client.create_rule(
+                detail.id,
+                name=body["name"],
+                conditions=body["conditions"],
+                actions=body["actions"],
+                active=body["active"],
+                priority=body.get("priority", NOT_GIVEN),
+                idempotency_key=key,
+            )
+        except BadRequest as error:
+            problems, key = _upstream_problem(error, draft), new_idempotency_key()
+        else:
+            messages.success(request, f"Rule “{created.name}” created.")
+            return redirect(list_url(detail.id))
+    context = _context(
+        request,
+        project=detail,
+        catalog=catalog,
+        draft=draft,
+        problems=problems,
+        idempotency_key=key,
+    )
+    return _render(request, context, status=200 if is_fragment(request) else 400)
+
+
+@require_GET
+@requires("projects.read")
+def rule_edit(request: HttpRequest, project: str, rule: str) -> HttpResponse:
+    """Open a rule in the builder (read-only for roles that may not write)."""
+    client = agiler_for(request.user, request=request)
+    found = run_concurrently(
+        {
+            "project": lambda: client.get_project(project),
+            "rule": lambda: client.get_rule(project, rule),
+            "catalog": lambda: load_catalog(client),
+        }
+    )
+    detail, entry, catalog = found["project"], found["rule"], found["catalog"]
+    draft = drafts.from_rule(rule_json(entry))
+    problems = validate(draft, catalog)
+    context = _context(request, project=detail, catalog=catalog, draft=draft, rule=entry)
+    # What the catalog no longer accepts is shown as warnings on open, not as errors.
+    context["stale"] = bool(problems)
+    return _render(request, context)
+
+
+@requires("projects.write")
+@require_POST
+def rule_save(request: HttpRequest, project: str, rule: str) -> HttpResponse:
+    """Save the builder's rule over an existing one (one audited PATCH)."""
+    client = agiler_for(request.user, request=request)
+    found = run_concurrently(
+        {
+            "project": lambda: client.get_project(project),
+            "rule": lambda: client.get_rule(project, rule),
+            "catalog": lambda: load_catalog(client),
+        }
+    )
+    detail, entry, catalog = found["project"], found["rule"], found["catalog"]
+    draft = drafts.from_post(request.POST, catalog)
+    key = request.POST.get("idempotency_key") or new_idempotency_key()
+    problems = validate(draft, catalog)
+    if not problems:
+        body = draft.body()
+        try:
+            client.update_rule(
+                detail.id,
+                entry.id,
+                name=body["name"],
+                conditions=body["conditions"],
+                actions=body["actions"],
+                active=body["active"],
+                priority=body.get("priority", NOT_GIVEN),
+                idempotency_key=key,
+            )
+        except BadRequest as error:
+            problems, key = _upstream_problem(error, draft), new_idempotency_key()
+        else:
+            messages.success(request, f"Rule “{body['name']}” saved.")
+            return redirect(list_url(detail.id))
+    context = _context(
+        request,
+        project=detail,
+        catalog=catalog,
+        draft=draft,
+        rule=entry,
+        problems=problems,
+        idempotency_key=key,
+    )
+    return _render(request, context, status=200 if is_fragment(request) else 400)
+
+
+# --- fragments ----------------------------------------------------------------------------------
+
+
+def _catalog_for(request: HttpRequest) -> Catalog:
+    return load_catalog(agiler_for(request.user, request=request))
+
+
+@requires("projects.write")
+@require_POST
+def builder_row(request: HttpRequest, project: str) -> HttpResponse:
+    """Add, re-render (after a fact or operator change) or remove one builder row."""
+    catalog = _catalog_for(request)
+    data = request.POST
+    kind = data.get("kind", "condition")
+    if data.get("remove"):
+        response = HttpResponse("")
+    else:
+        key = data.get("key", "")
+        key = key if drafts.VALID_KEY.match(key) else drafts.new_key()
+        adding = bool(data.get("add"))
+        context: dict[str, Any] = {"project_id": project, "readonly": False, "focus": adding}
+        if kind == "action":
+            row = (
+                first_action(catalog, key)
+                if adding
+                else drafts.action_row_from_post(data, key, catalog)
+            )
+            context["a"] = action_view(row, catalog, normalize=True)
+            response = render(request, f"{TEMPLATE}#action-row", context)
+        else:
+            group = data.get("group", "all")
+            row = (
+                first_condition(catalog, key)
+                if adding
+                else drafts.condition_row_from_post(data, key, catalog)
+            )
+            if data.get("changed") == "fact":
+                row.operator = None  # the new fact's own first operator
+            context["r"] = condition_view(row, group, catalog, normalize=True)
+            response = render(request, f"{TEMPLATE}#condition-row", context)
+    # The preview listens for this and shows the JSON the changed form now describes.
+    return trigger_client_event(response, "rules-changed")
+
+
+@requires("projects.write")
+@require_POST
+def builder_preview(request: HttpRequest, project: str) -> HttpResponse:
+    """The exact JSON the form would send, and what the portal would refuse in it."""
+    catalog = _catalog_for(request)
+    draft = drafts.from_post(request.POST, catalog)
+    problems = validate(draft, catalog)
+    context = {
+        "body_json": json.dumps(draft.body(), indent=2, ensure_ascii=False),
+        "preview_problems": problems,
+    }
+    return render(request, f"{TEMPLATE}#preview-body", context)
+
+
+def sample_from_post(data: Any) -> Sample:
+    """The sample request of the “Try it” form."""
+    return Sample(
+        method=(data.get("try-method") or "GET").strip().upper(),
+        scheme=(data.get("try-scheme") or "https").strip().lower(),
+        host=(data.get("try-host") or "").strip(),
+        path=(data.get("try-path") or "/").strip() or "/",
+        query=(data.get("try-query") or "").strip().lstrip("?"),
+        country=(data.get("try-country") or "").strip().upper(),
+        ip=(data.get("try-ip") or "").strip(),
+        headers={k.lower(): v for k, v in parse_pairs(data.get("try-headers") or "", ":").items()},
+        cookies=parse_pairs(data.get("try-cookies") or "", "="),
+    )
+
+
+@requires("projects.read")
+@require_POST
+def builder_try(request: HttpRequest, project: str) -> HttpResponse:
+    """Evaluate the rule in the builder (or, read-only, the saved one) against a sample."""
+    catalog = _catalog_for(request)
+    if request.POST.get("rule-json"):
+        try:
+            draft = drafts.from_rule(json.loads(request.POST["rule-json"]))
+        except (ValueError, TypeError, AttributeError):
+            draft = drafts.Draft()
+    else:
+        draft = drafts.from_post(request.POST, catalog)
+    outcome = evaluate(draft, sample_from_post(request.POST), catalog)
+    statements = [
+        {
+            "group": group,
+            "text": statement_words(row.as_json()),
+            "verdict": outcome.verdicts[row.key],
+        }
+        for group, row in draft.rows()
+    ]
+    context = {
+        "outcome": outcome,
+        "statements": statements,
+        "all_actions": [action_words(row.as_json()) for row in draft.actions],
+        "tried": True,
+    }
+    return render(request, f"{TEMPLATE}#try-result", context)

@@ -1,0 +1,250 @@
+"""Rules list: evaluation order, active toggle, reorder (drag and drop or keyboard), delete.
+
+Each view: one role decorator, resolve the project on Agiler, validate the form, call the client,
+render. Writes go through the client, so they are audited by construction; ``AgilerError``
+propagates to the error middleware, except during a reorder, where a failure half-way is
+reported with the rules that did and did not move.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from portal.accounts.access import requires
+from portal.accounts.scopes import scope_gate
+from portal.agiler.service import agiler_for
+from portal.core.parallel import run_concurrently
+from portal.rules import ordering
+from portal.rules.catalog import load_catalog, plain
+from portal.rules.forms import DeleteRuleForm, ReorderForm, ToggleForm
+from portal.rules.summary import summarize
+
+
+def is_fragment(request: HttpRequest) -> bool:
+    """Answer with a partial: an htmx request that is not a boosted navigation."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted  # type: ignore[union-attr]
+
+
+def list_url(project: str) -> str:
+    """The project's rules list."""
+    return reverse("rules:list", args=[project])
+
+
+def done(request: HttpRequest, url: str) -> HttpResponse:
+    """After a successful write: htmx is told to navigate, a plain form is redirected."""
+    return HttpResponseClientRedirect(url) if is_fragment(request) else redirect(url)
+
+
+def crumbs(project: Any, *tail: tuple[str, str]) -> list[dict[str, str]]:
+    """Projects › <project> › Rules › *tail."""
+    trail = [
+        {"label": "Projects", "url": reverse("projects:list")},
+        {"label": project.name, "url": reverse("projects:detail", args=[project.id])},
+        {"label": "Rules", "url": list_url(project.id)},
+    ]
+    return trail + [{"label": label, "url": url} for label, url in tail]
+
+
+def all_rules(client: Any, project: str) -> list[Any]:
+    """Every rule of the project in evaluation order (Agiler lists them by priority)."""
+    return list(client.paginate(client.list_rules, project, limit=200))
+
+
+def row_context(rule: Any) -> dict[str, Any]:
+    """A rule as the list shows it."""
+    return {
+        "rule": rule,
+        "summary": summarize(rule.conditions, [plain(a) for a in rule.actions]),
+        "toggle_form": ToggleForm.fresh(initial={"active": rule.active}),
+    }
+
+
+def write_context(request: HttpRequest) -> dict[str, Any]:
+    """Whether the page offers writes: the role may, and the token holds the scope (else the
+    controls are shown disabled with the missing scope named)."""
+    gate = scope_gate(request.user, "projects.rules:write")
+    return {
+        "can_write": request.user.can("projects.write"),  # type: ignore[union-attr]
+        "write_gate": gate,
+    }
+
+
+def table_context(
+    request: HttpRequest, project_id: str, rules: list[Any], **extra: Any
+) -> dict[str, Any]:
+    """Context of the ``rules-table`` partial."""
+    return {
+        "project_id": project_id,
+        "rows": [row_context(rule) for rule in rules],
+        "reorder_form": ReorderForm.fresh(),
+        **write_context(request),
+        **extra,
+    }
+
+
+@require_GET
+@requires("projects.read")
+def rule_list(request: HttpRequest, project: str) -> HttpResponse:
+    """The project's rules in the order they run."""
+    client = agiler_for(request.user, request=request)
+    if is_fragment(request):
+        return render(
+            request,
+            "rules/list.html#rules-table",
+            table_context(request, project, all_rules(client, project)),
+        )
+    found = run_concurrently(
+        {
+            "project": lambda: client.get_project(project),
+            "rules": lambda: all_rules(client, project),
+            "catalog": lambda: load_catalog(client),
+        }
+    )
+    detail = found["project"]
+    context = table_context(request, detail.id, found["rules"])
+    context.update(
+        {
+            "page_title": f"Rules of {detail.name}",
+            "project": detail,
+            "templates": list(enumerate(found["catalog"].templates)),
+            "crumbs": crumbs(detail)[:-1] + [{"label": "Rules", "url": ""}],
+        }
+    )
+    return render(request, "rules/list.html", context)
+
+
+@requires("projects.write")
+@require_POST
+def rule_active(request: HttpRequest, project: str, rule: str) -> HttpResponse:
+    """Turn a rule on or off; as htmx, its row comes back."""
+    form = ToggleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The form had expired; reload the page and try again.")
+        return done(request, list_url(project))
+    client = agiler_for(request.user, request=request)
+    active = form.cleaned_data["active"]
+    updated = client.update_rule(
+        project, rule, active=active, idempotency_key=form.cleaned_data["idempotency_key"]
+    )
+    state = "on" if updated.active else "off"
+    messages.success(request, f"Rule “{updated.name}” turned {state}.")
+    if not is_fragment(request):
+        return redirect(list_url(project))
+    rules = all_rules(client, project)
+    index = next((i for i, r in enumerate(rules) if r.id == updated.id), 0)
+    context = {
+        **row_context(updated),
+        "project_id": project,
+        "first": index == 0,
+        "last": index == len(rules) - 1,
+        "reorder_form": ReorderForm.fresh(),
+        **write_context(request),
+    }
+    return render(request, "rules/list.html#rule-row", context)
+
+
+@requires("projects.write")
+@require_POST
+def rule_reorder(request: HttpRequest, project: str) -> HttpResponse:
+    """Save a new order as priorities: the full ``order`` (drag and drop) or one ``move``."""
+    form = ReorderForm(request.POST)
+    client = agiler_for(request.user, request=request)
+    rules = all_rules(client, project)
+    report: dict[str, Any] = {}
+    focus = ""
+    if not form.is_valid():
+        report = {"level": "danger", "text": "The form had expired; nothing was moved."}
+    else:
+        order = request.POST.getlist("order") or [r.id for r in rules]
+        move, direction = form.cleaned_data["move"], form.cleaned_data["direction"]
+        if move and direction:
+            order = ordering.moved(order, move, direction)
+            focus = f"{move}-{direction}"
+        try:
+            changes = ordering.plan(rules, order)
+        except ordering.StaleOrder:
+            report = {
+                "level": "warning",
+                "text": "The rules changed since this page was loaded; nothing was moved. "
+                "This is the current order.",
+            }
+        else:
+            result = ordering.apply(
+                client, project, changes, idempotency_key=form.cleaned_data["idempotency_key"]
+            )
+            report = _report(result)
+            rules = all_rules(client, project)
+    if not is_fragment(request):
+        getattr(messages, "success" if report.get("level") == "success" else "error")(
+            request, report.get("text", "")
+        )
+        return redirect(list_url(project))
+    return render(
+        request,
+        "rules/list.html#rules-table",
+        table_context(request, project, rules, report=report, focus=focus),
+    )
+
+
+def _report(result: ordering.Result) -> dict[str, Any]:
+    if result.error is None:
+        if not result.moved:
+            return {"level": "info", "text": "The order is unchanged."}
+        return {"level": "success", "text": "New order saved: " + ", ".join(result.moved) + "."}
+    done_part = (
+        "Saved at their new place: " + ", ".join(result.moved) + ". " if result.moved else ""
+    )
+    return {
+        "level": "danger",
+        "text": f"{done_part}Not moved: {', '.join(result.not_moved)} — Agiler answered: "
+        f"{result.error.message} The list below is the order Agiler has now.",
+        "moved": result.moved,
+        "not_moved": result.not_moved,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@requires("projects.write")
+def rule_delete(request: HttpRequest, project: str, rule: str) -> HttpResponse:
+    """Confirm, then delete one rule."""
+    client = agiler_for(request.user, request=request)
+    found = run_concurrently(
+        {
+            "project": lambda: client.get_project(project),
+            "rule": lambda: client.get_rule(project, rule),
+        }
+    )
+    detail, entry = found["project"], found["rule"]
+    form = DeleteRuleForm(request.POST) if request.method == "POST" else DeleteRuleForm.fresh()
+    if request.method == "POST" and form.is_valid():
+        client.delete_rule(
+            detail.id, entry.id, idempotency_key=form.cleaned_data["idempotency_key"]
+        )
+        messages.success(request, f"Rule “{entry.name}” deleted.")
+        return done(request, list_url(detail.id))
+    if request.method == "POST":
+        form = DeleteRuleForm.fresh()
+    context = {
+        "page_title": f"Delete rule {entry.name}",
+        "project": detail,
+        "crumbs": crumbs(detail, (entry.name, ""), ("Delete", "")),
+        "modal": is_fragment(request),
+        "title": "Delete this rule?",
+        "object": f"Rule “{entry.name}” of {detail.name}",
+        "consequence": "Agiler stops applying it to requests at once; this cannot be undone. "
+        "To pause it instead, turn it off.",
+        "action": reverse("rules:delete", args=[detail.id, entry.id]),
+        "submit": "Delete rule",
+        "cancel_url": list_url(detail.id),
+        "form": form,
+    }
+    template = "rules/confirm.html#rule-dialog" if is_fragment(request) else "rules/confirm.html"
+    return render(request, template, context)

@@ -1,0 +1,49 @@
+/* Rules list: drag-and-drop reordering with SortableJS, and focus kept on the arrow that moved a
+   rule. The new order is sent by htmx (hx-trigger="rules-reordered" on the table body); this file
+   only tells htmx when a drag ended. Static file: the Content-Security-Policy forbids inline JS. */
+(function () {
+  "use strict";
+
+  function initSortable(root) {
+    if (typeof Sortable === "undefined") { return; }
+    root.querySelectorAll("[data-sortable]").forEach(function (body) {
+      if (body.dataset.sortableReady) { return; }
+      body.dataset.sortableReady = "1";
+      Sortable.create(body, {
+        handle: ".rule-drag-handle",
+        animation: 150,
+        ghostClass: "bg-azure-lt",
+        onEnd: function (event) {
+          if (event.oldIndex !== event.newIndex) {
+            htmx.trigger(body, "rules-reordered");
+          }
+        }
+      });
+    });
+  }
+
+  function restoreFocus(root) {
+    var table = root.id === "rules-table" ? root : root.querySelector && root.querySelector("#rules-table");
+    if (!table || !table.dataset.focus) { return; }
+    var button = table.querySelector('[data-focus-key="' + table.dataset.focus + '"]');
+    if (button && button.disabled) {
+      // At the top or bottom the arrow just used is disabled: its sibling is the useful one.
+      button = button.parentElement.querySelector("button:not([disabled])");
+    }
+    if (button) { button.focus(); }
+  }
+
+  function ready() {
+    initSortable(document);
+    htmx.onLoad(function (element) {
+      initSortable(element.parentElement || element);
+      restoreFocus(element);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
+  }
+})();
