@@ -25,6 +25,7 @@ __all__ = [
     "AgilerUnavailable",
     "BadRequest",
     "Conflict",
+    "InvalidIdentifier",
     "NoAgilerToken",
     "NotFound",
     "PayloadTooLarge",
@@ -120,6 +121,14 @@ class Conflict(AgilerError):
     """409: conflicting state, or an idempotency key reused with another body. Never retried."""
 
     default_message = "Agiler reported a conflict."
+
+
+class InvalidIdentifier(NotFound, ValueError):
+    """An id or file path that cannot address anything (empty, ``.`` or ``..``), refused before
+    anything is sent. It is a NotFound so pages answer 404, and a ValueError for callers that
+    validate input."""
+
+    default_message = "That address does not name anything on Agiler."
 
 
 class PreconditionFailed(AgilerError):

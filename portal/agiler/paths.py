@@ -3,7 +3,8 @@
 Ids become exactly one path segment (a ``/`` inside an id is encoded, never a separator). File
 paths keep the slashes between their segments and encode each segment on its own, as Agiler
 expects. ``.``/``..`` segments would be collapsed by URL normalisation and change which resource
-is addressed, and empty segments are ambiguous, so both are refused with ``ValueError``.
+is addressed, and empty segments are ambiguous, so both are refused with
+``InvalidIdentifier`` (a ``NotFound`` and a ``ValueError``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from urllib.parse import quote
+
+from .errors import InvalidIdentifier
 
 __all__ = ["build_path", "encode_file_path", "encode_id"]
 
@@ -21,9 +24,9 @@ _FILE_PATH_PARAMS = frozenset({"path"})
 
 def _check_segment(segment: str, *, what: str) -> None:
     if segment == "":
-        raise ValueError(f"{what} must not contain an empty path segment")
+        raise InvalidIdentifier(f"{what} must not contain an empty path segment")
     if segment in {".", ".."}:
-        raise ValueError(f"{what} must not contain a {segment!r} segment")
+        raise InvalidIdentifier(f"{what} must not contain a {segment!r} segment")
 
 
 def encode_id(value: str, *, what: str = "path parameter") -> str:
@@ -44,7 +47,7 @@ def encode_file_path(path: str, *, what: str = "file path") -> str:
         raise TypeError(f"{what} must be a string, got {type(path).__name__}")
     trimmed = path.removeprefix("/").removesuffix("/")
     if trimmed == "":
-        raise ValueError(f"{what} must name a file or directory, got {path!r}")
+        raise InvalidIdentifier(f"{what} must name a file or directory, got {path!r}")
     segments = trimmed.split("/")
     for segment in segments:
         _check_segment(segment, what=what)

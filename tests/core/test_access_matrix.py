@@ -103,3 +103,24 @@ def test_post_without_csrf_token_is_refused_everywhere(tokened_cast, sample_ids)
         for user in [None, cast["admin"]]:
             response = client_for(user, enforce_csrf=True).post(url, {})
             assert response.status_code in (403, 405), f"{url} accepted a POST without CSRF"
+
+
+@pytest.mark.parametrize("bad", ["..", ".", "%2E%2E", "no-such-id"])
+def test_malformed_ids_in_urls_are_a_404_never_a_500(tokened_cast, bad: str) -> None:  # type: ignore[no-untyped-def]
+    """Every URL with an id, opened with an id that cannot exist, by a role allowed there."""
+    from urllib.parse import unquote
+
+    for rule in URL_RULES:
+        if not rule.kwargs or rule.allowed == PUBLIC:
+            continue
+        role = sorted(rule.allowed)[0]
+        kwargs = {key: unquote(bad) for key in rule.kwargs}
+        try:
+            url = reverse(rule.name, kwargs=kwargs)
+        except Exception:  # the URL pattern itself refuses such a value: nothing to open
+            continue
+        for htmx in (False, True):
+            response = client_for(tokened_cast[role]).get(url, **(HTMX if htmx else {}))
+            assert response.status_code in (400, 404, 405), (
+                f"{role} on {url}: {response.status_code}"
+            )
