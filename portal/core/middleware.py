@@ -16,6 +16,26 @@ from portal.accounts.access import declared_access
 GetResponse = Callable[[HttpRequest], HttpResponse]
 
 
+class HealthProbeMiddleware:
+    """Answer /healthz and /readyz before host validation and the HTTPS redirect.
+
+    Orchestrators probe a container by its own IP over plain HTTP; that Host is not (and should
+    not be) in ALLOWED_HOSTS. The probes reveal nothing and change nothing, so they are served
+    first, for any Host. Placed first in MIDDLEWARE.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("GET", "HEAD") and request.path in ("/healthz", "/readyz"):
+            from portal.core import views
+
+            probe = views.healthz if request.path == "/healthz" else views.readyz
+            return probe(request)
+        return self.get_response(request)
+
+
 class SecurityHeadersMiddleware:
     """Add the Content-Security-Policy and a restrictive Permissions-Policy to every response."""
 

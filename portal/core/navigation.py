@@ -33,8 +33,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 
 def nav_for(request: HttpRequest) -> list[dict[str, object]]:
     """Return the navigation entries this request's user may open."""
-    user = request.user
-    if not user.is_authenticated:
+    # Error pages can be rendered before AuthenticationMiddleware ran (a refused Host header).
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return []
     path = request.path.strip("/")
     section = path.split("/", 1)[0]

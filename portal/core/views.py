@@ -7,6 +7,7 @@ import logging
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -70,10 +71,22 @@ def readyz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def standalone_error(status: int, title: str, message: str) -> HttpResponse:
+    """An error page that needs nothing: no request, no session, no database, no layout."""
+    html = loader.get_template("errors/standalone.html").render(
+        {"status": status, "title": title, "message": message}
+    )
+    return HttpResponse(html, status=status)
+
+
 def _error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     template = "errors/fragment.html" if getattr(request, "htmx", False) else "errors/page.html"
     context = {"status": status, "title": title, "message": message, "page_title": title}
-    return render(request, template, context, status=status)
+    try:
+        return render(request, template, context, status=status)
+    except Exception:  # the layout needs the session and database; an error page must not fail
+        logger.exception("error page %s could not use the layout", status)
+        return standalone_error(status, title, message)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -98,12 +111,13 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # Rendered without the request context processors' data being trusted: keep it simple.
-    return render(
-        request,
-        "errors/500.html",
-        {"status": 500, "title": "Something went wrong"},
-        status=500,
+    # Rendered without the request: whatever broke (the database, the session, a middleware)
+    # must not break the error page too.
+    return standalone_error(
+        500,
+        "Something went wrong on our side",
+        "The portal hit an unexpected error and has logged it. If you were changing something, "
+        "check its current state before trying again.",
     )
 
 
