@@ -286,7 +286,8 @@ def builder_row(request: HttpRequest, project: str) -> HttpResponse:
                 else drafts.condition_row_from_post(data, key, catalog)
             )
             if data.get("changed") == "fact":
-                row.operator = None  # the new fact's own first operator
+                # The new fact's own first operator; an old value rarely means anything for it.
+                row.operator, row.value = None, None
             context["r"] = condition_view(row, group, catalog, normalize=True)
             response = render(request, f"{TEMPLATE}#condition-row", context)
     # The preview listens for this and shows the JSON the changed form now describes.

@@ -21,7 +21,8 @@ GROUPS: tuple[str, ...] = ("all", "any", "not")
 GROUP_LABELS = {
     "all": "All of these must hold",
     "any": "At least one of these must hold",
-    "not": "None of these may hold",
+    # The reference defines "not" as a negated AND: the rule is skipped only when ALL hold.
+    "not": "Negated AND: the rule does not apply when all of these hold together",
 }
 #: The terminal action: no fact, no value, only last.
 END = "end"

@@ -13,6 +13,8 @@
         handle: ".rule-drag-handle",
         animation: 150,
         ghostClass: "bg-azure-lt",
+        // Pointer events rather than native HTML5 drag: the same behaviour with mouse, touch and pen.
+        forceFallback: true,
         onEnd: function (event) {
           if (event.oldIndex !== event.newIndex) {
             htmx.trigger(body, "rules-reordered");
