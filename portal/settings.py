@@ -253,6 +253,15 @@ USE_TZ = True
 
 # --- Agiler --------------------------------------------------------------------------------------
 AGILER_API_URL = env_str("AGILER_API_URL") or "http://127.0.0.1:8765/v1"
+# Every call carries a bearer token: in production it may only travel over TLS (or loopback).
+if not DEBUG and not (
+    AGILER_API_URL.startswith("https://")
+    or AGILER_API_URL.startswith(("http://127.0.0.1", "http://localhost", "http://[::1]"))
+):
+    raise ImproperlyConfigured(
+        f"AGILER_API_URL must use https:// when PORTAL_DEBUG is off (got {AGILER_API_URL!r}): "
+        "every request carries a user's Agiler token."
+    )
 AGILER_TIMEOUT = {
     "connect": env_float("AGILER_TIMEOUT_CONNECT", 5.0, minimum=0.1),
     "read": env_float("AGILER_TIMEOUT_READ", 30.0, minimum=0.1),

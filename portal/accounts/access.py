@@ -49,7 +49,10 @@ def requires(action: str) -> Callable[[ViewFunc], ViewFunc]:
             user = request.user
             if not user.is_authenticated:
                 return _login_redirect(request)
-            if not role_allows(getattr(user, "role", None), action):
+            # is_active too: deactivated people are shut out here, whatever the auth backend.
+            if not getattr(user, "is_active", False) or not role_allows(
+                getattr(user, "role", None), action
+            ):
                 raise PermissionDenied(f"Your role may not perform {action}.")
             return view(request, *args, **kwargs)
 

@@ -133,3 +133,15 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_a_plain_http_agiler_url() -> None:
+    result = _manage("check", env={**PRODUCTION_ENV, "AGILER_API_URL": "http://api.agiler.io/v1"})
+    assert result.returncode != 0
+    assert "AGILER_API_URL must use https://" in result.stderr
+
+
+def test_a_non_finite_timeout_is_refused_at_start() -> None:
+    result = _manage("check", env={"PORTAL_DEBUG": "true", "AGILER_TIMEOUT_READ": "nan"})
+    assert result.returncode != 0
+    assert "AGILER_TIMEOUT_READ must be a finite number" in result.stderr

@@ -124,3 +124,18 @@ def test_malformed_ids_in_urls_are_a_404_never_a_500(tokened_cast, bad: str) -> 
             assert response.status_code in (400, 404, 405), (
                 f"{role} on {url}: {response.status_code}"
             )
+
+
+def test_requires_refuses_a_deactivated_user_whatever_the_backend(outsider) -> None:  # type: ignore[no-untyped-def]
+    """The decorator itself checks is_active, not only the auth backend that loads the user."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from portal.accounts.access import requires
+
+    view = requires("home.view")(lambda request: HttpResponse("ok"))
+    request = RequestFactory().get("/")
+    request.user = outsider  # as a permissive backend would have loaded it
+    with pytest.raises(PermissionDenied):
+        view(request)
