@@ -71,9 +71,12 @@ class HtmxMessagesMiddleware:
         # On a redirect the next full page shows the messages; leave them queued.
         if 300 <= response.status_code < 400 or "HX-Redirect" in response.headers:
             return response
+        storage = messages.get_messages(request)
+        if getattr(storage, "used", False):
+            # A full page rendered for this htmx request already listed them in its layout.
+            return response
         queued = [
-            {"level": message.level_tag or "info", "text": str(message)}
-            for message in messages.get_messages(request)
+            {"level": message.level_tag or "info", "text": str(message)} for message in storage
         ]
         if not queued:
             return response
