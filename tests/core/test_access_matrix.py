@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -79,6 +81,7 @@ def test_each_role_gets_the_expected_answer(  # type: ignore[no-untyped-def]
         assert response.status_code == expected, f"{role} on {url}"
         if response.status_code == 200 and response.headers["Content-Type"].startswith("text/html"):
             body = response.content.decode()
+            assert_csp_clean(body, url)
             if htmx and rule.allowed != PUBLIC:
                 assert "<html" not in body or rule.name in FULL_PAGE_ONLY, url
             elif not htmx:
@@ -89,6 +92,18 @@ def test_each_role_gets_the_expected_answer(  # type: ignore[no-untyped-def]
         response = client_for(outsider).get(url, **extra)
         assert response.status_code in (200, 302)
         assert "HX-Redirect" in response.headers or "Location" in response.headers
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
+INLINE_HANDLER = re.compile(r"\s(?:on[a-z]+|hx-on[:-][\w:-]*)\s*=", re.IGNORECASE)
+
+
+def assert_csp_clean(body: str, url: str) -> None:
+    """What the Content-Security-Policy would block must not be in any page at all."""
+    assert not INLINE_SCRIPT.search(body), f"inline <script> on {url}"
+    assert not INLINE_STYLE.search(body), f"inline style on {url}"
+    assert not INLINE_HANDLER.search(body), f"inline event handler on {url}"
 
 
 #: pages that have no fragment form yet and answer htmx with the full page
@@ -139,3 +154,22 @@ def test_requires_refuses_a_deactivated_user_whatever_the_backend(outsider) -> N
     request.user = outsider  # as a permissive backend would have loaded it
     with pytest.raises(PermissionDenied):
         view(request)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<script>alert(1)</script>",
+        '<div style="color:red">',
+        '<button onclick="go()">',
+        '<button hx-on:click="go()">',
+        "<style>p{}</style>",
+    ],
+)
+def test_the_csp_check_catches_what_the_policy_blocks(html: str) -> None:
+    with pytest.raises(AssertionError):
+        assert_csp_clean(f"<html><body>{html}</body></html>", "/x")
+
+
+def test_the_csp_check_accepts_static_scripts_and_classes() -> None:
+    assert_csp_clean('<script src="/static/js/portal.js" defer></script><p class="x">', "/x")
