@@ -27,7 +27,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/venv/bin:$PATH \
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin portal
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
-COPY --from=build --chown=portal:portal /src /app
+# Code stays owned by root: the runtime user can read it, never change it.
+COPY --from=build /src /app
 USER portal
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
