@@ -43,4 +43,35 @@
   document.body.addEventListener("htmx:timeout", function () {
     showToast("The portal took too long to answer. Try again in a moment.", "error");
   });
+  // Confirmation dialogs swapped in by htmx (templates/components/confirm.html): focus moves
+  // into the dialog, Escape or Cancel closes it without a page load, and focus returns to the
+  // control that opened it. Without JavaScript, Cancel is a plain link back.
+  var opener = null;
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt && !elt.closest(".portal-confirm")) { opener = elt; }
+  });
+  document.body.addEventListener("htmx:afterSettle", function () {
+    var dialog = document.querySelector(".portal-confirm [role=dialog]");
+    if (dialog && !dialog.contains(document.activeElement)) {
+      var first = dialog.querySelector("[autofocus], input:not([type=hidden]):not([disabled]), select, textarea, button:not([disabled])");
+      (first || dialog).focus();
+    }
+  });
+  function closeConfirm(confirm) {
+    // Leave an empty slot with the same id, so the next dialog can be swapped into it.
+    var slot = document.createElement("div");
+    slot.id = confirm.id;
+    confirm.replaceWith(slot);
+    if (opener && document.contains(opener)) { opener.focus(); }
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var confirm = document.querySelector(".portal-confirm");
+    if (confirm) { event.preventDefault(); closeConfirm(confirm); }
+  });
+  document.body.addEventListener("click", function (event) {
+    var cancel = event.target.closest(".portal-confirm .modal-footer a.btn-link");
+    if (cancel) { event.preventDefault(); closeConfirm(cancel.closest(".portal-confirm")); }
+  });
 })();

@@ -1,0 +1,37 @@
+"""The shared confirmation dialog works from the keyboard, without a page load."""
+
+from __future__ import annotations
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import login
+
+OWNER = {"Authorization": "Bearer ak_sandbox_owner"}
+
+
+def test_escape_closes_the_dialog_and_returns_focus_to_its_opener(
+    page: Page, base_url: str, live_servers: dict[str, str], shot
+) -> None:  # type: ignore[no-untyped-def]
+    project = httpx.get(f"{live_servers['sandbox']}/projects?limit=1", headers=OWNER).json()[0]
+    login(page, base_url, "operator")
+    page.goto(f"{base_url}/projects/{project['id']}/backups/")
+    opener = page.get_by_test_id("backup-row").nth(1).get_by_role("link", name="Delete")
+    opener.focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_test_id("confirm-object")).to_contain_text(project["name"])
+    # Focus moved into the dialog, so the keyboard acts on it.
+    assert page.evaluate("document.activeElement.closest('[role=dialog]') !== null")
+    shot(page, "dialog-open")
+    url_before = page.url
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    assert page.url == url_before
+    assert page.evaluate("document.activeElement.textContent.trim()").startswith("Delete")
+    # The slot is still there: the dialog opens again, and Cancel closes it the same way.
+    opener.click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    page.get_by_role("dialog").get_by_role("link", name="Cancel").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
