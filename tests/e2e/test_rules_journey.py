@@ -134,7 +134,9 @@ def test_operator_builds_tests_reorders_and_toggles_a_rule(
     shot(page, "try-match")
     page.get_by_label("Country").fill("DE")
     page.get_by_test_id("try-rule").click()
-    expect(result.get_by_test_id("try-verdict")).to_have_text("The rule does not match this request.")
+    expect(result.get_by_test_id("try-verdict")).to_have_text(
+        "The rule does not match this request."
+    )
     expect(result.locator('[data-result="match"]')).to_have_count(4)
     page.get_by_test_id("save-rule").click()
     expect(page.get_by_text(f"Rule “{NAME}” saved.")).to_be_visible()
