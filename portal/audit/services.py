@@ -9,16 +9,15 @@ transaction").
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from portal.accounts.throttle import client_ip
 from portal.agiler.observer import redact
 from portal.audit.chain import compute_hash
 from portal.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent, Outcome
@@ -30,21 +29,6 @@ __all__ = ["client_ip", "lock_head", "record_event"]
 
 _MAX_TEXT = 2000
 _OUTCOMES = frozenset(Outcome.values)
-
-
-def client_ip(request: HttpRequest | None) -> str:
-    """REMOTE_ADDR, or the first X-Forwarded-For hop only behind a configured trusted proxy."""
-    if request is None:
-        return ""
-    candidate = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "PORTAL_TRUSTED_PROXY", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded.strip():
-            candidate = forwarded.split(",")[0].strip()
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return ""
 
 
 def _clip(value: object, limit: int) -> str:

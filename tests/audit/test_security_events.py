@@ -45,10 +45,35 @@ def test_source_ip_is_remote_addr_unless_a_proxy_is_trusted() -> None:
     )
     assert client_ip(request) == "10.0.0.2"
     with override_settings(PORTAL_TRUSTED_PROXY=True):
-        assert client_ip(request) == "198.51.100.7"
+        # the right-most hop is the one our proxy appended; the rest the client could write
+        assert client_ip(request) == "10.0.0.1"
     forged = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="not-an-ip")
     with override_settings(PORTAL_TRUSTED_PROXY=True):
         assert client_ip(forged) == ""
+
+
+def test_behind_a_cdn_and_a_load_balancer_the_client_is_the_second_hop_from_the_right() -> None:
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7, 172.16.0.5"
+    )
+    with override_settings(PORTAL_TRUSTED_PROXY=True, PORTAL_TRUSTED_PROXY_HOPS=2):
+        assert client_ip(request) == "198.51.100.7"
+    short = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="172.16.0.5")
+    with override_settings(PORTAL_TRUSTED_PROXY=True, PORTAL_TRUSTED_PROXY_HOPS=2):
+        assert client_ip(short) == "172.16.0.5"
+
+
+@override_settings(PORTAL_TRUSTED_PROXY=True)
+def test_a_spoofed_first_hop_is_neither_audited_nor_throttled(operator: Any) -> None:
+    from axes.models import AccessAttempt
+
+    Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.0.0.9").post(
+        reverse("accounts:login"), {"username": "otto", "password": "wrong"}
+    )
+    event = AuditEvent.objects.get(action="auth.login_failed")
+    assert event.source_ip == "10.0.0.9"
+    # the lockout counts the same address the audit log shows
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["10.0.0.9"]
 
 
 def test_secret_looking_summary_fields_are_redacted_whoever_records_them(admin: Any) -> None:
