@@ -145,3 +145,20 @@ def test_a_non_finite_timeout_is_refused_at_start() -> None:
     result = _manage("check", env={"PORTAL_DEBUG": "true", "AGILER_TIMEOUT_READ": "nan"})
     assert result.returncode != 0
     assert "AGILER_TIMEOUT_READ must be a finite number" in result.stderr
+
+
+def test_changing_the_password_signs_other_sessions_out_as_the_page_says(operator: User) -> None:
+    here, elsewhere = Client(), Client()
+    for client in (here, elsewhere):
+        client.post("/accounts/login/", {"username": "otto", "password": PASSWORD})
+    page = here.get("/accounts/password/").content.decode()
+    assert "signs you out everywhere else" in page
+    assert "stay signed in until they expire" not in page
+    new = "a-brand-new-passphrase-77"
+    response = here.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    assert here.get("/").status_code == 200
+    assert elsewhere.get("/").status_code == 302  # back to the sign-in page

@@ -21,3 +21,12 @@ def test_every_recorded_action_is_in_the_filter_catalog() -> None:
     }
     assert used, "the scan found no record(action=...) calls at all"
     assert sorted(used - known) == []
+
+
+def test_the_audit_docs_name_every_portal_action_as_recorded() -> None:
+    docs = (PORTAL.parent / "docs" / "audit.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([a-z_]+\.[a-z_]+)`", docs))
+    assert sorted(set(PORTAL_ACTIONS) - named) == []
+    # names the code never records (e.g. the old ``auth.mfa_enrolled``) must not be documented
+    auth_like = {name for name in named if name.startswith(("auth.", "mfa.", "users.", "tokens."))}
+    assert sorted(auth_like - set(PORTAL_ACTIONS)) == []
