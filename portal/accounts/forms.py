@@ -47,6 +47,25 @@ class CodeForm(forms.Form):
     )
 
 
+class ReEnrolForm(CodeForm):
+    """Setting up a new authenticator while one is on: first prove the current factor."""
+
+    current = forms.CharField(
+        label="Current password or authentication code",
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(
+            render_value=False,
+            attrs={"class": "form-control", "autocomplete": "current-password"},
+        ),
+        help_text=(
+            "Replacing two-factor sign-in needs your password, or a code from your current app "
+            "(a recovery code works too)."
+        ),
+    )
+    field_order = ["current", "otp_token"]
+
+
 class UserCreateForm(forms.Form):
     """A new portal user; the portal generates their one-time password."""
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from portal.accounts.mfa_models import RecoveryCodeDevice
 from portal.accounts.models import SecurityPolicy
@@ -68,12 +69,38 @@ def policy_set_require_mfa(*, actor: Any, value: bool, request: HttpRequest | No
     cache.delete(_POLICY_CACHE_KEY)
 
 
-def enrolment_device(user: Any) -> TOTPDevice:
-    """The unconfirmed authenticator being set up for ``user`` (created on first call)."""
-    device = TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).order_by("-id").first()
+#: session key holding the secret of the authenticator being set up (nothing is saved on GET)
+_ENROLMENT_KEY = "mfa_enrolment_key"
+
+
+@sensitive_variables("key")
+def enrolment_device(user: Any, session: Any) -> TOTPDevice:
+    """The authenticator being set up for ``user`` in this session, not yet saved.
+
+    Its secret lives in the session until the first confirmation attempt, so merely viewing the
+    set-up page writes no device row, and reloading it keeps the QR code already scanned.
+    """
+    key = session.get(_ENROLMENT_KEY)
+    if not isinstance(key, str) or len(key) != 40 or not _is_hex(key):
+        key = random_hex(20)
+        session[_ENROLMENT_KEY] = key
+    device = TOTPDevice.objects.filter(user_id=user.pk, confirmed=False, key=key).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+        device = TOTPDevice(user=user, name="Authenticator app", key=key, confirmed=False)
     return device
+
+
+def forget_enrolment(session: Any) -> None:
+    """Drop the pending set-up secret (after it was confirmed)."""
+    session.pop(_ENROLMENT_KEY, None)
+
+
+def _is_hex(text: str) -> bool:
+    try:
+        bytes.fromhex(text)
+    except ValueError:
+        return False
+    return True
 
 
 @sensitive_variables()
@@ -94,12 +121,47 @@ class CodeRefused(Exception):
     """The code did not verify; ``str(exc)`` is the message for the person."""
 
 
-@sensitive_variables("code", "codes")
+class StepUpRefused(CodeRefused):
+    """Replacing an existing second factor without proving the current password or code."""
+
+
+@sensitive_variables("current")
+def proves_current_factor(user: Any, current: str) -> bool:
+    """Whether ``current`` is ``user``'s password, or a code their current second factor accepts."""
+    if not current:
+        return False
+    if user.check_password(current):
+        return True
+    return verify_second_factor(user, current) is not None
+
+
+@sensitive_variables("code", "codes", "current")
 def mfa_confirm_enrolment(
-    *, user: Any, device: TOTPDevice, code: str, request: HttpRequest | None = None
+    *,
+    user: Any,
+    device: TOTPDevice,
+    code: str,
+    current: str = "",
+    request: HttpRequest | None = None,
 ) -> list[str]:
-    """Confirm ``device`` with a code from the app; return fresh recovery codes (show once)."""
+    """Confirm ``device`` with a code from the app; return fresh recovery codes (show once).
+
+    When ``user`` already has two-factor sign-in, ``current`` must be their password or a code
+    from the current authenticator (or a recovery code): a hijacked session must not be able to
+    swap the second factor for the attacker's. Raises ``StepUpRefused`` otherwise, before the
+    new code is even tried.
+    """
+    if has_mfa(user) and not proves_current_factor(user, current):
+        raise StepUpRefused(
+            "That is neither your password nor a current code. Enter one of them to replace "
+            "your two-factor sign-in."
+        )
     code = "".join(code.split())
+    if device.pk is None:
+        # First attempt: save the pending device now so django-otp's throttling of wrong codes
+        # persists; older never-confirmed attempts are dropped.
+        TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).delete()
+        device.save()
     if not code.isdigit() or not device.verify_token(code):
         raise CodeRefused(
             "That code did not match. Check the app shows the Agiler Team Portal entry and that "

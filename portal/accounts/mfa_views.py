@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
+from django.contrib.auth import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -11,46 +13,72 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from portal.accounts.access import requires
-from portal.accounts.forms import CodeForm
+from portal.accounts.forms import CodeForm, ReEnrolForm
 from portal.accounts.mfa import (
     CodeRefused,
+    StepUpRefused,
     enrolment_details,
     enrolment_device,
+    forget_enrolment,
     has_mfa,
     mfa_confirm_enrolment,
     mfa_required,
     recovery_codes_left,
 )
+from portal.accounts.throttle import lockout_minutes
 
 
 @requires("self.manage")
 @never_cache
-@sensitive_post_parameters("otp_token")
+@sensitive_post_parameters("otp_token", "current")
 @sensitive_variables("codes")
 @require_http_methods(["GET", "POST"])
 def mfa_page(request: HttpRequest) -> HttpResponse:
-    """Status, and set-up (``?setup=1`` or when not yet enrolled): scan, confirm, keep codes."""
+    """Status, and set-up (``?setup=1`` or when not yet enrolled): scan, confirm, keep codes.
+
+    Replacing an existing authenticator needs the current password or code in the same POST,
+    and repeated wrong answers count towards the sign-in lockout like a wrong password.
+    """
     user = request.user
     enrolled = has_mfa(user)
     setting_up = request.method == "POST" or not enrolled or request.GET.get("setup") == "1"
-    form = CodeForm(request.POST or None)
+    form_class = ReEnrolForm if enrolled else CodeForm
+    form = form_class(request.POST or None)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
-        device = enrolment_device(user)
-        try:
-            codes = mfa_confirm_enrolment(
-                user=user, device=device, code=form.cleaned_data["otp_token"], request=request
+        credentials = {"username": user.get_username()}
+        if enrolled and not AxesProxyHandler.is_allowed(request, credentials):
+            form.add_error(
+                "current",
+                f"Too many failed attempts. Try again in {lockout_minutes()} minutes.",
             )
-        except CodeRefused as refused:
-            form.add_error("otp_token", str(refused))
+            status = 429
         else:
-            # This session just proved the second factor; it counts as verified from now on.
-            otp_login(request, device)
-            messages.success(request, "Two-factor sign-in is on.")
-            return render(
-                request,
-                "accounts/mfa_recovery_codes.html",
-                {"page_title": "Your recovery codes", "codes": codes},
-            )
+            device = enrolment_device(user, request.session)
+            try:
+                codes = mfa_confirm_enrolment(
+                    user=user,
+                    device=device,
+                    code=form.cleaned_data["otp_token"],
+                    current=form.cleaned_data.get("current", ""),
+                    request=request,
+                )
+            except StepUpRefused as refused:
+                # A wrong password here is a failed sign-in: throttled and audited as one.
+                user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+                form.add_error("current", str(refused))
+            except CodeRefused as refused:
+                form.add_error("otp_token", str(refused))
+            else:
+                forget_enrolment(request.session)
+                # This session just proved the second factor; it counts as verified from now on.
+                otp_login(request, device)
+                messages.success(request, "Two-factor sign-in is on.")
+                return render(
+                    request,
+                    "accounts/mfa_recovery_codes.html",
+                    {"page_title": "Your recovery codes", "codes": codes},
+                )
     context = {
         "page_title": "Two-factor sign-in",
         "enrolled": enrolled,
@@ -60,9 +88,8 @@ def mfa_page(request: HttpRequest) -> HttpResponse:
         "form": form,
     }
     if setting_up:
-        context.update(enrolment_details(enrolment_device(user)))
+        context.update(enrolment_details(enrolment_device(user, request.session)))
     template = "accounts/mfa.html"
     if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
         template += "#mfa-panel"
-    status = 400 if request.method == "POST" else 200
     return render(request, template, context, status=status)

@@ -105,3 +105,89 @@ def test_wrong_totp_codes_count_towards_the_lockout(operator: User) -> None:
         response = client.post("/accounts/login/verify/", {"otp_token": "000000"})
     assert response.status_code == 429
     assert "Too many failed sign-in attempts" in response.content.decode()
+
+
+def _secret(page: str) -> pyotp.TOTP:
+    secret = re.search(r'data-testid="mfa-secret">([A-Z2-7 ]+)<', page).group(1)  # type: ignore[union-attr]
+    return pyotp.TOTP(secret.replace(" ", ""))
+
+
+def _verified_session(user: User, totp: pyotp.TOTP) -> Client:
+    """A session that signed in with password and second factor, as a thief would inherit it."""
+    client = sign_in(user.get_username())
+    time.sleep(1.1)  # the last wrong code's throttle, if any
+    response = client.post("/accounts/login/verify/", {"otp_token": totp.at(time.time() + 30)})
+    assert response.status_code == 302
+    return client
+
+
+def test_viewing_the_set_up_page_saves_no_device_and_keeps_the_same_secret(
+    operator: User,
+) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = client_for(operator)
+    first = _secret(client.get("/accounts/two-factor/").content.decode())
+    again = _secret(client.get("/accounts/two-factor/").content.decode())
+    assert first.secret == again.secret  # a reload does not invalidate the scanned code
+    assert not TOTPDevice.objects.filter(user_id=operator.pk).exists()
+
+
+def test_replacing_the_authenticator_without_the_current_factor_is_refused(
+    operator: User,
+) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    old_app, _ = enrol(operator)
+    hijacked = _verified_session(operator, old_app)
+    page = hijacked.get("/accounts/two-factor/?setup=1").content.decode()
+    assert 'data-testid="mfa-step-up"' in page
+    attacker_app = _secret(page)
+    response = hijacked.post("/accounts/two-factor/", {"otp_token": attacker_app.now()})
+    assert response.status_code == 400
+    response = hijacked.post(
+        "/accounts/two-factor/", {"otp_token": attacker_app.now(), "current": "not-my-password"}
+    )
+    assert response.status_code == 400
+    assert "neither your password nor a current code" in response.content.decode()
+    assert AuditEvent.objects.filter(action="mfa.enrolled").count() == 1
+    assert AuditEvent.objects.filter(action="auth.login_failed").count() == 1
+    # the old authenticator is still the one that counts
+    confirmed = TOTPDevice.objects.filter(user_id=operator.pk, confirmed=True)
+    assert list(confirmed.values_list("key", flat=True)) == [_hex(old_app)]
+
+
+def test_replacing_the_authenticator_with_the_current_password_works(operator: User) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    old_app, _ = enrol(operator)
+    client = _verified_session(operator, old_app)
+    new_app = _secret(client.get("/accounts/two-factor/?setup=1").content.decode())
+    response = client.post(
+        "/accounts/two-factor/", {"otp_token": new_app.now(), "current": PASSWORD}
+    )
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(action="mfa.enrolled").count() == 2
+    assert list(TOTPDevice.objects.filter(user_id=operator.pk).values_list("key", "confirmed")) == [
+        (_hex(new_app), True)
+    ]
+
+
+def test_repeated_wrong_step_up_answers_lock_the_replacement(operator: User) -> None:
+    old_app, _ = enrol(operator)
+    client = _verified_session(operator, old_app)
+    new_app = _secret(client.get("/accounts/two-factor/?setup=1").content.decode())
+    for _ in range(5):
+        client.post("/accounts/two-factor/", {"otp_token": new_app.now(), "current": "guess"})
+    response = client.post(
+        "/accounts/two-factor/", {"otp_token": new_app.now(), "current": PASSWORD}
+    )
+    assert response.status_code == 429
+    assert AuditEvent.objects.filter(action="mfa.enrolled").count() == 1
+
+
+def _hex(totp: pyotp.TOTP) -> str:
+    import base64
+
+    padded = totp.secret + "=" * (-len(totp.secret) % 8)
+    return base64.b32decode(padded).hex()
