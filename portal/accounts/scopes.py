@@ -9,7 +9,8 @@ control the token cannot use is shown disabled, naming the missing scope::
     {% if not gate.allowed %}<div class="form-hint">{{ gate.reason }}</div>{% endif %}
 
 Scopes are cached per user in Django's cache for ``SCOPES_TTL`` seconds, keyed by the token's
-fingerprint, and forgotten when the token is saved, replaced, removed or rejected.
+fingerprint, and forgotten when the token is saved, replaced, removed or rejected. A rejected
+token is asked about again once per ``SCOPES_TTL``; if Agiler accepts it, the flag is cleared.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ import contextlib
 import hashlib
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from portal.agiler import AgilerError
 from portal.agiler import errors as agiler_errors
@@ -164,6 +167,10 @@ def lookup_scopes(user: Any) -> ScopeLookup:
         result = ScopeLookup(None, "no_token")
     elif row.rejected_at is not None:
         result = ScopeLookup(None, "rejected")
+        if _may_reprobe(user.pk, row):
+            # One 401 may have been an upstream hiccup: ask again now and then, and clear the
+            # flag when the same token works (``_fetch`` does that on success).
+            result = _fetch(user, row, token_for, unbound_client, mark_token_rejected)
     else:
         cached = cache.get(_cache_key(user.pk, row.fingerprint))
         if cached is not None:
@@ -174,8 +181,16 @@ def lookup_scopes(user: Any) -> ScopeLookup:
     return result
 
 
+def _may_reprobe(user_id: int, row: Any) -> bool:
+    """Whether a rejected token is due another ``/users/me`` (at most once per ``SCOPES_TTL``)."""
+    if timezone.now() - row.rejected_at < timedelta(seconds=SCOPES_TTL):
+        return False  # just refused: asking again at once would only double every 401
+    # cache.add is atomic: of several concurrent pages, one probes and the rest stay "rejected".
+    return bool(cache.add(f"{_cache_key(user_id, row.fingerprint)}:reprobe", 1, SCOPES_TTL))
+
+
 def _fetch(user: Any, row: Any, token_for: Any, client: Any, reject: Any) -> ScopeLookup:
-    from portal.accounts.tokens import remember_identity
+    from portal.accounts.tokens import clear_token_rejected, remember_identity
 
     token = token_for(user)
     if token is None:
@@ -189,6 +204,8 @@ def _fetch(user: Any, row: Any, token_for: Any, client: Any, reject: Any) -> Sco
         logger.warning("could not read token scopes for user id %s: %s", user.pk, type(error))
         return ScopeLookup(None, "unavailable")
     scopes = frozenset(me.effective_scopes)
+    if row.rejected_at is not None:
+        clear_token_rejected(user, row.fingerprint)
     if not row.agiler_email:  # a seeded demo token: learn whose it is
         remember_identity(row, me)
     remember_scopes(user, row.fingerprint, scopes)

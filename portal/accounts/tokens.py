@@ -10,6 +10,7 @@ Others call:
 * ``token_for(user) -> str | None`` — the decrypted token, or None when absent or unreadable
   (fail closed: an unreadable ciphertext is reported and treated as absent).
 * ``mark_token_rejected(user, request=None)`` — Agiler answered 401 for the stored token.
+* ``clear_token_rejected(user, fingerprint)`` — a later ``/users/me`` with that token worked.
 """
 
 from __future__ import annotations
@@ -352,6 +353,18 @@ def mark_token_rejected(user: Any, *, request: HttpRequest | None = None) -> Non
             summary={**_summary(row), "reason": "Agiler answered 401 (revoked or expired)"},
         )
     forget_scopes(user)
+
+
+def clear_token_rejected(user: Any, fingerprint: str) -> bool:
+    """Agiler accepted ``user``'s token again: drop the rejected flag; return whether it was set.
+
+    Only the token with ``fingerprint`` is cleared, so an answer for a token that has since been
+    replaced cannot clear a flag that belongs to the new one.
+    """
+    cleared = AgilerToken.objects.filter(
+        user_id=user.pk, fingerprint=fingerprint, rejected_at__isnull=False
+    ).update(rejected_at=None)
+    return bool(cleared)
 
 
 @sensitive_variables("plaintext")

@@ -174,3 +174,56 @@ def test_seed_demo_gives_each_role_its_sandbox_token(db, settings) -> None:  # t
         "finance": "ak_sandbox_finance",
         "support": "ak_sandbox_support",
     }
+
+
+def _age_rejection(user: User, seconds: int) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    AgilerToken.objects.filter(user=user).update(
+        rejected_at=timezone.now() - timedelta(seconds=seconds)
+    )
+
+
+def test_a_token_agiler_accepts_again_loses_the_rejected_flag(operator: User, sandbox) -> None:  # type: ignore[no-untyped-def]
+    from portal.accounts.scopes import SCOPES_TTL, scope_gate
+    from portal.accounts.tokens import mark_token_rejected
+
+    token_seed(user=operator, token="ak_sandbox_owner")
+    mark_token_rejected(operator)  # one 401 from an upstream hiccup
+    client = client_for(operator)
+    assert "Agiler refused your token" in client.get("/").content.decode()
+    # just refused: not asked again at once, the control stays closed
+    assert not scope_gate(User.objects.get(pk=operator.pk), "projects:write").allowed
+
+    _age_rejection(operator, SCOPES_TTL + 1)
+    assert scope_gate(User.objects.get(pk=operator.pk), "projects:write").allowed
+    assert AgilerToken.objects.get(user=operator).rejected_at is None
+    assert b"token-rejected-banner" not in client.get("/").content
+
+
+def test_the_banner_itself_re_asks_agiler_once_the_rejection_is_old(
+    operator: User, sandbox
+) -> None:  # type: ignore[no-untyped-def]
+    from portal.accounts.scopes import SCOPES_TTL
+    from portal.accounts.tokens import mark_token_rejected
+
+    token_seed(user=operator, token="ak_sandbox_owner")
+    mark_token_rejected(operator)
+    _age_rejection(operator, SCOPES_TTL + 1)
+    assert b"token-rejected-banner" not in client_for(operator).get("/").content
+    assert AgilerToken.objects.get(user=operator).rejected_at is None
+
+
+def test_a_token_still_refused_stays_rejected_and_is_audited_once(operator: User, sandbox) -> None:  # type: ignore[no-untyped-def]
+    from portal.accounts.scopes import SCOPES_TTL, scope_gate
+
+    token_seed(user=operator, token="ak_revoked_long_ago_0001")
+    client = client_for(operator)
+    client.get(TOKEN_URL)  # 401: rejected
+    _age_rejection(operator, SCOPES_TTL + 1)
+    assert not scope_gate(User.objects.get(pk=operator.pk), "projects:read").allowed
+    assert "Agiler refused your token" in client.get("/").content.decode()
+    assert AgilerToken.objects.get(user=operator).rejected_at is not None
+    assert actions(operator).count("tokens.rejected") == 1

@@ -11,7 +11,7 @@ from typing import Any
 
 from django import template
 
-from portal.accounts.scopes import Gate
+from portal.accounts.scopes import Gate, lookup_scopes
 from portal.accounts.scopes import scope_gate as gate_for
 from portal.accounts.tokens import token_rejected
 
@@ -32,4 +32,7 @@ def agiler_token_banner(context: template.Context) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
     show = bool(user is not None and user.is_authenticated and token_rejected(user))
+    if show:
+        # Re-asks Agiler at most once per scopes TTL; a token it accepts again loses the banner.
+        show = lookup_scopes(user).problem == "rejected"
     return {"show": show, "request": request}
