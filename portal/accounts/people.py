@@ -58,16 +58,26 @@ def _guard_last_admin(user: User) -> None:
 @sensitive_variables("password")
 def user_create(
     *,
-    actor: User,
+    actor: User | None,
     username: str,
     role: str,
     email: str = "",
     first_name: str = "",
     last_name: str = "",
+    password: str | None = None,
     request: HttpRequest | None = None,
 ) -> tuple[User, str]:
-    """Create a portal user with a one-time password; return the user and that password."""
-    password = one_time_password()
+    """Create a portal user; return the user and their password.
+
+    Without ``password`` the portal generates a one-time password the person must replace at
+    first sign-in. ``actor`` is None when an operator runs ``create_portal_user`` (the event then
+    has no actor, and its summary says it came from the command line).
+    """
+    chosen = password is not None
+    password = password if chosen else one_time_password()
+    summary: dict[str, object] = {"role": role, "email": email}
+    if actor is None:
+        summary["via"] = "manage.py create_portal_user"
     with transaction.atomic():
         user = User(
             username=username,
@@ -75,16 +85,12 @@ def user_create(
             email=email,
             first_name=first_name,
             last_name=last_name,
-            must_change_password=True,
+            must_change_password=not chosen,
         )
         user.set_password(password)
         user.save()
         _audit(
-            action="users.created",
-            actor=actor,
-            request=request,
-            summary={"role": role, "email": email},
-            **_target(user),
+            action="users.created", actor=actor, request=request, summary=summary, **_target(user)
         )
     return user, password
 

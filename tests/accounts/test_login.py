@@ -162,3 +162,38 @@ def test_changing_the_password_signs_other_sessions_out_as_the_page_says(operato
     assert response.status_code == 302
     assert here.get("/").status_code == 200
     assert elsewhere.get("/").status_code == 302  # back to the sign-in page
+
+
+@pytest.mark.parametrize("username", ["ops/bot", "ops bot", "ops?x"])
+def test_create_portal_user_refuses_a_username_the_web_form_refuses(
+    db: None, monkeypatch: pytest.MonkeyPatch, username: str
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a-long-enough-passphrase\n"))
+    with pytest.raises(CommandError, match="username"):
+        call_command("create_portal_user", username, "--role", "support", "--password-stdin")
+    assert not User.objects.exists()
+
+
+def test_create_portal_user_refuses_a_username_differing_only_in_case(
+    operator: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a-long-enough-passphrase\n"))
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("create_portal_user", "OTTO", "--role", "admin", "--password-stdin")
+    assert list(User.objects.values_list("username", flat=True)) == ["otto"]
+
+
+def test_create_portal_user_is_audited_without_an_actor(
+    admin: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from portal.audit.models import AuditEvent
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a-long-enough-passphrase\n"))
+    call_command("create_portal_user", "ops.bot", "--role", "support", "--password-stdin")
+    event = AuditEvent.objects.get(action="users.created")
+    assert (event.actor_id, event.actor_username, event.target_label) == (None, "", "ops.bot")
+    assert event.summary["role"] == "support"
+    assert "a-long-enough-passphrase" not in event.summary_json
+    # the People page lists the new person (a bad username used to make it a 500)
+    assert "ops.bot" in client_for(admin).get("/accounts/people/").content.decode()
+    assert not User.objects.get(username="ops.bot").must_change_password

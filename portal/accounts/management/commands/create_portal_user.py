@@ -11,6 +11,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from portal.accounts.forms import UserCreateForm
+from portal.accounts.people import user_create
 from portal.accounts.roles import Role
 
 
@@ -29,20 +31,35 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         User = get_user_model()
-        username: str = options["username"]
-        if User.objects.filter(username=username).exists():
-            raise CommandError(f"A portal user named {username!r} already exists.")
+        # The web form's rules: the same username validator (a "/" or a space would break the
+        # People page's URLs) and the same case-insensitive duplicate check.
+        form = UserCreateForm(
+            data={
+                "username": options["username"],
+                "role": options["role"],
+                "email": options["email"],
+            }
+        )
+        if not form.is_valid():
+            problems = [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+            raise CommandError("Refused: " + "; ".join(problems))
+        data = form.cleaned_data
         if options["password_stdin"]:
             password = sys.stdin.readline().rstrip("\n")
         else:
             password = getpass.getpass("Password: ")
             if password != getpass.getpass("Password (again): "):
                 raise CommandError("The two passwords differ.")
-        candidate = User(username=username, email=options["email"], role=options["role"])
+        candidate = User(username=data["username"], email=data["email"], role=data["role"])
         try:
             validate_password(password, user=candidate)
         except ValidationError as exc:
             raise CommandError("Password refused: " + " ".join(exc.messages)) from exc
-        candidate.set_password(password)
-        candidate.save()
-        self.stdout.write(self.style.SUCCESS(f"Created {username} ({options['role']})."))
+        user_create(
+            actor=None,
+            username=data["username"],
+            role=data["role"],
+            email=data["email"],
+            password=password,
+        )
+        self.stdout.write(self.style.SUCCESS(f"Created {data['username']} ({data['role']})."))
