@@ -1,10 +1,10 @@
-"""Project pages: the list across workspaces (cursor-paginated) and a project's home."""
+"""Project pages: the list across workspaces (filtered, cursor-paginated) and a project's home."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -14,11 +14,20 @@ from portal.agiler.service import agiler_for
 from portal.audit.queries import visible_events
 from portal.core.htmx import is_fragment
 from portal.core.parallel import run_concurrently
+from portal.projects import catalogs
+from portal.projects.catalogs import CatalogEntry
 from portal.projects.forms import ProjectActiveForm, new_idempotency_key
+from portal.projects.listing import (
+    ACTIVE_CHOICES,
+    STATUSES,
+    Position,
+    ProjectFilters,
+    ScanResult,
+    scan,
+)
 from portal.projects.navigation import areas_for
 
-PAGE_SIZE = 25
-#: How many earlier cursors the URL remembers for "Previous"; past that, "First page" remains.
+#: How many earlier positions the URL remembers for "Previous"; past that, "First page" remains.
 MAX_TRAIL = 50
 #: Project statuses during which a restore replaces the live site.
 RESTORE_STATUSES = frozenset({"draining", "restoring"})
@@ -29,58 +38,73 @@ def _workspace_names(client: Any) -> dict[str, str]:
     return {ws.id: ws.name for ws in client.paginate(client.list_workspaces, limit=100)}
 
 
-def _page_url(workspace: str, cursor: str | None, trail: list[str]) -> str:
-    """The list URL for one page. ``trail`` holds the cursors of the pages before it ("" for
-    the first), so Previous works with a forward-only upstream cursor."""
-    from django.http import QueryDict
-
+def _page_url(filters: ProjectFilters, at: Position, trail: list[str]) -> str:
+    """The list URL for the page starting at ``at``. ``trail`` holds the encoded positions of
+    the pages before it ("" for the first), so Previous works with a forward-only cursor."""
     query = QueryDict(mutable=True)
-    if workspace:
-        query["workspace"] = workspace
-    if cursor:
-        query["cursor"] = cursor
+    query.update(filters.params())
+    if at.cursor or at.skip:
+        if at.cursor:
+            query["cursor"] = at.cursor
+        if at.skip:
+            query["skip"] = str(at.skip)
         query.setlist("prev", trail[-MAX_TRAIL:])
     encoded = query.urlencode()
     return reverse("projects:list") + (f"?{encoded}" if encoded else "")
 
 
+def _choices(entries: list[CatalogEntry], current: str) -> list[tuple[str, str]]:
+    """A catalog as select options; a value no longer in it (an old link) stays selectable."""
+    options = [(entry.id, entry.label) for entry in entries]
+    if current and current not in {value for value, _ in options}:
+        options.append((current, f"{current} (not in the catalog)"))
+    return options
+
+
 @require_GET
 @requires("projects.read")
 def project_list(request: HttpRequest) -> HttpResponse:
-    """Projects across the caller's workspaces, one upstream page at a time."""
-    workspace = request.GET.get("workspace", "").strip()
-    cursor = request.GET.get("cursor", "").strip() or None
-    trail = request.GET.getlist("prev") if cursor else []
+    """Projects across the caller's workspaces, filtered, one bounded scan per page."""
+    filters = ProjectFilters.from_query(request.GET)
+    start = Position.from_query(request.GET)
+    first = start == Position()
+    trail = [] if first else request.GET.getlist("prev")
     client = agiler_for(request.user, request=request)
     found = run_concurrently(
         {
-            # Only one page is ever fetched: a 10,000-project account costs the same as ten.
-            "page": lambda: client.list_projects(
-                workspace_id=workspace or None, cursor=cursor, limit=PAGE_SIZE
-            ),
+            # A bounded scan: a 10,000-project account costs the same per page as ten.
+            "scan": lambda: scan(client, filters, start),
             "workspaces": lambda: _workspace_names(client),
+            "regions": lambda: catalogs.regions(client),
+            "runtimes": lambda: catalogs.runtimes(client),
         }
     )
-    page = found["page"]
+    result: ScanResult = found["scan"]
     names: dict[str, str] = found["workspaces"]
-    next_url = (
-        _page_url(workspace, page.next_cursor, [*trail, cursor or ""]) if page.next_cursor else ""
-    )
+    next_url = _page_url(filters, result.next, [*trail, start.encode()]) if result.next else ""
     prev_url = ""
-    if cursor:
-        prev_url = _page_url(workspace, trail[-1] if trail else None, trail[:-1])
+    if not first:
+        prev_url = _page_url(filters, Position.decode(trail[-1] if trail else ""), trail[:-1])
     context = {
         "page_title": "Projects",
         "projects": [
-            {"project": p, "workspace_name": names.get(p.workspace_id, "")} for p in page.items
+            {"project": p, "workspace_name": names.get(p.workspace_id, "")} for p in result.items
         ],
+        "filters": filters,
         "workspaces": sorted(names.items(), key=lambda item: item[1].lower()),
-        "workspace": workspace,
-        "workspace_name": names.get(workspace, ""),
+        "regions": _choices(found["regions"], filters.region),
+        "runtimes": _choices(found["runtimes"], filters.runtime),
+        "statuses": STATUSES,
+        "active_choices": ACTIVE_CHOICES,
+        "workspace": filters.workspace,
+        "workspace_name": names.get(filters.workspace, ""),
+        "scanned": f"{result.scanned:,}",
+        "budget_spent": filters.local and result.budget_spent,
         "next_url": next_url,
         "prev_url": prev_url,
-        "first_url": _page_url(workspace, None, []) if cursor else "",
-        "page_number": len(trail) + 1 if cursor else 1,
+        "first_url": "" if first else _page_url(filters, Position(), []),
+        "clear_url": reverse("projects:list"),
+        "page_number": len(trail) + 1 if not first else 1,
         "list_url": reverse("projects:list"),
     }
     template = "projects/list.html#projects-table" if is_fragment(request) else "projects/list.html"
