@@ -12,6 +12,7 @@ message, and the server's own message is kept verbatim only from a well-formed E
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
@@ -213,8 +214,13 @@ def request_id_from(headers: Mapping[str, str]) -> str | None:
     return None
 
 
+#: The longest wait the portal passes on (a day): beyond it a number is nonsense, not advice.
+MAX_RETRY_AFTER = 86400.0
+
+
 def parse_retry_after(value: str | None) -> float | None:
-    """Parse ``Retry-After`` as delta-seconds or an HTTP date; None if absent or unparseable."""
+    """Parse ``Retry-After`` as delta-seconds or an HTTP date; None if absent, unparseable or
+    not finite; otherwise clamped to 0..MAX_RETRY_AFTER seconds."""
     if not value:
         return None
     value = value.strip()
@@ -230,7 +236,10 @@ def parse_retry_after(value: str | None) -> float | None:
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
         seconds = (when - datetime.now(UTC)).total_seconds()
-    return max(0.0, seconds) if seconds == seconds else None  # NaN guard
+    # "inf", "1e999" and "nan" parse as floats; the error page would crash on math.ceil(inf).
+    if not math.isfinite(seconds):
+        return None
+    return min(max(0.0, seconds), MAX_RETRY_AFTER)
 
 
 def _error_payload(body: bytes) -> Mapping[str, object] | None:

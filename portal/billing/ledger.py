@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from portal.agiler import BillingTransactionEntry, BillingTransactionMonth
+from portal.agiler import AgilerResponseError, BillingTransactionEntry, BillingTransactionMonth
 from portal.billing.money import format_money, plain_decimal
 
 #: a card expiring within this many days gets a warning
@@ -44,7 +44,16 @@ class MonthView:
 
 
 def month_view(month: BillingTransactionMonth) -> MonthView:
-    """Entries oldest first (as on a statement) and the month's credit and debit totals."""
+    """Entries oldest first (as on a statement) and the month's credit and debit totals.
+
+    Raises AgilerResponseError for a month that is no calendar month (the decoder checks only
+    types): an error page naming Agiler's answer, not an IndexError deep in a template.
+    """
+    if not (1 <= month.month <= 12 and 1 <= month.year <= 9999):
+        raise AgilerResponseError(
+            f"Agiler listed transactions for a month that does not exist "
+            f"(year {month.year}, month {month.month})."
+        )
     entries = sorted(month.tx, key=lambda tx: tx.created_at)
     return MonthView(
         year=month.year,
@@ -220,7 +229,8 @@ class CardExpiry:
 
 def card_expiry(*, exp_month: int, exp_year: int, today: date) -> CardExpiry | None:
     """A card is valid through the last day of its expiry month; None for a nonsense expiry."""
-    if not 1 <= exp_month <= 12 or exp_year < 1:
+    # date() accepts years 1..9999 only: anything else is nonsense from upstream, not a crash.
+    if not (1 <= exp_month <= 12 and 1 <= exp_year <= 9999):
         return None
     last_day = date(exp_year, exp_month, calendar.monthrange(exp_year, exp_month)[1])
     days_left = (last_day - today).days
