@@ -86,3 +86,33 @@ def test_operator_dismisses_a_notification(page: Page, base_url: str, shot) -> N
     expect(items).to_have_count(before - 1)
     expect(badge).to_have_text(str(before - 1))
     shot(page, "notification-dismissed")
+
+
+def test_operator_filters_and_searches_the_project_list(page: Page, base_url: str, shot) -> None:  # type: ignore[no-untyped-def]
+    login(page, base_url, "operator")
+    page.goto(f"{base_url}/projects/")
+    rows = page.get_by_test_id("project-row")
+    expect(rows.first).to_be_visible()
+    everything = rows.count()
+
+    # A select filters at once (htmx swaps the table and the URL follows).
+    page.get_by_label("Status").select_option("stopped")
+    expect(page).to_have_url(re.compile(r"status=stopped"))
+    expect(page.get_by_test_id("status-badge").filter(has_text="Running")).to_have_count(0)
+    assert 0 < rows.count() < everything
+
+    # Typing searches after a pause; nothing matching is said plainly, with a way back.
+    page.get_by_label("Status").select_option("")
+    page.get_by_label("Name").fill("globex")
+    expect(page).to_have_url(re.compile(r"q=globex"))
+    expect(rows.first).to_contain_text("globex")
+    for name in rows.all_inner_texts():
+        assert "globex" in name
+    page.wait_for_timeout(300)
+    shot(page, "project-search")
+    page.get_by_label("Name").fill("no-such-site")
+    expect(page.get_by_test_id("no-match")).to_contain_text("No project matches")
+    page.wait_for_timeout(300)
+    shot(page, "project-search-empty")
+    page.get_by_test_id("no-match").get_by_role("link", name="Clear filters").click()
+    expect(rows).to_have_count(min(everything, 25))
