@@ -167,3 +167,20 @@ def test_upstream_errors_on_save_are_pages_and_audited_as_failures(
     outcome = AuditEvent.objects.filter(action="billing.update").order_by("id").last()
     assert outcome is not None and outcome.outcome in ("failure", "unknown")
     assert owner_billing(sandbox)["charge_amount"] == 5_000
+
+
+def test_after_an_htmx_validation_error_save_is_still_enabled(fin, sandbox) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(fin)
+    values = _form(client)
+    values["monthly_budget"] = "abc"
+    body = client.post(URL, values, **HTMX).content.decode()
+    button = re.search(r'<button[^>]*data-testid="save-budget"[^>]*>', body)
+    assert button is not None and "disabled" not in button.group(0)
+    assert 'id="budget-gate"' not in body
+
+
+def test_the_budget_stop_warning_keeps_its_emphasis_without_safe_in_the_template(  # type: ignore[no-untyped-def]
+    fin, sandbox
+) -> None:
+    body = client_for(fin).get(URL).content.decode()
+    assert "<strong>Warning:</strong> when this month" in body
