@@ -14,7 +14,10 @@ from portal.audit.forms import AuditFilterForm
 from portal.audit.models import AuditEvent, Outcome
 from portal.audit.queries import apply_filters, page_of, visible_events
 from portal.audit.services import record_event
-from portal.core.htmx import is_fragment
+from portal.core.htmx import form_status, is_fragment
+
+#: the filter form's id, which htmx sends as HX-Trigger when the form itself asks
+FILTER_FORM_ID = "audit-filter"
 
 EXPORT_FORMATS = {
     "csv": ("text/csv; charset=utf-8", csv_lines),
@@ -49,16 +52,24 @@ def event_list(request: HttpRequest) -> HttpResponse:
         before=request.GET.get("before", ""),
         after=request.GET.get("after", ""),
     )
+    fragment = is_fragment(request)
+    refused = [str(e) for errors in form.errors.values() for e in errors] if form.is_bound else []
     context = {
         "page_title": "Audit log",
         "form": form,
         "page": page,
         "query": _query_without_cursor(request),
         "filtered": bool(form.active_filters()),
+        # Shown inside the swapped table: an invalid htmx filter must say so, not "No events yet".
+        "refused": refused,
         "scope": _scope_label(request.user),
+        # Anything but the form itself (Clear, Newest, Older) changed the filter: the fragment
+        # then carries the form out of band so its inputs match the table.
+        "oob_form": fragment and request.htmx.trigger != FILTER_FORM_ID,  # type: ignore[attr-defined]
     }
-    template = "audit/list.html#events-table" if is_fragment(request) else "audit/list.html"
-    return render(request, template, context)
+    template = "audit/list.html#events-table" if fragment else "audit/list.html"
+    status = form_status(request) if refused else 200
+    return render(request, template, context, status=status)
 
 
 def _scope_label(user: object) -> str:

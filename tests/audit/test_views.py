@@ -170,3 +170,58 @@ def test_the_audit_trail_link_of_an_object_filters_to_it(admin: Any) -> None:
 
     url = Template('{% load audit_tags %}{% audit_trail_url "backup" "b-1" %}').render(Context())
     assert url == "/audit/?target_type=backup&amp;target=b-1"  # escaped for an href
+
+
+# --- htmx filtering keeps exports, the form and refusals in step with the table ---------------
+
+FORM_TRIGGER = {**HTMX, "HTTP_HX_TRIGGER": "audit-filter"}
+
+
+def test_an_htmx_filter_brings_export_links_for_that_filter(cast: dict[str, Any]) -> None:
+    _seed(cast)
+    body = (
+        client_for(cast["admin"]).get(LIST, {"outcome": "failure"}, **FORM_TRIGGER).content.decode()
+    )
+    csv = reverse("audit:export", args=["csv"])
+    jsonl = reverse("audit:export", args=["jsonl"])
+    assert f'href="{csv}?outcome=failure"' in body
+    assert f'href="{jsonl}?outcome=failure"' in body
+    assert 'id="audit-filter"' not in body  # the form asked: it is left alone, focus and all
+
+
+def test_clear_over_htmx_redraws_the_form_empty_with_the_table(cast: dict[str, Any]) -> None:
+    _seed(cast)
+    # The Clear link has no id: htmx sends no HX-Trigger for it.
+    body = client_for(cast["admin"]).get(LIST, **HTMX).content.decode()
+    form = body[body.index('<form id="audit-filter"') : body.index("</form>")]
+    assert 'hx-swap-oob="true"' in form
+    assert 'value="failure" selected' not in form
+    assert f'href="{reverse("audit:export", args=["csv"])}"' in body
+
+
+def test_a_link_that_pages_through_a_filter_redraws_the_form_with_that_filter(
+    cast: dict[str, Any],
+) -> None:
+    _seed(cast)
+    body = client_for(cast["admin"]).get(LIST, {"actor": "otto"}, **HTMX).content.decode()
+    form = body[body.index('<form id="audit-filter"') : body.index("</form>")]
+    assert 'hx-swap-oob="true"' in form and 'value="otto"' in form
+
+
+def test_an_invalid_htmx_filter_says_why_inside_the_table(cast: dict[str, Any]) -> None:
+    _seed(cast)
+    query = {"date_from": "2026-05-02", "date_to": "2026-05-01"}
+    response = client_for(cast["admin"]).get(LIST, query, **FORM_TRIGGER)
+    body = response.content.decode()
+    assert response.status_code == 200  # htmx swaps only 2xx answers
+    table = body[body.index('id="events-table"') :]
+    assert "The end date is before the start date." in table
+    assert 'data-testid="filter-refused"' in table
+    assert "No events yet" not in body and 'data-testid="export-csv"' not in body
+
+
+def test_an_invalid_filter_as_a_page_is_a_400_with_the_reason(cast: dict[str, Any]) -> None:
+    query = {"date_from": "2026-05-02", "date_to": "2026-05-01"}
+    response = client_for(cast["admin"]).get(LIST, query)
+    assert response.status_code == 400
+    assert "The end date is before the start date." in response.content.decode()
