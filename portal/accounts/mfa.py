@@ -49,12 +49,13 @@ def mfa_required() -> bool:
     return bool(value)
 
 
-def policy_set_require_mfa(*, actor: Any, value: bool, request: HttpRequest | None = None) -> None:
-    """Turn the "everyone needs two-factor sign-in" requirement on or off."""
+def policy_set_require_mfa(*, actor: Any, value: bool, request: HttpRequest | None = None) -> bool:
+    """Turn the "everyone needs two-factor sign-in" requirement on or off; return whether it
+    changed (an unchanged value records nothing)."""
     with transaction.atomic():
         policy = SecurityPolicy.current()
         if policy.require_mfa == value:
-            return
+            return False
         policy.require_mfa = value
         policy.save()
         _audit(
@@ -67,6 +68,7 @@ def policy_set_require_mfa(*, actor: Any, value: bool, request: HttpRequest | No
             summary={"require_mfa": value},
         )
     cache.delete(_POLICY_CACHE_KEY)
+    return True
 
 
 #: session key holding the secret of the authenticator being set up (nothing is saved on GET)

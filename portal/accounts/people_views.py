@@ -47,13 +47,16 @@ def security_policy(request: HttpRequest) -> HttpResponse:
     form = PolicyForm(request.POST)
     if form.is_valid():
         value = form.cleaned_data["require_mfa"]
-        policy_set_require_mfa(actor=request.user, value=value, request=request)
-        messages.success(
-            request,
-            "Two-factor sign-in is now required for everyone."
-            if value
-            else "Two-factor sign-in is now optional.",
-        )
+        if policy_set_require_mfa(actor=request.user, value=value, request=request):
+            messages.success(
+                request,
+                "Two-factor sign-in is now required for everyone."
+                if value
+                else "Two-factor sign-in is now optional.",
+            )
+        else:
+            state = "required for everyone" if value else "optional"
+            messages.info(request, f"Nothing changed: two-factor sign-in was already {state}.")
     return redirect("accounts:users")
 
 

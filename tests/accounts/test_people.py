@@ -87,3 +87,14 @@ def test_the_mfa_requirement_is_an_audited_admin_setting(admin: User, operator: 
     assert last_action() == "mfa.policy_changed"
     response = client_for(operator).get("/")
     assert response.headers["Location"] == "/accounts/two-factor/"
+
+
+def test_saving_the_mfa_policy_unchanged_says_nothing_changed(admin: User) -> None:
+    client = client_for(admin)
+    response = client.post("/accounts/people/policy/", {}, follow=True)  # already optional
+    page = response.content.decode()
+    assert "Nothing changed: two-factor sign-in was already optional." in page
+    assert "is now optional" not in page
+    assert not AuditEvent.objects.filter(action="mfa.policy_changed").exists()
+    page = client.post("/accounts/people/policy/", {"require_mfa": "on"}, follow=True)
+    assert "now required for everyone" in page.content.decode()
