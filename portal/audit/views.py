@@ -14,6 +14,7 @@ from portal.audit.forms import AuditFilterForm
 from portal.audit.models import AuditEvent, Outcome
 from portal.audit.queries import apply_filters, page_of, visible_events
 from portal.audit.services import record_event
+from portal.core.downloads import protect
 from portal.core.htmx import form_status, is_fragment
 
 #: the filter form's id, which htmx sends as HX-Trigger when the form itself asks
@@ -131,4 +132,4 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     response = StreamingHttpResponse(lines(events), content_type=content_type)  # type: ignore[arg-type]
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.{fmt}"'
     response["Cache-Control"] = "no-store"
-    return response
+    return protect(response)

@@ -40,6 +40,7 @@ from portal.billing.ledger import (
     spend_in,
 )
 from portal.billing.services import billing_update, changed_settings, settings_of
+from portal.core.downloads import media_type, protect, relay
 from portal.core.htmx import is_fragment
 
 #: months per page of the transactions list (Agiler's default is 12; 6 keeps a page readable)
@@ -48,6 +49,7 @@ MONTHS_PER_PAGE = 6
 EXPORT_PAGE = 100
 STATEMENTS_PER_PAGE = 12
 RECENT_MONTHS = 3
+PDF = "application/pdf"
 PERIOD_RE = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 
@@ -194,7 +196,7 @@ def transactions_export(request: HttpRequest) -> HttpResponse:
     lines = csv_lines(month_view(m) for m in _all_months(client, first, filters))
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="agiler-transactions-{scope}.csv"'
-    response["Cache-Control"] = "private, no-store"
+    protect(response)
     return response  # type: ignore[return-value]  # the access decorator is typed for HttpResponse
 
 
@@ -243,15 +245,23 @@ def statement_download(request: HttpRequest, period: str) -> HttpResponse:
     client = agiler_for(request.user, request=request)
     # Audited by the client's observer (a sensitive read), success or failure.
     download = client.download_statement(period)
-    response = StreamingHttpResponse(
-        download.iter_bytes(), content_type=download.headers.content_type
+    if media_type(download.headers.content_type) != PDF:
+        # Served inline from our origin, an HTML or script body would act as a portal page.
+        got = media_type(download.headers.content_type) or "no type"
+        download.close()
+        return _problem(
+            request,
+            502,
+            "Agiler sent something that is not a PDF",
+            f"The statement for {period} came back as {got[:60]}, not as a PDF, so the portal "
+            "did not pass it on. Try again later; if it persists, download it in the Agiler app.",
+        )
+    response = relay(
+        download,
+        content_type=PDF,
+        filename=f"agiler-statement-{period}.pdf",
+        inline=not request.GET.get("download"),
     )
-    disposition = "attachment" if request.GET.get("download") else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="agiler-statement-{period}.pdf"'
-    if download.headers.content_length is not None:
-        response["Content-Length"] = str(download.headers.content_length)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
     return response  # type: ignore[return-value]  # the access decorator is typed for HttpResponse
 
 

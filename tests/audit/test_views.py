@@ -225,3 +225,11 @@ def test_an_invalid_filter_as_a_page_is_a_400_with_the_reason(cast: dict[str, An
     response = client_for(cast["admin"]).get(LIST, query)
     assert response.status_code == 400
     assert "The end date is before the start date." in response.content.decode()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_an_export_is_a_sandboxed_download_never_sniffed(admin: Any, fmt: str) -> None:
+    response = client_for(admin).get(reverse("audit:export", args=[fmt]))
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "no-store"

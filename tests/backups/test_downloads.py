@@ -108,3 +108,43 @@ def test_support_and_finance_download_nothing(tokened_cast, sandbox, direct, rol
         response = client_for(tokened_cast[role]).get(reverse(name, args=[project.id, backup.id]))
         assert response.status_code == 403
     assert not AuditEvent.objects.filter(action__startswith="backups.download").exists()
+
+
+@pytest.mark.parametrize("name", ["backups:download_database", "backups:download_storage"])
+def test_backup_downloads_are_sandboxed_attachments_never_sniffed(
+    tokened_cast, sandbox, direct, name
+) -> None:  # type: ignore[no-untyped-def]
+    project = a_project(sandbox)
+    backup = _done_backup(direct, project)
+    response = client_for(tokened_cast["operator"]).get(reverse(name, args=[project.id, backup.id]))
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("attachment;")
+    b"".join(response.streaming_content)
+
+
+def test_a_backup_agiler_labels_as_html_is_relayed_as_opaque_bytes(
+    tokened_cast, sandbox, direct, settings
+) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+
+    inner = settings.AGILER_TRANSPORT
+
+    class Retyped(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            response = inner.handle_request(request)
+            if not request.url.path.endswith("/database") or response.status_code != 200:
+                return response
+            body = response.read()
+            return httpx.Response(200, headers={"Content-Type": "text/html"}, content=body)
+
+    project = a_project(sandbox)
+    backup = _done_backup(direct, project)
+    settings.AGILER_TRANSPORT = Retyped()
+    url = reverse("backups:download_database", args=[project.id, backup.id])
+    response = client_for(tokened_cast["operator"]).get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    b"".join(response.streaming_content)
