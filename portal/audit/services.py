@@ -21,6 +21,7 @@ from portal.accounts.throttle import client_ip
 from portal.agiler.observer import redact
 from portal.audit.chain import compute_hash
 from portal.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent, Outcome
+from portal.audit.sqltext import SQL_KEYS, redact_sql_fields, redact_sql_literals
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -50,12 +51,17 @@ def _shorten(value: object) -> object:
 
 
 def summary_to_json(summary: Mapping[str, object] | None) -> str:
-    """Redact (again: defence in depth), shorten and serialise a summary canonically."""
-    cleaned = _shorten(redact(dict(summary or {})))
+    """Redact (again: defence in depth), strip SQL literals, shorten and serialise canonically."""
+    # SQL text keeps its shape but loses its quoted literals (passwords in UPDATE/IDENTIFIED BY).
+    cleaned = _shorten(redact_sql_fields(redact(dict(summary or {}))))
     # default=str: datetimes, UUIDs, decimals become text instead of failing the write.
     return json.dumps(
         cleaned, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
     )
+
+
+def _has_sql(summary: Mapping[str, object] | None) -> bool:
+    return bool(summary) and any(key in SQL_KEYS for key in summary or {})
 
 
 def lock_head() -> AuditChainHead:
@@ -120,7 +126,10 @@ def record_event(
         outcome=outcome,
         status=status,
         error_code=_clip(error_code, 100),
-        error_message=_clip(error_message, _MAX_TEXT),
+        # A database error often quotes the statement back ("near 'hunter2'").
+        error_message=_clip(
+            redact_sql_literals(error_message) if _has_sql(summary) else error_message, _MAX_TEXT
+        ),
         request_id=_clip(request_id, 128),
         idempotency_key=_clip(idempotency_key, 128),
         duration_ms=duration_ms,
