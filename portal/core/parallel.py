@@ -5,6 +5,10 @@ members, its projects and its billing transfer, four round trips that do not dep
 other; the home page needs a card's worth from several areas. One after the other they cost
 the sum of the upstream latencies; together, about one round trip. The pooled httpx client
 is thread-safe, so a small shared thread pool is all it takes.
+
+Database budget: a pool thread holds no connection between tasks (each task's connections are
+closed when it ends), so the pool adds at most MAX_WORKERS connections per process, and only
+while tasks that touch the ORM are running.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import connections
 
 #: Shared by every request of the process; bounded so a burst of pages cannot spawn threads
 #: without limit (calls beyond it simply queue).
@@ -22,6 +26,8 @@ MAX_WORKERS = 16
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
+#: ``on_pool`` is True on the pool's own threads (set by each task it runs)
+_local = threading.local()
 
 
 def _executor() -> ThreadPoolExecutor:
@@ -33,12 +39,29 @@ def _executor() -> ThreadPoolExecutor:
 
 
 def _run(call: Callable[[], Any]) -> Any:
+    _local.on_pool = True
     try:
         return call()
     finally:
-        # A call may touch the ORM (token bookkeeping, audit of a sensitive read): a worker
-        # thread must not keep a database connection open between pages.
-        close_old_connections()
+        # A call may touch the ORM (token bookkeeping, audit of a sensitive read). With
+        # CONN_MAX_AGE > 0, close_old_connections() would keep each pool thread's connection
+        # open for its whole age: 16 idle connections per process. Close them for real.
+        for connection in connections.all(initialized_only=True):
+            connection.close()
+
+
+def _inline(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    first_error: BaseException | None = None
+    for name, call in calls.items():
+        try:
+            results[name] = call()
+        except BaseException as error:  # noqa: BLE001 - re-raised below, after all have run
+            if first_error is None:
+                first_error = error
+    if first_error is not None:
+        raise first_error
+    return results
 
 
 def run_concurrently(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
@@ -46,10 +69,12 @@ def run_concurrently(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
 
     If any call raises, the first failure (in ``calls`` order) is re-raised once all have
     finished, so the page shows one error and no call is left running behind the response.
-    A single call runs inline: no thread hop for nothing.
+    A single call runs inline: no thread hop for nothing. Called from a task already on the
+    pool, the calls run inline too: waiting there on inner futures could take every pool thread
+    and deadlock the process.
     """
-    if len(calls) <= 1:
-        return {name: call() for name, call in calls.items()}
+    if len(calls) <= 1 or getattr(_local, "on_pool", False):
+        return _inline(calls)
     pool = _executor()
     futures: dict[str, Future[Any]] = {
         name: pool.submit(_run, call) for name, call in calls.items()

@@ -1,0 +1,73 @@
+"""run_concurrently: worker threads hold no database connection between tasks, and a nested
+call runs inline instead of waiting on the pool it is running on."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from django.db import connections
+
+from portal.core.parallel import run_concurrently
+
+
+def test_results_come_back_by_name() -> None:
+    assert run_concurrently({"a": lambda: 1, "b": lambda: 2}) == {"a": 1, "b": 2}
+
+
+def test_a_worker_closes_its_database_connection_after_each_task(db: None) -> None:
+    closed: list[str] = []
+
+    def task(name: str) -> Any:
+        def call() -> str:
+            connection = connections["default"]
+            connection.ensure_connection()
+
+            def close() -> None:
+                closed.append(name)
+                type(connection).close(connection)
+
+            # Spy on this thread's own connection object only (CONN_MAX_AGE is 60 here, so
+            # close_old_connections() would leave it open).
+            connection.close = close  # type: ignore[method-assign]
+            return name
+
+        return call
+
+    assert run_concurrently({"a": task("a"), "b": task("b")}) == {"a": "a", "b": "b"}
+    assert sorted(closed) == ["a", "b"]
+
+
+def test_a_nested_call_runs_inline_on_the_pool_thread() -> None:
+    def outer() -> tuple[str, set[str]]:
+        here = threading.current_thread().name
+        inner = run_concurrently(
+            {
+                "x": lambda: threading.current_thread().name,
+                "y": lambda: threading.current_thread().name,
+            }
+        )
+        return here, set(inner.values())
+
+    results = run_concurrently({"one": outer, "two": outer})
+    for here, inner_threads in results.values():
+        assert inner_threads == {here}
+
+
+def test_the_first_failure_in_order_is_raised_after_every_call_ran() -> None:
+    ran: list[str] = []
+
+    def fail(name: str) -> Any:
+        def call() -> None:
+            ran.append(name)
+            raise ValueError(name)
+
+        return call
+
+    def nested() -> dict[str, Any]:
+        return run_concurrently({"a": fail("a"), "b": fail("b"), "c": lambda: ran.append("c")})
+
+    with pytest.raises(ValueError, match="^a$"):
+        run_concurrently({"outer": nested, "other": lambda: None})
+    assert sorted(ran) == ["a", "b", "c"]
