@@ -17,6 +17,7 @@ call travels lives here, once:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import time
@@ -348,6 +349,8 @@ class BaseClient:
         response: httpx.Response | None,
     ) -> None:
         if spec.is_write:
+            if response is not None and spec.method == "POST":
+                outcome = dataclasses.replace(outcome, created_id=_created_id(response))
             try:
                 self._observer.after_write(handle, outcome)
             except Exception:
@@ -489,3 +492,15 @@ class BaseClient:
     # --------------------------------------------------------------------- outcome and logging
     def _ms(self, started: float) -> int:
         return max(0, int((self._clock() - started) * 1000))
+
+
+def _created_id(response: httpx.Response) -> str | None:
+    """The ``id`` of the object a create answered with, if its JSON body names one."""
+    if "json" not in response.headers.get("content-type", ""):
+        return None
+    try:
+        body = json.loads(response.content)
+    except (ValueError, httpx.ResponseNotRead):
+        return None
+    ident = body.get("id") if isinstance(body, dict) else None
+    return ident if isinstance(ident, str) and ident else None

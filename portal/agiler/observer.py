@@ -73,6 +73,8 @@ class CallOutcome:
     request_id: str | None
     duration_ms: int
     attempts: int
+    #: the id of the object a successful create answered with (so its audit trail can find it)
+    created_id: str | None = None
 
 
 class CallObserver(Protocol):

@@ -52,15 +52,24 @@ class AuditObserver:
         """Append the outcome row, linked to (and copying the context of) its intent."""
         if not isinstance(handle, AuditEvent):
             raise TypeError("after_write needs the AuditEvent before_write returned")
+        # A create only learns its object's id from the answer: put it on the outcome row so the
+        # object's audit trail starts with its creation.
+        target_id = handle.target_id or (outcome.created_id or "")
+        project_id = handle.project_id
+        if not project_id and handle.target_type == "project":
+            project_id = target_id
+        workspace_id = handle.workspace_id
+        if not workspace_id and handle.target_type == "workspace":
+            workspace_id = target_id
         record_event(
             actor=self.actor,
             request=self.request,
             action=handle.action,
             target_type=handle.target_type,
-            target_id=handle.target_id,
+            target_id=target_id,
             target_label=handle.target_label,
-            workspace_id=handle.workspace_id,
-            project_id=handle.project_id,
+            workspace_id=workspace_id,
+            project_id=project_id,
             summary=handle.summary,
             idempotency_key=handle.idempotency_key,
             intent=handle,
