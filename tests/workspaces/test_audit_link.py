@@ -27,7 +27,8 @@ def test_workspace_page_links_to_the_audit_trail_of_that_workspace(tokened_cast,
     )
     url = urlparse(audit_link(body))
     assert url.path == reverse("audit:list")
-    assert parse_qs(url.query) == {"target_type": ["workspace"], "target": [ws]}
+    # Everything done in the workspace, not only events that target the workspace itself.
+    assert parse_qs(url.query) == {"workspace": [ws]}
 
 
 def test_following_it_as_admin_after_a_members_export_shows_that_export_only(
@@ -43,3 +44,18 @@ def test_following_it_as_admin_after_a_members_export_shows_that_export_only(
     rows = trail.split('data-testid="audit-row"')[1:]
     assert len(rows) == 1 and "<code>workspaces.members_export</code>" in rows[0]
     assert "Acme Marketing" in rows[0] and "Globex Shop" not in trail
+
+
+def test_the_workspace_trail_includes_projects_created_in_it(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+    """Creating a project in the workspace shows on the workspace's trail."""
+    from portal.agiler.service import agiler_for
+
+    ws = first_workspace(sandbox)
+    admin_user = tokened_cast["admin"]
+    agiler_for(admin_user).create_project(
+        name="trail-site", region="eu-central-1", runtime="php-8.3", workspace_id=ws
+    )
+    admin = client_for(admin_user)
+    page = admin.get(reverse("workspaces:detail", args=[ws])).content.decode()
+    trail = admin.get(audit_link(page)).content.decode()
+    assert "trail-site" in trail and "projects.create" in trail

@@ -12,7 +12,13 @@ register = template.Library()
 
 @register.simple_tag
 def audit_trail_url(target_type: str, target_id: object, project: str = "") -> str:
-    """The audit page filtered to one object (and optionally its project)."""
+    """The audit page filtered to one object (and optionally its project).
+
+    A workspace's trail is everything done in it (its projects' events carry the workspace),
+    not only the few events that target the workspace itself.
+    """
+    if target_type == "workspace":
+        return reverse("audit:list") + "?" + urlencode({"workspace": str(target_id)})
     params = {"target_type": target_type, "target": str(target_id)}
     if project:
         params["project"] = project
