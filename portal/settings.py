@@ -52,6 +52,8 @@ CSRF_TRUSTED_ORIGINS = env_list("PORTAL_CSRF_TRUSTED_ORIGINS", [])
 # Only when the portal sits behind a proxy that sets these headers may we believe them: otherwise
 # anyone could forge their source IP in the audit log or fake HTTPS.
 PORTAL_TRUSTED_PROXY = env_bool("PORTAL_TRUSTED_PROXY", False)
+# How many proxies of ours append to X-Forwarded-For (2 for a CDN plus a load balancer).
+PORTAL_TRUSTED_PROXY_HOPS = env_int("PORTAL_TRUSTED_PROXY_HOPS", 1, minimum=1)
 if PORTAL_TRUSTED_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
