@@ -22,6 +22,7 @@ from portal.accounts.access import requires
 from portal.agiler import BadRequest, NotFound
 from portal.agiler.service import agiler_for
 from portal.audit import record
+from portal.core.downloads import protect
 from portal.core.htmx import is_fragment
 from portal.core.parallel import run_concurrently
 from portal.workspaces.forms import MemberFilterForm, WorkspaceCreateForm, new_idempotency_key
@@ -180,7 +181,7 @@ def members_export(request: HttpRequest, workspace: str) -> HttpResponse:
     filename = f"{slugify(ws.name) or 'workspace'}-members-{timezone.now():%Y%m%d}.csv"
     response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return protect(response)
 
 
 @require_http_methods(["GET", "POST"])

@@ -167,6 +167,9 @@ def test_members_export_streams_the_filtered_csv_and_is_audited(tokened_cast, sa
     assert response.streaming
     assert response["Content-Type"].startswith("text/csv")
     assert "acme-marketing-members-" in response["Content-Disposition"]
+    # Like every download: never rendered or sniffed as a page of the portal's origin.
+    assert response["Content-Security-Policy"].startswith("sandbox")
+    assert response["X-Content-Type-Options"] == "nosniff"
     lines = b"".join(response.streaming_content).decode().splitlines()
     assert len(lines) == 2 and lines[1].startswith("Late Invite,late.invite@acme.example")
     event = AuditEvent.objects.get(action="workspaces.members_export")
