@@ -9,32 +9,15 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from portal.audit.chain import format_time
+from portal.audit.chain import HASHED_FIELDS, format_time
 from portal.audit.models import AuditEvent
 from portal.audit.queries import iter_events
 
+#: The hashed fields in chain order, then the summary decoded (in place of its canonical JSON)
+#: and the event's own hash (in place of the link to the one before). Derived from the chain so
+#: that a field added to it cannot be left out of the export.
 COLUMNS = (
-    "id",
-    "time",
-    "actor_id",
-    "actor_username",
-    "actor_role",
-    "source_ip",
-    "user_agent",
-    "action",
-    "target_type",
-    "target_id",
-    "target_label",
-    "workspace_id",
-    "project_id",
-    "outcome",
-    "status",
-    "error_code",
-    "error_message",
-    "request_id",
-    "idempotency_key",
-    "duration_ms",
-    "intent_id",
+    *(name for name in HASHED_FIELDS if name not in ("summary_json", "prev_hash")),
     "summary",
     "hash",
 )
