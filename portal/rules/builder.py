@@ -139,47 +139,71 @@ def _starting_draft(request: HttpRequest, client: Any, project: str, catalog: Ca
     return _complete(_blank(catalog), catalog)
 
 
-@require_http_methods(["GET", "POST"])
-@requires("projects.write")
-def rule_new(request: HttpRequest, project: str) -> HttpResponse:
-    """Build a new rule from scratch, a catalog template, or a copy of another rule."""
-    client = agiler_for(request.user, request=request)
-    found = run_concurrently(
-        {"project": lambda: client.get_project(project), "catalog": lambda: load_catalog(client)}
-    )
-    detail, catalog = found["project"], found["catalog"]
-    if request.method == "GET":
-        draft = _starting_draft(request, client, detail.id, catalog)
-        return _render(request, _context(request, project=detail, catalog=catalog, draft=draft))
+def _load(client: Any, project: str, rule: str | None = None) -> tuple[Any, Any, Catalog]:
+    """The project, the rule (when one is named) and the catalog, fetched together.
+
+    Calls keep the order project, rule, catalog: the first failure in that order is the error
+    the page shows.
+    """
+    calls: dict[str, Any] = {"project": lambda: client.get_project(project)}
+    if rule is not None:
+        calls["rule"] = lambda: client.get_rule(project, rule)
+    calls["catalog"] = lambda: load_catalog(client)
+    found = run_concurrently(calls)
+    return found["project"], found.get("rule"), found["catalog"]
+
+
+def _submit(
+    request: HttpRequest, client: Any, *, detail: Any, catalog: Catalog, rule: Any = None
+) -> HttpResponse:
+    """Send the posted draft (create, or update ``rule``) and go back to the list; or, when the
+    portal or Agiler refuses it, show the builder again with the problems on their rows."""
     draft = drafts.from_post(request.POST, catalog)
     key = request.POST.get("idempotency_key") or new_idempotency_key()
     problems = validate(draft, catalog)
     if not problems:
         body = draft.body()
+        fields = {
+            "name": body["name"],
+            "conditions": body["conditions"],
+            "actions": body["actions"],
+            "active": body["active"],
+            "priority": body.get("priority", NOT_GIVEN),
+            "idempotency_key": key,
+        }
         try:
-            created = client.create_rule(
-                detail.id,
-                name=body["name"],
-                conditions=body["conditions"],
-                actions=body["actions"],
-                active=body["active"],
-                priority=body.get("priority", NOT_GIVEN),
-                idempotency_key=key,
-            )
+            if rule is None:
+                done = f"Rule “{client.create_rule(detail.id, **fields).name}” created."
+            else:
+                client.update_rule(detail.id, rule.id, **fields)
+                done = f"Rule “{body['name']}” saved."
         except BadRequest as error:
             problems, key = _upstream_problem(error, draft), new_idempotency_key()
         else:
-            messages.success(request, f"Rule “{created.name}” created.")
+            messages.success(request, done)
             return redirect(list_url(detail.id))
     context = _context(
         request,
         project=detail,
         catalog=catalog,
         draft=draft,
+        rule=rule,
         problems=problems,
         idempotency_key=key,
     )
     return _render(request, context, status=200 if is_fragment(request) else 400)
+
+
+@require_http_methods(["GET", "POST"])
+@requires("projects.write")
+def rule_new(request: HttpRequest, project: str) -> HttpResponse:
+    """Build a new rule from scratch, a catalog template, or a copy of another rule."""
+    client = agiler_for(request.user, request=request)
+    detail, _, catalog = _load(client, project)
+    if request.method == "GET":
+        draft = _starting_draft(request, client, detail.id, catalog)
+        return _render(request, _context(request, project=detail, catalog=catalog, draft=draft))
+    return _submit(request, client, detail=detail, catalog=catalog)
 
 
 @require_GET
@@ -187,14 +211,7 @@ def rule_new(request: HttpRequest, project: str) -> HttpResponse:
 def rule_edit(request: HttpRequest, project: str, rule: str) -> HttpResponse:
     """Open a rule in the builder (read-only for roles that may not write)."""
     client = agiler_for(request.user, request=request)
-    found = run_concurrently(
-        {
-            "project": lambda: client.get_project(project),
-            "rule": lambda: client.get_rule(project, rule),
-            "catalog": lambda: load_catalog(client),
-        }
-    )
-    detail, entry, catalog = found["project"], found["rule"], found["catalog"]
+    detail, entry, catalog = _load(client, project, rule)
     draft = drafts.from_rule(rule_json(entry))
     problems = validate(draft, catalog)
     context = _context(request, project=detail, catalog=catalog, draft=draft, rule=entry)
@@ -208,45 +225,8 @@ def rule_edit(request: HttpRequest, project: str, rule: str) -> HttpResponse:
 def rule_save(request: HttpRequest, project: str, rule: str) -> HttpResponse:
     """Save the builder's rule over an existing one (one audited PATCH)."""
     client = agiler_for(request.user, request=request)
-    found = run_concurrently(
-        {
-            "project": lambda: client.get_project(project),
-            "rule": lambda: client.get_rule(project, rule),
-            "catalog": lambda: load_catalog(client),
-        }
-    )
-    detail, entry, catalog = found["project"], found["rule"], found["catalog"]
-    draft = drafts.from_post(request.POST, catalog)
-    key = request.POST.get("idempotency_key") or new_idempotency_key()
-    problems = validate(draft, catalog)
-    if not problems:
-        body = draft.body()
-        try:
-            client.update_rule(
-                detail.id,
-                entry.id,
-                name=body["name"],
-                conditions=body["conditions"],
-                actions=body["actions"],
-                active=body["active"],
-                priority=body.get("priority", NOT_GIVEN),
-                idempotency_key=key,
-            )
-        except BadRequest as error:
-            problems, key = _upstream_problem(error, draft), new_idempotency_key()
-        else:
-            messages.success(request, f"Rule “{body['name']}” saved.")
-            return redirect(list_url(detail.id))
-    context = _context(
-        request,
-        project=detail,
-        catalog=catalog,
-        draft=draft,
-        rule=entry,
-        problems=problems,
-        idempotency_key=key,
-    )
-    return _render(request, context, status=200 if is_fragment(request) else 400)
+    detail, entry, catalog = _load(client, project, rule)
+    return _submit(request, client, detail=detail, catalog=catalog, rule=entry)
 
 
 # --- fragments ----------------------------------------------------------------------------------
