@@ -145,8 +145,12 @@ class StatementListItem(Model):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class ProjectUsageTotals(Model):
-    """Totals over the requested usage window."""
+class _UsageCounters(Model):
+    """The usage counters, which a bucket and the window's totals both carry (bytes, ms, counts).
+
+    Not a schema of its own: ProjectUsageOutput and ProjectUsageTotals are two schemas that
+    measure the same things, so a counter added to one belongs in the other.
+    """
 
     backup_size: int
     database_size: int
@@ -164,23 +168,15 @@ class ProjectUsageTotals(Model):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class ProjectUsageOutput(Model):
+class ProjectUsageTotals(_UsageCounters):
+    """Totals over the requested usage window."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ProjectUsageOutput(_UsageCounters):
     """One usage bucket starting at ``events_at``."""
 
     events_at: datetime
-    backup_size: int
-    database_size: int
-    datatransfer_out: int
-    duration_average: int
-    duration_total: int
-    requests_total: int
-    requests_worker: int
-    responses_1xx: int
-    responses_2xx: int
-    responses_3xx: int
-    responses_4xx: int
-    responses_5xx: int
-    storage_size: int
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
