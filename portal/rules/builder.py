@@ -20,6 +20,7 @@ from django_htmx.http import trigger_client_event
 from portal.accounts.access import requires
 from portal.agiler import NOT_GIVEN, BadRequest
 from portal.agiler.service import agiler_for
+from portal.core.htmx import form_status, is_fragment
 from portal.core.parallel import run_concurrently
 from portal.rules import draft as drafts
 from portal.rules.catalog import Catalog, load_catalog, plain
@@ -28,7 +29,7 @@ from portal.rules.forms import new_idempotency_key
 from portal.rules.rows import action_view, builder_rows, condition_view
 from portal.rules.summary import action_words, statement_words
 from portal.rules.validation import by_row, validate
-from portal.rules.views import crumbs, is_fragment, list_url
+from portal.rules.views import crumbs, list_url
 
 TEMPLATE = "rules/builder.html"
 
@@ -191,7 +192,7 @@ def _submit(
         problems=problems,
         idempotency_key=key,
     )
-    return _render(request, context, status=200 if is_fragment(request) else 400)
+    return _render(request, context, status=form_status(request))
 
 
 @require_http_methods(["GET", "POST"])

@@ -15,11 +15,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from portal.accounts.access import requires
 from portal.accounts.scopes import scope_gate
 from portal.agiler.service import agiler_for
+from portal.core.htmx import done, is_fragment
 from portal.core.parallel import run_concurrently
 from portal.rules import ordering
 from portal.rules.catalog import load_catalog, plain
@@ -27,20 +27,9 @@ from portal.rules.forms import DeleteRuleForm, ReorderForm, ToggleForm
 from portal.rules.summary import summarize
 
 
-def is_fragment(request: HttpRequest) -> bool:
-    """Answer with a partial: an htmx request that is not a boosted navigation."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted  # type: ignore[union-attr]
-
-
 def list_url(project: str) -> str:
     """The project's rules list."""
     return reverse("rules:list", args=[project])
-
-
-def done(request: HttpRequest, url: str) -> HttpResponse:
-    """After a successful write: htmx is told to navigate, a plain form is redirected."""
-    return HttpResponseClientRedirect(url) if is_fragment(request) else redirect(url)
 
 
 def crumbs(project: Any, *tail: tuple[str, str]) -> list[dict[str, str]]:
