@@ -15,11 +15,10 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.http import HttpResponseClientRedirect
 
 from portal.accounts.access import requires
 from portal.agiler import AgilerClient, BadRequest, BillingTransactionMonth
@@ -41,7 +40,7 @@ from portal.billing.ledger import (
 )
 from portal.billing.services import billing_update, changed_settings, settings_of
 from portal.core.downloads import media_type, protect, relay
-from portal.core.htmx import is_fragment
+from portal.core.htmx import done, form_status, is_fragment
 
 #: months per page of the transactions list (Agiler's default is 12; 6 keeps a page readable)
 MONTHS_PER_PAGE = 6
@@ -132,9 +131,12 @@ def transactions(request: HttpRequest) -> HttpResponse:
     if not valid:
         context["refused"] = [e for errors in form.errors.values() for e in errors]
         # htmx swaps only 2xx answers: the fragment carries the refusal as its content.
-        status = 200 if is_fragment(request) else 400
         return _render(
-            request, "billing/transactions.html", "transactions-results", context, status=status
+            request,
+            "billing/transactions.html",
+            "transactions-results",
+            context,
+            status=form_status(request),
         )
     filters = form.filters() if form.is_bound else {"year": None, "month": None}
     cursor = (form.cleaned_data.get("cursor") if form.is_bound else None) or None
@@ -284,7 +286,7 @@ def budget_edit(request: HttpRequest) -> HttpResponse:
             url = reverse("billing:overview")
             if not changes:
                 messages.info(request, "Nothing changed: the settings already had these values.")
-                return HttpResponseClientRedirect(url) if is_fragment(request) else redirect(url)
+                return done(request, url)
             try:
                 billing_update(
                     client=client,
@@ -302,7 +304,7 @@ def budget_edit(request: HttpRequest) -> HttpResponse:
                 form.data = data
             else:
                 messages.success(request, "Budget and charge settings saved.")
-                return HttpResponseClientRedirect(url) if is_fragment(request) else redirect(url)
+                return done(request, url)
     else:
         form = BudgetForm(initial=budget_initial(billing))
     context = {
