@@ -26,6 +26,7 @@ from portal.accounts.mfa import (
     recovery_codes_left,
 )
 from portal.accounts.throttle import lockout_minutes
+from portal.core.htmx import is_fragment
 
 
 @requires("self.manage")
@@ -90,6 +91,6 @@ def mfa_page(request: HttpRequest) -> HttpResponse:
     if setting_up:
         context.update(enrolment_details(enrolment_device(user, request.session)))
     template = "accounts/mfa.html"
-    if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
+    if is_fragment(request):
         template += "#mfa-panel"
     return render(request, template, context, status=status)

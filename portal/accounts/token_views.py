@@ -13,6 +13,7 @@ from portal.accounts.access import requires
 from portal.accounts.forms import TokenForm
 from portal.accounts.scopes import grouped, lookup_scopes
 from portal.accounts.tokens import TokenRefused, token_remove, token_save, token_state
+from portal.core.htmx import is_fragment
 
 
 def _render(request: HttpRequest, form: TokenForm, *, status: int = 200) -> HttpResponse:
@@ -26,7 +27,7 @@ def _render(request: HttpRequest, form: TokenForm, *, status: int = 200) -> Http
         "groups": grouped(lookup.scopes) if lookup and lookup.scopes is not None else [],
     }
     template = "accounts/token.html"
-    if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
+    if is_fragment(request):
         template += "#token-panel"
     return render(request, template, context, status=status)
 
