@@ -7,31 +7,15 @@ answer instead of making a second backup or starting a second restore.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
 
+from portal.core.forms import IdempotentForm, new_idempotency_key
+
 #: Upper bounds the portal accepts (Agiler's own: frequency 0–30 days, retention 1–365 days).
 MAX_FREQUENCY_DAYS = 30
 MAX_RETENTION_DAYS = 365
-
-
-def new_idempotency_key() -> str:
-    """A fresh key for a write form, minted when the form is rendered."""
-    return str(uuid.uuid4())
-
-
-class IdempotentForm(forms.Form):
-    """A write form: only the idempotency key minted at render time."""
-
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=128)
-
-    @classmethod
-    def fresh(cls, **kwargs: Any) -> IdempotentForm:
-        """An unbound form carrying a newly minted key."""
-        initial = {"idempotency_key": new_idempotency_key(), **kwargs.pop("initial", {})}
-        return cls(initial=initial, **kwargs)
 
 
 class TakeBackupForm(IdempotentForm):

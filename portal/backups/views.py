@@ -19,11 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.accounts.access import requires
 from portal.agiler import BadRequest
 from portal.agiler.service import agiler_for
-from portal.backups.forms import PolicyForm, TakeBackupForm, new_idempotency_key
+from portal.backups.forms import PolicyForm, TakeBackupForm
 from portal.backups.history import backup_history, project_restores
 from portal.backups.pages import crumbs, list_url
 from portal.backups.restores import restore_banner
 from portal.backups.services import backup_label, find_backup
+from portal.core.forms import new_idempotency_key
 from portal.core.htmx import done, form_status, is_fragment
 from portal.core.parallel import run_concurrently
 

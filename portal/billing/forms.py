@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +10,7 @@ from django import forms
 from django.utils.safestring import mark_safe
 
 from portal.billing.money import cents_from_decimal, decimal_from_cents
+from portal.core.forms import new_idempotency_key
 
 #: Agiler refuses an automatic charge below this (cents); the sandbox enforces the same floor.
 MIN_CHARGE_AMOUNT = 500
@@ -18,11 +18,6 @@ MAX_ALERTS = 10
 MONTH_NEEDS_YEAR = (
     "Choose a year too: Agiler filters by month only within a year (month alone is refused)."
 )
-
-
-def new_idempotency_key() -> str:
-    """A fresh key for a write form, minted when the form is rendered."""
-    return str(uuid.uuid4())
 
 
 class TransactionFilterForm(forms.Form):

@@ -28,7 +28,6 @@ from portal.billing.forms import (
     BudgetForm,
     TransactionFilterForm,
     budget_initial,
-    new_idempotency_key,
 )
 from portal.billing.ledger import (
     budget_bar,
@@ -40,6 +39,7 @@ from portal.billing.ledger import (
 )
 from portal.billing.services import billing_update, changed_settings, settings_of
 from portal.core.downloads import media_type, protect, relay
+from portal.core.forms import new_idempotency_key
 from portal.core.htmx import done, form_status, is_fragment
 
 #: months per page of the transactions list (Agiler's default is 12; 6 keeps a page readable)

@@ -7,34 +7,15 @@ here; Agiler's own rules (and their messages) come back as field errors from ups
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 
+from portal.core.forms import IdempotentForm
 from portal.projects.catalogs import CatalogEntry
 
 NAME_MAX_LENGTH = 63
-
-
-def new_idempotency_key() -> str:
-    """A fresh key for a write form, minted when the form is rendered."""
-    return str(uuid.uuid4())
-
-
-class IdempotentForm(forms.Form):
-    """A write form: the idempotency key minted at render time."""
-
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=128)
-
-    def rekey(self) -> None:
-        """Give the re-rendered form a new key: the refused submission created nothing, and
-        the corrected one is a different body that must not collide with it under the old key
-        (Agiler would answer 409)."""
-        data = self.data.copy()
-        data["idempotency_key"] = new_idempotency_key()
-        self.data = data
 
 
 def _name_field() -> forms.CharField:

@@ -21,6 +21,7 @@ from portal.accounts.access import requires
 from portal.accounts.scopes import scope_gate
 from portal.agiler import AgilerError, BadRequest, Conflict
 from portal.agiler.service import agiler_for
+from portal.core.forms import new_idempotency_key
 from portal.core.htmx import done, form_status, is_fragment
 from portal.core.parallel import run_concurrently
 from portal.projects import catalogs
@@ -29,7 +30,6 @@ from portal.projects.forms import (
     ProjectCreateForm,
     ProjectDeleteForm,
     ProjectSettingsForm,
-    new_idempotency_key,
 )
 
 WRITE_SCOPE = "projects:write"

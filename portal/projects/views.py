@@ -12,11 +12,12 @@ from django.views.decorators.http import require_GET
 from portal.accounts.access import requires
 from portal.agiler.service import agiler_for
 from portal.audit.queries import visible_events
+from portal.core.forms import new_idempotency_key
 from portal.core.htmx import is_fragment
 from portal.core.parallel import run_concurrently
 from portal.projects import catalogs
 from portal.projects.catalogs import CatalogEntry
-from portal.projects.forms import ProjectActiveForm, new_idempotency_key
+from portal.projects.forms import ProjectActiveForm
 from portal.projects.listing import (
     ACTIVE_CHOICES,
     STATUSES,

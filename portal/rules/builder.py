@@ -20,12 +20,12 @@ from django_htmx.http import trigger_client_event
 from portal.accounts.access import requires
 from portal.agiler import NOT_GIVEN, BadRequest
 from portal.agiler.service import agiler_for
+from portal.core.forms import new_idempotency_key
 from portal.core.htmx import form_status, is_fragment
 from portal.core.parallel import run_concurrently
 from portal.rules import draft as drafts
 from portal.rules.catalog import Catalog, load_catalog, plain
 from portal.rules.evaluate import Sample, evaluate, parse_pairs
-from portal.rules.forms import new_idempotency_key
 from portal.rules.rows import action_view, builder_rows, condition_view
 from portal.rules.summary import action_words, statement_words
 from portal.rules.validation import by_row, validate

@@ -3,27 +3,16 @@ form is rendered: a double click or a browser retry replays Agiler's first answe
 
 from __future__ import annotations
 
-import uuid
-from typing import Any
-
 from django import forms
 
-
-def new_idempotency_key() -> str:
-    """A fresh key for a write form, minted at render time."""
-    return str(uuid.uuid4())
+from portal.core.forms import IdempotentForm as BaseIdempotentForm
 
 
-class IdempotentForm(forms.Form):
-    """A write form: only the key (plus whatever subclasses add)."""
+class IdempotentForm(BaseIdempotentForm):
+    """A rules write form: its key is capped at 80 characters (elsewhere at Agiler's 128; the
+    portal mints 36-character keys, so neither cap is ever reached by its own forms)."""
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
-
-    @classmethod
-    def fresh(cls, **kwargs: Any) -> IdempotentForm:
-        """An unbound form carrying a newly minted key."""
-        initial = {"idempotency_key": new_idempotency_key(), **kwargs.pop("initial", {})}
-        return cls(initial=initial, **kwargs)
 
 
 class ToggleForm(IdempotentForm):

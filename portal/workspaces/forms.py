@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 
 from portal.workspaces.members import ROLE_ORDER, SORT_KEYS, STATUS_LABELS
 
 NAME_MAX_LENGTH = 100
-
-
-def new_idempotency_key() -> str:
-    """A fresh key for a write form, minted when the form is rendered."""
-    return str(uuid.uuid4())
 
 
 class MemberFilterForm(forms.Form):

@@ -23,9 +23,10 @@ from portal.agiler import BadRequest, NotFound
 from portal.agiler.service import agiler_for
 from portal.audit import record
 from portal.core.downloads import protect
+from portal.core.forms import new_idempotency_key
 from portal.core.htmx import is_fragment
 from portal.core.parallel import run_concurrently
-from portal.workspaces.forms import MemberFilterForm, WorkspaceCreateForm, new_idempotency_key
+from portal.workspaces.forms import MemberFilterForm, WorkspaceCreateForm
 from portal.workspaces.members import (
     csv_lines,
     member_row,
