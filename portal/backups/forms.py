@@ -11,7 +11,8 @@ from typing import Any
 
 from django import forms
 
-from portal.core.forms import IdempotentForm, new_idempotency_key
+from portal.core.forms import IdempotentForm
+from portal.projects.forms import ProjectNameConfirmForm
 
 #: Upper bounds the portal accepts (Agiler's own: frequency 0–30 days, retention 1–365 days).
 MAX_FREQUENCY_DAYS = 30
@@ -60,8 +61,11 @@ class PolicyForm(IdempotentForm):
         return data
 
 
-class RestoreForm(IdempotentForm):
+class RestoreForm(ProjectNameConfirmForm):
     """The restore confirmation: drain or not, and the project's name typed out."""
+
+    mismatch_message = "Type the project's name exactly ({name}) to confirm the restore."
+    field_order = ["idempotency_key", "drain_requests", "confirm_name"]
 
     drain_requests = forms.BooleanField(
         required=False,
@@ -71,33 +75,3 @@ class RestoreForm(IdempotentForm):
             "visitor's request is cut off half-way (the restore starts a little later)."
         ),
     )
-    confirm_name = forms.CharField(
-        label="Type the project's name to confirm",
-        max_length=200,
-        strip=True,
-        widget=forms.TextInput(
-            attrs={
-                "class": "form-control",
-                "autocomplete": "off",
-                "spellcheck": "false",
-                "autofocus": True,
-            }
-        ),
-    )
-
-    def __init__(self, *args: Any, project_name: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.project_name = project_name
-
-    @classmethod
-    def fresh(cls, **kwargs: Any) -> RestoreForm:
-        """An unbound restore form carrying a newly minted key."""
-        return cls(initial={"idempotency_key": new_idempotency_key()}, **kwargs)
-
-    def clean_confirm_name(self) -> str:
-        typed: str = self.cleaned_data["confirm_name"]
-        if typed != self.project_name:
-            raise forms.ValidationError(
-                f"Type the project's name exactly ({self.project_name}) to confirm the restore."
-            )
-        return typed

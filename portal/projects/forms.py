@@ -127,8 +127,11 @@ class ProjectActiveForm(IdempotentForm):
     )
 
 
-class ProjectDeleteForm(IdempotentForm):
-    """Deletion confirmed by typing the project's name."""
+class ProjectNameConfirmForm(IdempotentForm):
+    """A destructive write confirmed by typing the project's name out (delete, restore)."""
+
+    #: The refusal when the typed name differs; ``{name}`` stands for the project's name.
+    mismatch_message = "Type {name} exactly to confirm."
 
     confirm_name = forms.CharField(
         label="Type the project's name to confirm",
@@ -151,5 +154,11 @@ class ProjectDeleteForm(IdempotentForm):
     def clean_confirm_name(self) -> str:
         typed: str = self.cleaned_data["confirm_name"]
         if typed != self.project_name:
-            raise forms.ValidationError(f"Type {self.project_name} exactly to delete this project.")
+            raise forms.ValidationError(self.mismatch_message.format(name=self.project_name))
         return typed
+
+
+class ProjectDeleteForm(ProjectNameConfirmForm):
+    """Deletion confirmed by typing the project's name."""
+
+    mismatch_message = "Type {name} exactly to delete this project."
