@@ -166,18 +166,24 @@ def _decode_model(cls: type[T], value: object, where: str) -> T:
     return cast(Any, cls)(**kwargs)  # type: ignore[no-any-return]
 
 
+def _mismatch(
+    cls: type[Model], exc: _Invalid, *, operation: str, status: int | None
+) -> AgilerResponseError:
+    return AgilerResponseError(
+        f"Agiler's answer to {operation} does not match {cls.__name__}: {exc}",
+        status=status,
+        code="invalid_response",
+        field=exc.where,
+        operation=operation,
+    )
+
+
 def decode(cls: type[T], data: object, *, operation: str, status: int | None = None) -> T:
     """Decode ``data`` (parsed JSON) into ``cls`` or raise AgilerResponseError."""
     try:
         return _decode_model(cls, data, cls.__name__)
     except _Invalid as exc:
-        raise AgilerResponseError(
-            f"Agiler's answer to {operation} does not match {cls.__name__}: {exc}",
-            status=status,
-            code="invalid_response",
-            field=exc.where,
-            operation=operation,
-        ) from None
+        raise _mismatch(cls, exc, operation=operation, status=status) from None
 
 
 def decode_list(
@@ -196,13 +202,7 @@ def decode_list(
     try:
         return [_decode_model(cls, item, f"{cls.__name__}[{i}]") for i, item in enumerate(items)]
     except _Invalid as exc:
-        raise AgilerResponseError(
-            f"Agiler's answer to {operation} does not match {cls.__name__}: {exc}",
-            status=status,
-            code="invalid_response",
-            field=exc.where,
-            operation=operation,
-        ) from None
+        raise _mismatch(cls, exc, operation=operation, status=status) from None
 
 
 def decode_freeform(data: object, *, operation: str, status: int | None = None) -> FreeformObject:
