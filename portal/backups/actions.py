@@ -31,18 +31,23 @@ from portal.core.parallel import run_concurrently
 CHUNK_SIZE = 256 * 1024
 
 
-# --- downloads ----------------------------------------------------------------------------------
-
-
-def _download(request: HttpRequest, project: str, backup: str, part: str) -> HttpResponse:
-    client = agiler_for(request.user, request=request)
+def _project_and_backup(client: Any, project: str, backup: str) -> tuple[Any, Any]:
+    """The project and one of its backups, fetched together (the project's failure first)."""
     found = run_concurrently(
         {
             "project": lambda: client.get_project(project),
             "backup": lambda: find_backup(client, project, backup),
         }
     )
-    detail, entry = found["project"], found["backup"]
+    return found["project"], found["backup"]
+
+
+# --- downloads ----------------------------------------------------------------------------------
+
+
+def _download(request: HttpRequest, project: str, backup: str, part: str) -> HttpResponse:
+    client = agiler_for(request.user, request=request)
+    detail, entry = _project_and_backup(client, project, backup)
     if in_progress(entry) or entry.status != "done":
         return render(
             request,
@@ -101,13 +106,7 @@ def _dialog(request: HttpRequest, context: dict[str, Any], *, status: int = 200)
 def backup_delete(request: HttpRequest, project: str, backup: str) -> HttpResponse:
     """Confirm, then delete one backup."""
     client = agiler_for(request.user, request=request)
-    found = run_concurrently(
-        {
-            "project": lambda: client.get_project(project),
-            "backup": lambda: find_backup(client, project, backup),
-        }
-    )
-    detail, entry = found["project"], found["backup"]
+    detail, entry = _project_and_backup(client, project, backup)
     error = ""
     status = 200
     if request.method == "POST":
@@ -172,13 +171,7 @@ def _restore_blocked(detail: Any) -> str:
 def backup_restore(request: HttpRequest, project: str, backup: str) -> HttpResponse:
     """Confirm (typing the project's name), then start restoring the backup (202)."""
     client = agiler_for(request.user, request=request)
-    found = run_concurrently(
-        {
-            "project": lambda: client.get_project(project),
-            "backup": lambda: find_backup(client, project, backup),
-        }
-    )
-    detail, entry = found["project"], found["backup"]
+    detail, entry = _project_and_backup(client, project, backup)
     blocked = _restore_blocked(detail)
     if not blocked and entry.status != "done":
         blocked = f"This backup is {entry.status}: only a finished backup can be restored."
