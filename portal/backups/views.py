@@ -24,7 +24,7 @@ from portal.backups.history import backup_history, project_restores
 from portal.backups.pages import crumbs, list_url
 from portal.backups.restores import restore_banner
 from portal.backups.services import backup_label, find_backup
-from portal.core.forms import new_idempotency_key
+from portal.core.forms import add_refusal
 from portal.core.htmx import done, form_status, is_fragment
 from portal.core.parallel import run_concurrently
 
@@ -159,12 +159,7 @@ def policy_edit(request: HttpRequest, project: str) -> HttpResponse:
                     idempotency_key=data["idempotency_key"],
                 )
             except BadRequest as error:
-                field = error.field if error.field in form.fields else None
-                form.add_error(field, error.message)
-                # Refused, nothing changed: the corrected form is a new request under a new key.
-                fresh = request.POST.copy()
-                fresh["idempotency_key"] = new_idempotency_key()
-                form.data = fresh
+                add_refusal(form, error)
             else:
                 kept = f"kept {data['retention_days']} days"
                 messages.success(

@@ -39,7 +39,7 @@ from portal.billing.ledger import (
 )
 from portal.billing.services import billing_update, changed_settings, settings_of
 from portal.core.downloads import media_type, protect, relay
-from portal.core.forms import new_idempotency_key
+from portal.core.forms import add_refusal
 from portal.core.htmx import done, form_status, is_fragment
 
 #: months per page of the transactions list (Agiler's default is 12; 6 keeps a page readable)
@@ -295,13 +295,7 @@ def budget_edit(request: HttpRequest) -> HttpResponse:
                     idempotency_key=form.cleaned_data["idempotency_key"],
                 )
             except BadRequest as error:
-                field = error.field if error.field in form.fields else None
-                form.add_error(field, error.message)
-                # Refused, nothing changed: the corrected form is a new request and must not
-                # collide with the refused body under the old key (409).
-                data = request.POST.copy()
-                data["idempotency_key"] = new_idempotency_key()
-                form.data = data
+                add_refusal(form, error)
             else:
                 messages.success(request, "Budget and charge settings saved.")
                 return done(request, url)

@@ -8,14 +8,34 @@ write twice. Agiler accepts keys of up to 128 characters.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django import forms
+
+if TYPE_CHECKING:
+    from portal.agiler import AgilerError
 
 
 def new_idempotency_key() -> str:
     """A fresh key for a write form, minted when the form is rendered."""
     return str(uuid.uuid4())
+
+
+def rekey(form: forms.Form) -> None:
+    """Give a re-rendered form a new key: the refused submission created nothing, and the
+    corrected one is a different body that must not collide with it under the old key (Agiler
+    would answer 409)."""
+    data = form.data.copy()
+    data["idempotency_key"] = new_idempotency_key()
+    form.data = data
+
+
+def add_refusal(form: forms.Form, error: AgilerError) -> None:
+    """Show Agiler's refusal on the field it names (on the whole form when it names none of
+    the form's fields) and rekey the form for the corrected submission."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+    rekey(form)
 
 
 class IdempotentForm(forms.Form):
@@ -30,9 +50,5 @@ class IdempotentForm(forms.Form):
         return cls(initial=initial, **kwargs)
 
     def rekey(self) -> None:
-        """Give the re-rendered form a new key: the refused submission created nothing, and
-        the corrected one is a different body that must not collide with it under the old key
-        (Agiler would answer 409)."""
-        data = self.data.copy()
-        data["idempotency_key"] = new_idempotency_key()
-        self.data = data
+        """Give the re-rendered form a new key (see :func:`rekey`)."""
+        rekey(self)

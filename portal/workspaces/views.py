@@ -23,7 +23,7 @@ from portal.agiler import BadRequest, NotFound
 from portal.agiler.service import agiler_for
 from portal.audit import record
 from portal.core.downloads import protect
-from portal.core.forms import new_idempotency_key
+from portal.core.forms import new_idempotency_key, rekey
 from portal.core.htmx import is_fragment
 from portal.core.parallel import run_concurrently
 from portal.workspaces.forms import MemberFilterForm, WorkspaceCreateForm
@@ -200,11 +200,7 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
                 )
             except BadRequest as error:
                 form.add_error("name" if error.field in (None, "", "name") else None, error.message)
-                # Agiler refused, nothing was created: the corrected form is a new request
-                # and must not collide with the refused body under the old key (409).
-                data = request.POST.copy()
-                data["idempotency_key"] = new_idempotency_key()
-                form.data = data
+                rekey(form)
             else:
                 messages.success(request, f"Workspace “{ws.name}” created.")
                 url = reverse("workspaces:detail", args=[ws.id])
