@@ -1,0 +1,61 @@
+"""On a phone-sized window (390 × 844) the portal stays usable: the main navigation folds
+behind the menu button and still reaches every page, and wide tables scroll inside their
+card instead of widening the whole page."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import login
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _page_overflow(page: Page) -> int:
+    """How many CSS pixels the document is wider than the window (0 when it fits)."""
+    return int(
+        page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+    )
+
+
+def test_operator_on_a_phone_opens_the_menu_reaches_projects_and_backups_fit_the_width(
+    page: Page, base_url: str, shot
+) -> None:  # type: ignore[no-untyped-def]
+    page.set_viewport_size(PHONE)
+    login(page, base_url, "operator")
+    expect(page.get_by_role("heading", name="Welcome, operator")).to_be_visible()
+
+    # Folded away at first: the links are not on screen until the menu button opens them.
+    main_nav = page.get_by_role("navigation", name="Main")
+    projects_link = main_nav.get_by_role("link", name="Projects")
+    expect(projects_link).to_be_hidden()
+    assert _page_overflow(page) == 0, "the header must not widen the page on a phone"
+    menu = page.get_by_role("button", name="Main menu")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(projects_link).to_be_visible()
+    shot(page, "menu-open")
+    projects_link.click()
+
+    expect(page).to_have_url(f"{base_url}/projects/")
+    expect(page.get_by_role("heading", name="Projects", exact=True)).to_be_visible()
+    assert _page_overflow(page) == 0, "the projects list must fit the phone's width"
+
+    page.get_by_test_id("projects-table").get_by_role("link").first.click()
+    page.get_by_role("navigation", name="Project areas").get_by_role("link", name="Backups").click()
+    table = page.get_by_test_id("backups-table")
+    expect(table).to_be_visible()
+    shot(page, "backups")
+
+    # The table is wider than the phone, so it scrolls inside its card; the page itself does not.
+    table_width = table.evaluate("t => t.scrollWidth")
+    assert table_width > PHONE["width"], "precondition: the backups table is wider than a phone"
+    assert _page_overflow(page) == 0, "the backups table must not widen the page"
+    scroller = table.locator("xpath=..")
+    box = scroller.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= PHONE["width"]
