@@ -128,3 +128,15 @@ def client_for(user: User | None, *, enforce_csrf: bool = False) -> Client:
 
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests live in tests/e2e/: CI's suite runs deselect them and `make e2e` runs that
+    folder, so an e2e test anywhere else would silently never run."""
+    stray = [
+        item.nodeid
+        for item in items
+        if item.get_closest_marker("e2e") and not item.nodeid.startswith("tests/e2e/")
+    ]
+    if stray:
+        raise pytest.UsageError(f"browser tests must live in tests/e2e/: {stray}")

@@ -3,20 +3,12 @@ still listens once, and it localises <time data-local> whenever it is loaded."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 SCRIPT = Path(__file__).resolve().parents[2] / "static" / "js" / "local-time.js"
-CHROMIUM = os.environ.get("PORTAL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}"),
-]
 
 #: counts htmx:afterSettle listeners added to <body>, installed before the script runs
 COUNTER = """
@@ -30,22 +22,18 @@ document.body.addEventListener = function (type, listener, options) {
 
 
 @pytest.fixture
-def blank_page() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
+def blank_page(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A bare page in Tokyo time, from the session's Debian Chromium (tests/e2e/conftest.py)."""
+    context = browser.new_context(timezone_id="Asia/Tokyo", locale="en-GB")
+    try:
+        page = context.new_page()
+        page.set_content(
+            '<body><time data-local datetime="2026-10-01T12:00:00Z">'
+            "2026-10-01 12:00 UTC</time></body>"
         )
-        try:
-            page = browser.new_page(timezone_id="Asia/Tokyo", locale="en-GB")
-            page.set_content(
-                '<body><time data-local datetime="2026-10-01T12:00:00Z">'
-                "2026-10-01 12:00 UTC</time></body>"
-            )
-            yield page
-        finally:
-            browser.close()
+        yield page
+    finally:
+        context.close()
 
 
 def test_loaded_twice_it_adds_one_settle_listener(blank_page) -> None:  # type: ignore[no-untyped-def]
