@@ -21,6 +21,7 @@ from django_otp.util import random_hex
 
 from portal.accounts.mfa_models import RecoveryCodeDevice
 from portal.accounts.models import SecurityPolicy
+from portal.audit import user_target
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -181,9 +182,7 @@ def mfa_confirm_enrolment(
             action="mfa.enrolled",
             actor=user,
             request=request,
-            target_type="user",
-            target_id=str(user.pk),
-            target_label=user.get_username(),
+            **user_target(user),
             summary={"devices": ["authenticator app", "recovery codes"]},
         )
     return codes
@@ -215,9 +214,7 @@ def mfa_reset(*, actor: Any, user: Any, request: HttpRequest | None = None) -> b
                 action="mfa.reset",
                 actor=actor,
                 request=request,
-                target_type="user",
-                target_id=str(user.pk),
-                target_label=user.get_username(),
+                **user_target(user),
                 summary={"by_self": actor.pk == user.pk},
             )
     return bool(removed)

@@ -31,6 +31,7 @@ from portal.accounts.crypto import Sealed, TokenDecryptError, get_keyring
 from portal.accounts.models import AgilerToken
 from portal.agiler import AgilerClient, AgilerError, Secret, SelfUser
 from portal.agiler import errors as agiler_errors
+from portal.audit import user_target
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -166,9 +167,7 @@ def token_save(*, user: Any, token: str, request: HttpRequest | None = None) -> 
             actor=user,
             request=request,
             outcome="failure",
-            target_type="agiler_token",
-            target_id=str(user.pk),
-            target_label=user.get_username(),
+            **user_target(user, "agiler_token"),
             summary={"reason": str(refused)},
         )
         raise
@@ -218,9 +217,7 @@ def _store(
             action="tokens.replaced" if replacing else "tokens.saved",
             actor=user,
             request=request,
-            target_type="agiler_token",
-            target_id=str(user.pk),
-            target_label=user.get_username(),
+            **user_target(user, "agiler_token"),
             summary=summary,
         )
     return row
@@ -253,9 +250,7 @@ def token_remove(*, user: Any, request: HttpRequest | None = None) -> bool:
             action="tokens.removed",
             actor=user,
             request=request,
-            target_type="agiler_token",
-            target_id=str(user.pk),
-            target_label=user.get_username(),
+            **user_target(user, "agiler_token"),
             summary=summary,
         )
     forget_scopes(user)
@@ -347,9 +342,7 @@ def mark_token_rejected(user: Any, *, request: HttpRequest | None = None) -> Non
             actor=user,
             request=request,
             outcome="failure",
-            target_type="agiler_token",
-            target_id=str(user.pk),
-            target_label=user.get_username(),
+            **user_target(user, "agiler_token"),
             summary={**_summary(row), "reason": "Agiler answered 401 (revoked or expired)"},
         )
     forget_scopes(user)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from portal.audit.models import AuditEvent
 
-__all__ = ["record"]
+__all__ = ["record", "user_target"]
 
 
 def record(**kwargs: Any) -> AuditEvent:
@@ -19,3 +19,13 @@ def record(**kwargs: Any) -> AuditEvent:
     from portal.audit.services import record_event
 
     return record_event(**kwargs)
+
+
+def user_target(user: Any, target_type: str = "user") -> dict[str, str]:
+    """``target_type/target_id/target_label`` for an event about a portal user (or their token):
+    ``record(action=..., **user_target(user))``."""
+    return {
+        "target_type": target_type,
+        "target_id": str(user.pk),
+        "target_label": user.get_username(),
+    }

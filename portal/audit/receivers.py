@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.http import HttpRequest
 
+from portal.audit import user_target
 from portal.audit.models import Outcome
 from portal.audit.services import record_event
 
@@ -17,9 +18,7 @@ def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any)
         action="auth.login",
         actor=user,
         request=request,
-        target_type="user",
-        target_id=str(user.pk),
-        target_label=user.get_username(),
+        **user_target(user),
     )
 
 
@@ -31,9 +30,7 @@ def on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
         action="auth.logout",
         actor=user,
         request=request,
-        target_type="user",
-        target_id=str(user.pk),
-        target_label=user.get_username(),
+        **user_target(user),
     )
 
 
