@@ -140,7 +140,7 @@ def test_upstream_errors_are_pages(fin, sandbox, status, page) -> None:  # type:
 
 
 def _csv(response: Any) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
 
 def test_csv_of_a_year_has_exactly_that_years_transactions_and_is_audited(fin, sandbox) -> None:  # type: ignore[no-untyped-def]
