@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "portal.billing",
     "portal.rules",
     "portal.notifications",
+    "portal.logs",
+    "portal.usage",
     # Two-factor sign-in (TOTP; recovery codes are portal.accounts' hashed device).
     "django_otp",
     "django_otp.plugins.otp_totp",

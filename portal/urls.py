@@ -14,6 +14,8 @@ urlpatterns = [
     path("notifications/", include("portal.notifications.urls")),
     path("projects/<str:project>/backups/", include("portal.backups.urls")),
     path("projects/<str:project>/rules/", include("portal.rules.urls")),
+    path("projects/<str:project>/logs/", include("portal.logs.urls")),
+    path("projects/<str:project>/usage/", include("portal.usage.urls")),
 ]
 
 handler403 = "portal.core.views.permission_denied"

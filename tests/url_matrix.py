@@ -123,6 +123,12 @@ URL_RULES: list[UrlRule] = [
         ok_status=405,
     ),
     UrlRule("rules:delete", BACKUPS_WRITE, kwargs={"project": "{project}", "rule": "{rule}"}),
+    # Logs: whoever may open a project (support first of all); usage also finance.
+    UrlRule("logs:list", BACKUPS_READ, kwargs={"project": "{project}"}),
+    UrlRule("logs:tail", BACKUPS_READ, kwargs={"project": "{project}"}),
+    UrlRule("logs:export", BACKUPS_READ, kwargs={"project": "{project}", "fmt": "csv"}),
+    UrlRule("usage:project", ALL_ROLES, kwargs={"project": "{project}"}),
+    UrlRule("usage:export", ALL_ROLES, kwargs={"project": "{project}"}),
     # Notifications: everyone (their token's notifications scopes decide the rest).
     UrlRule("notifications:list", ALL_ROLES),
     UrlRule("notifications:indicator", ALL_ROLES),

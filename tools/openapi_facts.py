@@ -113,6 +113,9 @@ EDGE_PREFIXES = (
 )
 LIST_PAGE_MAXIMUM = 200
 USAGE_BUCKETS_MAXIMUM = 365
+#: The reference gives logs a default of 100 and no maximum; the official CLI's ``logs tail``
+#: sends limit=1000, so logs take up to 1000 (issue 18).
+LOGS_PAGE_MAXIMUM = 1000
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -156,13 +159,16 @@ def facts_overlay(spec: dict[str, Any]) -> None:
 
 
 def _limits(operation: dict[str, Any]) -> None:
-    """`limit` above 200 is refused with 400 (not clamped); usage takes up to 365 buckets."""
+    """`limit` above 200 is refused with 400 (not clamped); usage takes up to 365 buckets and
+    logs up to 1000 entries."""
     for parameter in operation["parameters"]:
         if parameter["name"] != "limit":
             continue
-        usage = operation["operationId"] == "get_usage"
+        maximum = {"get_usage": USAGE_BUCKETS_MAXIMUM, "list_logs": LOGS_PAGE_MAXIMUM}.get(
+            operation["operationId"], LIST_PAGE_MAXIMUM
+        )
         parameter["schema"]["minimum"] = 1
-        parameter["schema"]["maximum"] = USAGE_BUCKETS_MAXIMUM if usage else LIST_PAGE_MAXIMUM
+        parameter["schema"]["maximum"] = maximum
         parameter["x-facts-keywords"] = ["schema.maximum", "schema.minimum"]
         # The reference lists no 400 for reads, yet an out-of-range limit or a stale cursor
         # is refused with one, so a client must expect it.

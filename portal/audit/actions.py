@@ -79,6 +79,9 @@ PORTAL_ACTIONS = (
     "billing.transactions_export",
     "workspaces.members_export",
     "audit.export",
+    "logs.search",
+    "logs.export",
+    "usage.export",
     "audit.pruned",
 )
 

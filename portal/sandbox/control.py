@@ -4,6 +4,9 @@
   ``DELETE``: remove all; ``DELETE /_sandbox/faults/{id}``: remove one.
 - ``POST /_sandbox/reset``: rebuild the demo data from the seed.
 - ``GET /_sandbox/restores``: restore history (project, backup, drain_requests, started_at).
+- ``POST /_sandbox/projects/{project}/logs``: append a request log entry stamped now (body:
+  ``message``, optional ``priority`` and ``request_id``) → 201 with the entry; for watching a
+  live tail pick it up.
 """
 
 from __future__ import annotations
@@ -55,6 +58,9 @@ def _dispatch(app: Sandbox, method: str, segments: list[str], environ: dict[str,
                 for r in app.state.restores
             ]
         return json_response(history)
+    if len(segments) == 3 and segments[0] == "projects" and segments[2] == "logs":
+        if method == "POST":
+            return _add_log(app, segments[1], environ)
     raise ApiError(
         404,
         "unknown sandbox control endpoint",
@@ -74,3 +80,26 @@ def _add_faults(app: Sandbox, environ: dict[str, Any]) -> Response:
         raise ApiError(400, f"invalid fault rule: {exc}", code="invalid_argument") from None
     stored = [app.faults.add(rule) for rule in rules]
     return json_response([rule.to_dict() for rule in stored], status=201)
+
+
+def _add_log(app: Sandbox, project_id: str, environ: dict[str, Any]) -> Response:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    raw = environ["wsgi.input"].read(length) if length else b""
+    try:
+        body = json.loads(raw or b"{}")
+    except ValueError:
+        raise ApiError(400, "the body must be JSON", code="invalid_argument") from None
+    if not isinstance(body, dict) or not isinstance(body.get("message"), str):
+        raise ApiError(400, "message (text) is required", code="invalid_argument")
+    with app.state.lock:
+        project = app.state.projects.get(project_id)
+        if project is None:
+            raise ApiError(404, "no such project", resource="project", id=project_id)
+        entry = {
+            "timestamp": rfc3339(app.state.now()),
+            "priority": str(body.get("priority") or "info"),
+            "message": body["message"],
+            "request_id": str(body.get("request_id") or app.state.new_id()),
+        }
+        app.state.data(project).logs.insert(0, entry)  # newest first
+    return json_response(entry, status=201)

@@ -74,13 +74,21 @@ def next_link(request: Request, next_offset: int, limit: int) -> str:
     return f'<{url}>; rel="next"'
 
 
-def paginate(request: Request, items: Sequence[T], default: int, render: Any = None) -> Response:
+def paginate(
+    request: Request,
+    items: Sequence[T],
+    default: int,
+    render: Any = None,
+    *,
+    maximum: int = MAX_LIMIT,
+) -> Response:
     """Answer one page of ``items`` as a bare JSON array, with a Link header when more remain.
 
     ``render`` (optional) turns each item into its JSON shape, applied to the page only so large
-    listings stay cheap.
+    listings stay cheap. ``maximum`` is the largest ``limit`` accepted (200 unless the operation
+    says otherwise: logs take 1000).
     """
-    offset, limit = page_window(request, default)
+    offset, limit = page_window(request, default, maximum)
     page = items[offset : offset + limit]
     body = [render(item) for item in page] if render else list(page)
     resp = json_response(body)

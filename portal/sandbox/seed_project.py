@@ -80,7 +80,7 @@ def generate_project_data(state: State, project: Project) -> ProjectData:
     data.domains = _domains(state, rng, project)
     data.variables = _variables(state, rng)
     data.files = demo_files(state, project)
-    data.logs = _logs(state, rng, 100_000 if large else 300)
+    data.logs = _logs(state, rng, 100_000 if large else 300, troubled=troubled(data.usage_seed))
     data.tables = demo_tables(state, rng, project)
     data.rules = _rules(state, rng)
     data.statements = _statements(state, rng, project)
@@ -200,13 +200,24 @@ def demo_files(state: State, project: Project) -> dict[str, FileNode]:
     return tree
 
 
-def _logs(state: State, rng: random.Random, count: int) -> list[dict[str, Any]]:
-    """Newest first, spread over the last 7 days."""
+def troubled(usage_seed: int) -> bool:
+    """Whether a project is having a bad week: about one in four answers many 5xx in its usage
+    and logs many more errors (usage and logs agree, so support's story holds together)."""
+    return usage_seed % 4 == 0
+
+
+def _logs(
+    state: State, rng: random.Random, count: int, *, troubled: bool = False
+) -> list[dict[str, Any]]:
+    """Newest first, spread over the last 7 days. A troubled project's entries lean towards
+    the error templates; a fatal PHP error is followed by the 500 answer of the same request."""
     span = 7 * 24 * 3600
     stamps = sorted(rng.random() * span for _ in range(count))
+    # Same number of draws either way, so the rest of the project's data does not shift.
+    skew = 1.0 if troubled else 2.2
     out = []
     for offset in stamps:
-        priority, template = LOG_TEMPLATES[min(int(rng.random() ** 2.2 * 9), 8)]
+        priority, template = LOG_TEMPLATES[min(int(rng.random() ** skew * 9), 8)]
         message = template.format(
             path=rng.choice(PATHS),
             ms=rng.randint(3, 900),
@@ -214,14 +225,23 @@ def _logs(state: State, rng: random.Random, count: int) -> list[dict[str, Any]]:
             key=f"k{rng.randint(1, 99)}",
             line=rng.randint(10, 400),
         )
-        out.append(
-            {
-                "timestamp": rfc3339(state.ago(seconds=offset)),
-                "priority": priority,
-                "message": message,
-                "request_id": _uid(rng),
-            }
-        )
+        entry = {
+            "timestamp": rfc3339(state.ago(seconds=offset)),
+            "priority": priority,
+            "message": message,
+            "request_id": _uid(rng),
+        }
+        if message.startswith("PHP Fatal error"):
+            # The request that hit the fatal error answered 500 a moment later (newest first).
+            path = PATHS[len(message) % len(PATHS)]
+            out.append(
+                {
+                    **entry,
+                    "timestamp": rfc3339(state.ago(seconds=max(0.0, offset - 0.2))),
+                    "message": f"GET {path} 500 {200 + len(message)}ms internal server error",
+                }
+            )
+        out.append(entry)
     return out
 
 

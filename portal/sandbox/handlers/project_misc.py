@@ -265,6 +265,11 @@ def delete_rule(app: Sandbox, request: Request) -> Response:
 
 
 # -- logs --------------------------------------------------------------------------------------
+#: The reference gives logs a default of 100 and no maximum; the official CLI's ``logs tail``
+#: sends ``limit=1000``, so the sandbox accepts that much here (every other list keeps 200).
+LOGS_MAX_LIMIT = 1000
+
+
 def list_logs(app: Sandbox, request: Request) -> Response:
     """GET /projects/{project}/logs (newest first; since/until/q filters)."""
     _, _, data = project_of(app, request)
@@ -283,4 +288,4 @@ def list_logs(app: Sandbox, request: Request) -> Response:
             and (until is None or e["timestamp"] <= until)
             and (needle is None or needle in e["message"].lower())
         ]
-    return paginate(request, items, 100)
+    return paginate(request, items, 100, maximum=LOGS_MAX_LIMIT)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from portal.sandbox.http import Request, Response, invalid, json_response, parse_rfc3339, rfc3339
 from portal.sandbox.pagination import next_link, page_window
 
+from ..seed_project import troubled
 from .common import project_of
 
 if TYPE_CHECKING:
@@ -68,7 +69,9 @@ def bucket(
     hours = max(1.0, (end - max(start, created_at)).total_seconds() / 3600)
     diurnal = 0.4 + abs(12 - start.hour) / 12 if granularity == "hour" else 1.0
     requests = int(hours * 450 * diurnal * (0.6 + 0.8 * rng.random()))
-    r5 = int(requests * rng.random() * 0.004)
+    # A troubled project (see seed_project.troubled) answers 2-8 % 5xx, the others under 0.4 %;
+    # its logs carry the matching error entries.
+    r5 = int(requests * (0.02 + rng.random() * 0.06 if troubled(seed) else rng.random() * 0.004))
     r4 = int(requests * (0.01 + rng.random() * 0.03))
     r3 = int(requests * (0.05 + rng.random() * 0.1))
     r1 = int(requests * 0.0005)

@@ -1,0 +1,1 @@
+"""Request logs of a project: search, live tail and export (issue 18)."""
