@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -231,8 +231,10 @@ def log_tail(request: HttpRequest, project: str) -> HttpResponse:
         "rows": _rows(project, search, found.entries),
         "search": search,
         "more": bool(found.next_cursor),
+        "page_title": "New log entries",
+        "list_url": _url(project, search),
     }
-    response = render(request, "logs/tail.html", context)
+    response = render_page(request, "logs/tail.html", context, fragment="tail-rows")
     response["Cache-Control"] = "no-store"
     return response
 

@@ -14,7 +14,7 @@ from portal.audit.queries import visible_events
 from portal.lib.forms import new_idempotency_key
 from portal.lib.htmx import render_page
 from portal.lib.parallel import run_concurrently
-from portal.projects import catalogs
+from portal.projects import catalogs, dashboard
 from portal.projects.catalogs import CatalogEntry
 from portal.projects.forms import ProjectActiveForm
 from portal.projects.listing import (
@@ -113,22 +113,25 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @requires("projects.read")
 def project_detail(request: HttpRequest, project: str) -> HttpResponse:
-    """A project's home: its details, links to its areas, and recent audit events."""
+    """A project's home, the page an operator opens first: site, backups, traffic, recent
+    errors and counts, loaded concurrently (see ``portal.projects.dashboard``)."""
     client = agiler_for(request.user, request=request)
-    found = run_concurrently(
-        {
-            "project": lambda: client.get_project(project),
-            "workspaces": lambda: _workspace_names(client),
-        }
+    found = dashboard.load(
+        client,
+        request.user,
+        project,
+        {"workspaces": dashboard.guard(lambda: _workspace_names(client))},
     )
     detail = found["project"]
+    names, _ = found["workspaces"]
     events = list(
         visible_events(request.user).filter(project_id=detail.id).order_by("-id")[:RECENT_EVENTS]
     )
     context = {
         "page_title": detail.name,
         "project": detail,
-        "workspace_name": found["workspaces"].get(detail.workspace_id, ""),
+        "cards": found["cards"],
+        "workspace_name": (names or {}).get(detail.workspace_id, ""),
         "areas": areas_for(request.user, detail.id),
         "restoring": detail.status in RESTORE_STATUSES,
         # The switch asks for the opposite state; its key makes a double click one change.

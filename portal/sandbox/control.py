@@ -58,9 +58,9 @@ def _dispatch(app: Sandbox, method: str, segments: list[str], environ: dict[str,
                 for r in app.state.restores
             ]
         return json_response(history)
-    if len(segments) == 3 and segments[0] == "projects" and segments[2] == "logs":
-        if method == "POST":
-            return _add_log(app, segments[1], environ)
+    is_logs = len(segments) == 3 and segments[:1] + segments[2:] == ["projects", "logs"]
+    if is_logs and method == "POST":
+        return _add_log(app, segments[1], environ)
     raise ApiError(
         404,
         "unknown sandbox control endpoint",

@@ -101,14 +101,14 @@
     if (document.hidden) { say("Live tail paused while this tab is hidden."); return; }
     var current = tail;
     var url = current.url + (current.url.indexOf("?") === -1 ? "?" : "&") + "after=" + encodeURIComponent(current.after);
-    fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html", "HX-Request": "true" } })
       .then(function (response) {
         if (!response.ok) { throw new Error("HTTP " + response.status); }
         return response.text();
       })
       .then(function (text) {
         if (tail !== current) { return; }
-        var doc = new DOMParser().parseFromString(text, "text/html");
+        var doc = new DOMParser().parseFromString("<table>" + text + "</table>", "text/html");
         var fresh = doc.querySelector("tbody");
         var added = fresh ? insert(fresh) : 0;
         current.failures = 0;

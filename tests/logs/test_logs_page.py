@@ -165,7 +165,7 @@ def test_the_tail_returns_only_newer_entries(sandbox, support) -> None:  # type:
     )
     tail = reverse("logs:tail", kwargs={"project": project.id})
     after = (now - timedelta(seconds=5)).isoformat()
-    body = client_for(support).get(tail, {"window": "1h", "after": after}).content.decode()
+    body = client_for(support).get(tail, {"window": "1h", "after": after}, **HTMX).content.decode()
     assert body.count("<tr") == 1 and "GET /fresh 200" in body
     assert not AuditEvent.objects.filter(action="logs.search").exists()  # polls are not searches
 

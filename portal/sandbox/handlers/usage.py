@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from portal.sandbox.http import Request, Response, invalid, json_response, parse_rfc3339, rfc3339
 from portal.sandbox.pagination import next_link, page_window
+from portal.sandbox.seed_project import troubled
 
-from ..seed_project import troubled
 from .common import project_of
 
 if TYPE_CHECKING:
