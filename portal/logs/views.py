@@ -25,7 +25,6 @@ from django.views.decorators.http import require_GET
 
 from portal.accounts.access import requires
 from portal.agiler import AgilerError, BadRequest
-from portal.agiler.service import agiler_for
 from portal.audit import record
 from portal.core.agiler_errors import describe
 from portal.lib.csv import csv_lines
@@ -44,6 +43,7 @@ from portal.logs.search import (
     walk,
     zone,
 )
+from portal.tokens.service import agiler_for
 
 #: Messages longer than this are folded; the fold shows the first ``FOLD_PREVIEW`` characters.
 FOLD_AT = 240

@@ -19,11 +19,11 @@ from django.http import QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from portal.accounts.scopes import scope_gate
 from portal.agiler import AgilerError
 from portal.core.agiler_errors import describe
 from portal.lib.pager import with_query
 from portal.lib.parallel import run_concurrently
+from portal.tokens.scopes import scope_gate
 
 #: card → (portal action, Agiler scope); a card the role may not see is left out, one the token
 #: cannot read explains which scope is missing.

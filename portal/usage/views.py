@@ -14,12 +14,12 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from portal.accounts.access import requires
-from portal.agiler.service import agiler_for
 from portal.audit import record
 from portal.lib.csv import csv_response
 from portal.lib.htmx import render_page
 from portal.lib.pager import with_query
 from portal.lib.parallel import run_concurrently
+from portal.tokens.service import agiler_for
 from portal.usage import charts
 from portal.usage.charts import Series
 from portal.usage.series import (

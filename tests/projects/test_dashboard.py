@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 from django.urls import reverse
 
-from portal.sandbox import FaultRule
+from agiler_sandbox import FaultRule
 from tests.conftest import HTMX, client_for
 
 

@@ -116,7 +116,7 @@ def test_units_and_changes_read_like_sentences() -> None:
 
 
 def test_a_troubled_projects_usage_and_logs_agree(sandbox) -> None:  # type: ignore[no-untyped-def]
-    from portal.sandbox.seed_project import troubled
+    from agiler_sandbox.seed_project import troubled
 
     shares = {}
     for project in sandbox.state.projects.values():
