@@ -54,6 +54,8 @@ MAX_Q = 200
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 #: A message that reads like a failure even when its priority does not say so.
 ERROR_WORDS = re.compile(r"\b(fatal|error|exception|panic)\b|\s5\d\d\s", re.IGNORECASE)
+#: a request younger than this may still be logging: narrowing to it keeps the window open
+RECENT = timedelta(hours=1)
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
 
@@ -234,10 +236,14 @@ class LogSearch:
         return query
 
     def for_request(self, request_id: str, at: datetime) -> LogSearch:
-        """The search narrowed to one request: its id, in a window around its entry's time."""
+        """The search narrowed to one request: its id, in a window around its entry's time.
+        A request of the last hour may still be logging, so its window stays open (live tail
+        possible); an older one gets a closed half-hour window, cheap to scan."""
         tz = zone(self.tz)
         start = timezone.localtime(at - timedelta(minutes=15), tz).replace(second=0)
-        end = timezone.localtime(at + timedelta(minutes=16), tz).replace(second=0)
+        end: datetime | None = None
+        if self.now - at > RECENT:
+            end = timezone.localtime(at + timedelta(minutes=16), tz).replace(second=0)
         return LogSearch(
             window="custom", start=start, end=end, request_id=request_id, tz=self.tz, now=self.now
         )

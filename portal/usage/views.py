@@ -66,8 +66,15 @@ def _rows(span: UsageWindow, items: list[Any]) -> list[dict[str, Any]]:
         row["requests_text"] = count_text(item.requests_total)
         row["transfer_text"] = bytes_text(item.datatransfer_out)
         row["duration_text"] = ms_text(item.duration_average)
+        for code in ("2xx", "3xx", "4xx", "5xx"):
+            row[f"r{code}_text"] = count_text(row[f"responses_{code}"])
         rows.append(row)
     return rows
+
+
+def axis_bytes(value: float) -> str:
+    """An axis label: "1.5 GB", "500 MB" (no ".0"), "0"."""
+    return bytes_text(value, digits=1).replace(".0 ", " ") if value else "0"
 
 
 def _charts(span: UsageWindow, rows: list[dict[str, Any]]) -> list[charts.Chart]:
@@ -99,7 +106,7 @@ def _charts(span: UsageWindow, rows: list[dict[str, Any]]) -> list[charts.Chart]
             rows=rows,
             label=label,
             short_label=short,
-            axis=lambda v: bytes_text(v, digits=0) if v else "0",
+            axis=axis_bytes,
             value_text=lambda v: bytes_text(v, digits=2),
         ),
         charts.build(
@@ -121,18 +128,22 @@ def _charts(span: UsageWindow, rows: list[dict[str, Any]]) -> list[charts.Chart]
             rows=rows,
             label=label,
             short_label=short,
-            axis=lambda v: bytes_text(v, digits=1) if v else "0",
+            axis=axis_bytes,
             value_text=lambda v: bytes_text(v, digits=2),
         ),
     ]
 
 
-def _crumbs(project: Any) -> list[dict[str, str]]:
-    crumbs = [{"label": "Projects", "url": reverse("projects:list")}]
-    if getattr(project, "name", ""):
-        crumbs.append({"label": project.name, "url": reverse("projects:detail", args=[project.id])})
-    crumbs.append({"label": "Usage", "url": ""})
-    return crumbs
+def _crumbs(user: Any, project: Any) -> list[dict[str, str]]:
+    """Projects › <project> › Usage; finance, who may read usage but not open projects, gets
+    the project's name without links it could not follow."""
+    if not user.can("projects.read"):
+        return [{"label": project.name, "url": ""}, {"label": "Usage", "url": ""}]
+    return [
+        {"label": "Projects", "url": reverse("projects:list")},
+        {"label": project.name, "url": reverse("projects:detail", args=[project.id])},
+        {"label": "Usage", "url": ""},
+    ]
 
 
 @require_GET
@@ -168,7 +179,7 @@ def usage_page(request: HttpRequest, project: str) -> HttpResponse:
             reverse("usage:export", kwargs={"project": detail.id}), span.params()
         ),
         "page_url": base,
-        "crumbs": _crumbs(detail),
+        "crumbs": _crumbs(request.user, detail),
     }
     return render_page(request, "usage/page.html", context, fragment="usage-results")
 

@@ -141,6 +141,8 @@ def live_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
             "2",
             "--restore-seconds",
             "3",
+            # /_sandbox/… control endpoints (loopback only): journeys add log entries.
+            "--enable-faults",
         ],
         cwd=ROOT,
         env=env,
