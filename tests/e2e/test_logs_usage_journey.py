@@ -104,8 +104,12 @@ def test_finance_reads_30_days_daily_and_downloads_the_csv(
 ) -> None:  # type: ignore[no-untyped-def]
     project_id, project_name = _first_project(live_servers["sandbox"])
     login(page, base_url, "finance")
-    page.goto(f"{base_url}/projects/{project_id}/usage/?window=7d")
+    # Finance reaches usage from the workspace's project list (project pages are not theirs).
+    workspace = httpx.get(f"{live_servers['sandbox']}/projects/{project_id}", headers=OWNER).json()
+    page.goto(f"{base_url}/workspaces/{workspace['workspace_id']}/")
+    page.get_by_test_id("workspace-projects").get_by_role("link", name=project_name).click()
     expect(page.get_by_role("heading", name=f"Usage of {project_name}")).to_be_visible()
+    page.get_by_label("Time window").select_option("7d")
     page.get_by_label("Time window").select_option("30d")
     page.get_by_label("Buckets").select_option("day")
     expect(page).to_have_url(re.compile(r"window=30d&granularity=day"))
