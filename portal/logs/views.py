@@ -95,8 +95,17 @@ def _rows(project: str, search: LogSearch, entries: Iterable[Any]) -> list[dict[
     return rows
 
 
+#: the browser's IANA time zone, set by static/js/logs.js (the URL's ``tz`` wins)
+TZ_COOKIE = "portal_tz"
+
+
 def _form(request: HttpRequest) -> LogFilterForm:
-    return LogFilterForm(request.GET)
+    """The search from the URL; without ``tz`` there, the zone the browser told us before."""
+    data = request.GET.copy()
+    remembered = request.COOKIES.get(TZ_COOKIE, "")
+    if not data.get("tz") and remembered and zone(remembered).key == remembered:
+        data["tz"] = remembered
+    return LogFilterForm(data)
 
 
 def _audit(

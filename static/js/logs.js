@@ -19,7 +19,13 @@
 
   function bindForm(root) {
     var tz = root.querySelector("#logs-tz");
-    if (tz && !tz.value) { tz.value = zoneName(); }
+    var browserZone = zoneName();
+    if (/^[A-Za-z0-9_+\/-]{1,64}$/.test(browserZone)) {
+      // Remembered for the next visit: links without a zone are then read in this one.
+      // (IANA names need no encoding, and Django does not decode cookie values.)
+      document.cookie = "portal_tz=" + browserZone + "; path=/; max-age=31536000; SameSite=Lax";
+    }
+    if (tz && !tz.value) { tz.value = browserZone; }
     var windowSelect = root.querySelector("#logs-window");
     ["#logs-start", "#logs-end"].forEach(function (selector) {
       var input = root.querySelector(selector);

@@ -148,3 +148,24 @@ def test_finance_reads_30_days_daily_and_downloads_the_csv(
     _top(page, "usage-table-phone")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the usage page is {width} px wide at 390"
+
+
+def test_a_custom_range_is_typed_and_shown_in_the_viewers_time_zone(
+    browser, base_url: str, live_servers: dict[str, str]
+) -> None:  # type: ignore[no-untyped-def]
+    project_id, _ = _first_project(live_servers["sandbox"])
+    context = browser.new_context(timezone_id="Europe/Berlin")
+    page = context.new_page()
+    login(page, base_url, "support")
+    page.goto(f"{base_url}/projects/{project_id}/logs/")
+    expect(page.locator("#logs-tz")).to_have_value("Europe/Berlin")
+    page.locator("#logs-start").fill("2026-07-01T12:00")
+    expect(page.locator("#logs-window")).to_have_value("custom")
+    page.get_by_test_id("log-search").click()
+    expect(page).to_have_url(re.compile(r"tz=Europe%2FBerlin"))
+    expect(page.get_by_test_id("log-summary")).to_contain_text("2026-07-01 12:00")
+    expect(page.get_by_test_id("log-summary")).to_contain_text("Europe/Berlin")
+    # The zone is remembered: a link without one (pasted from a colleague) reads in Berlin too.
+    page.goto(f"{base_url}/projects/{project_id}/logs/?window=1h")
+    expect(page.get_by_text("Times in Europe/Berlin.")).to_be_visible()
+    context.close()

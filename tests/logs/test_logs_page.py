@@ -208,3 +208,13 @@ def test_the_sandbox_accepts_a_limit_of_1000_for_logs_only(sandbox, support) -> 
     assert client.get(f"/projects/{project.id}/logs", params={"limit": 1000}).status_code == 200
     assert client.get(f"/projects/{project.id}/logs", params={"limit": 1001}).status_code == 400
     assert client.get(f"/projects/{project.id}/rules", params={"limit": 201}).status_code == 400
+
+
+def test_without_a_zone_in_the_url_the_browsers_remembered_zone_is_used(sandbox, support) -> None:  # type: ignore[no-untyped-def]
+    project = _project(sandbox)
+    client = client_for(support)
+    client.cookies["portal_tz"] = "Asia/Tokyo"
+    body = client.get(_url(project)).content.decode()
+    assert "Times in Asia/Tokyo." in body
+    client.cookies["portal_tz"] = "Not/AZone"
+    assert "Times in UTC." in client.get(_url(project)).content.decode()
