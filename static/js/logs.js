@@ -13,6 +13,12 @@
   var MAX_FAILURES = 3;
   var tail = null;  // the running tail, or null
 
+  function setting(button, name, fallback) {
+    // The page may tune the tail (data-poll-ms, data-stop-after-ms, data-keep); tests do.
+    var value = parseInt(button.getAttribute(name), 10);
+    return value > 0 ? value : fallback;
+  }
+
   function zoneName() {
     try { return Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return ""; }
   }
@@ -83,7 +89,8 @@
       body.insertBefore(document.importNode(row, true), body.firstChild);
       added += 1;
     }
-    while (body.rows.length > KEEP) { body.deleteRow(body.rows.length - 1); }
+    var keep = tail ? tail.keep : KEEP;
+    while (body.rows.length > keep) { body.deleteRow(body.rows.length - 1); }
     var newest = body.querySelector("tr[data-time]");
     if (newest && tail) { tail.after = newest.getAttribute("data-time"); }
     if (added) {
@@ -94,14 +101,16 @@
   }
 
   function schedule() {
-    if (tail) { tail.timer = window.setTimeout(poll, POLL_MS); }
+    if (tail) { tail.timer = window.setTimeout(poll, tail.pollMs); }
   }
 
   function poll() {
     if (!tail) { return; }
     if (!document.body.contains(tail.button)) { stop(""); return; }  // a new search replaced it
-    if (Date.now() - tail.started > STOP_AFTER_MS) {
-      stop("Live tail stopped by itself after 10 minutes. Turn it on again to keep watching.");
+    if (Date.now() - tail.started > tail.stopAfter) {
+      var seconds = Math.round(tail.stopAfter / 1000);
+      var span = seconds < 120 ? seconds + " seconds" : Math.round(seconds / 60) + " minutes";
+      stop("Live tail stopped by itself after " + span + ". Turn it on again to keep watching.");
       return;
     }
     if (document.hidden) { say("Live tail paused while this tab is hidden."); return; }
@@ -124,7 +133,7 @@
         say("Live tail on: checked at " + when + ", " + current.total + " new " +
             (current.total === 1 ? "entry" : "entries") + " so far." +
             (more ? " More arrived than one check can show; the newest are on top." : "") +
-            " The page keeps the newest " + KEEP + ".");
+            " The page keeps the newest " + current.keep + ".");
         schedule();
       })
       .catch(function () {
@@ -148,7 +157,10 @@
       started: Date.now(),
       failures: 0,
       total: 0,
-      timer: null
+      timer: null,
+      pollMs: setting(button, "data-poll-ms", POLL_MS),
+      stopAfter: setting(button, "data-stop-after-ms", STOP_AFTER_MS),
+      keep: setting(button, "data-keep", KEEP)
     };
     setButton(button, true);
     say("Live tail on: waiting for new entries…");

@@ -169,3 +169,45 @@ def test_a_custom_range_is_typed_and_shown_in_the_viewers_time_zone(
     page.goto(f"{base_url}/projects/{project_id}/logs/?window=1h")
     expect(page.get_by_text("Times in Europe/Berlin.")).to_be_visible()
     context.close()
+
+
+def test_the_live_tail_keeps_the_newest_pauses_when_hidden_and_stops_by_itself(
+    page: Page, base_url: str, live_servers: dict[str, str]
+) -> None:  # type: ignore[no-untyped-def]
+    sandbox = live_servers["sandbox"]
+    project_id, _ = _first_project(sandbox)
+    login(page, base_url, "support")
+    page.goto(f"{base_url}/projects/{project_id}/logs/?window=1h")
+    toggle = page.get_by_test_id("live-tail")
+    # A fast, small tail for the test: poll every 0.5 s, keep 3 rows, stop after 8 s.
+    toggle.evaluate(
+        "b => { b.dataset.pollMs = '500'; b.dataset.keep = '3'; b.dataset.stopAfterMs = '8000'; }"
+    )
+    toggle.click()
+    marker = uuid.uuid4().hex[:8]
+    for n in range(1, 5):
+        _log(sandbox, project_id, f"tail {marker} line {n}", str(uuid.uuid4()), "info")
+    entries = page.get_by_test_id("log-entry")
+    expect(entries.first).to_contain_text(f"tail {marker} line 4", timeout=10_000)
+    expect(entries).to_have_count(3)
+    expect(entries.nth(1)).to_contain_text(f"tail {marker} line 3")
+    expect(entries.nth(2)).to_contain_text(f"tail {marker} line 2")
+
+    # Hidden tab: no polling; back in view, it catches up at once.
+    page.evaluate(
+        "Object.defineProperty(document, 'hidden', {configurable: true, get: () => true})"
+    )
+    expect(page.get_by_test_id("tail-status")).to_contain_text("paused", timeout=5_000)
+    _log(sandbox, project_id, f"tail {marker} while hidden", str(uuid.uuid4()), "info")
+    page.wait_for_timeout(1500)
+    expect(entries.first).not_to_contain_text("while hidden")
+    page.evaluate(
+        "Object.defineProperty(document, 'hidden', {configurable: true, get: () => false});"
+        "document.dispatchEvent(new Event('visibilitychange'))"
+    )
+    expect(entries.first).to_contain_text("while hidden", timeout=5_000)
+
+    expect(page.get_by_test_id("tail-status")).to_contain_text(
+        "stopped by itself after 8 seconds", timeout=15_000
+    )
+    expect(toggle).to_have_attribute("aria-pressed", "false")
