@@ -5,7 +5,7 @@ be added here with its rule). Each feature adds its rows.
 
 Per entry: the URL name, its kwargs, the roles that may open it (``PUBLIC`` for no login), and
 the status an allowed role gets on GET (405 for POST-only views). Kwargs written ``"{project}"``
-(also ``{workspace}``, ``{backup}``, ``{rule}``) are replaced by real ids from the seeded
+(also ``{workspace}``, ``{backup}``, ``{rule}``, ``{domain}``, ``{variable}``) are replaced by real ids from the seeded
 sandbox; every role carries its demo user's sandbox token, so allowed roles reach real pages.
 """
 
@@ -123,6 +123,29 @@ URL_RULES: list[UrlRule] = [
         ok_status=405,
     ),
     UrlRule("rules:delete", BACKUPS_WRITE, kwargs={"project": "{project}", "rule": "{rule}"}),
+    # Domains and variables: admin and operator write; support reads (names only for
+    # variables); finance nothing. "{domain}" and "{variable}" are seeded ids.
+    UrlRule("domains:list", BACKUPS_READ, kwargs={"project": "{project}"}),
+    UrlRule("domains:add", BACKUPS_WRITE, kwargs={"project": "{project}"}),
+    UrlRule(
+        "domains:primary", BACKUPS_WRITE, kwargs={"project": "{project}", "domain": "{domain}"}
+    ),
+    UrlRule(
+        "domains:remove", BACKUPS_WRITE, kwargs={"project": "{project}", "domain": "{domain}"}
+    ),
+    UrlRule("variables:list", BACKUPS_READ, kwargs={"project": "{project}"}),
+    UrlRule("variables:add", BACKUPS_WRITE, kwargs={"project": "{project}"}),
+    UrlRule("variables:paste", BACKUPS_WRITE, kwargs={"project": "{project}"}),
+    UrlRule(
+        "variables:edit",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "variable": "{variable}"},
+    ),
+    UrlRule(
+        "variables:remove",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "variable": "{variable}"},
+    ),
     # Notifications: everyone (their token's notifications scopes decide the rest).
     UrlRule("notifications:list", ALL_ROLES),
     UrlRule("notifications:indicator", ALL_ROLES),
