@@ -5,8 +5,9 @@ be added here with its rule). Each feature adds its rows.
 
 Per entry: the URL name, its kwargs, the roles that may open it (``PUBLIC`` for no login), and
 the status an allowed role gets on GET (405 for POST-only views). Kwargs written ``"{project}"``
-(also ``{workspace}``, ``{backup}``, ``{rule}``, ``{domain}``, ``{variable}``) are replaced by real ids from the seeded
-sandbox; every role carries its demo user's sandbox token, so allowed roles reach real pages.
+(also ``{workspace}``, ``{backup}``, ``{rule}``, ``{domain}``, ``{variable}``) are replaced by
+real ids from the seeded sandbox; every role carries its demo user's sandbox token, so allowed
+roles reach real pages.
 """
 
 from __future__ import annotations
@@ -130,9 +131,7 @@ URL_RULES: list[UrlRule] = [
     UrlRule(
         "domains:primary", BACKUPS_WRITE, kwargs={"project": "{project}", "domain": "{domain}"}
     ),
-    UrlRule(
-        "domains:remove", BACKUPS_WRITE, kwargs={"project": "{project}", "domain": "{domain}"}
-    ),
+    UrlRule("domains:remove", BACKUPS_WRITE, kwargs={"project": "{project}", "domain": "{domain}"}),
     UrlRule("variables:list", BACKUPS_READ, kwargs={"project": "{project}"}),
     UrlRule("variables:add", BACKUPS_WRITE, kwargs={"project": "{project}"}),
     UrlRule("variables:paste", BACKUPS_WRITE, kwargs={"project": "{project}"}),

@@ -14,6 +14,7 @@ that mixes Latin with Cyrillic or Greek letters is refused: that is the look-ali
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 
@@ -100,10 +101,8 @@ def to_unicode(ascii_name: str) -> str:
     labels = []
     for label in bare.split("."):
         if label.startswith("xn--"):
-            try:
+            with contextlib.suppress(idna.IDNAError, UnicodeError, ValueError):
                 label = idna.decode(label)
-            except (idna.IDNAError, UnicodeError, ValueError):
-                pass
         labels.append(label)
     return (WILDCARD if wildcard else "") + ".".join(labels)
 

@@ -192,8 +192,7 @@ class PasteForm(forms.Form):
                 "rows": 10,
                 "autocomplete": "off",
                 "spellcheck": "false",
-                "placeholder": "WP_ENV=staging\nSMTP_HOST=smtp.example.com\n"
-                'SMTP_PASSWORD="…"',
+                "placeholder": 'WP_ENV=staging\nSMTP_HOST=smtp.example.com\nSMTP_PASSWORD="…"',
             }
         ),
     )

@@ -215,14 +215,14 @@ def apply(
             results.append(Result(change, REFUSED, f"Refused by Agiler: {error.message}"))
         except AgilerUnavailable as error:
             if error.may_have_been_applied:
-                results.append(
-                    Result(change, UNKNOWN, "Not sure — may have been applied (the answer was lost).")
-                )
+                lost = "Not sure — may have been applied (the answer was lost)."
+                results.append(Result(change, UNKNOWN, lost))
             else:
                 results.append(Result(change, REFUSED, "Agiler could not be reached; not applied."))
             stopped = "Not sent: Agiler stopped answering before this line."
         except AgilerError as error:
-            results.append(Result(change, UNKNOWN, f"Agiler failed: {error.message}"))
+            failed = f"Not sure — may have been applied: Agiler failed ({error.message})"
+            results.append(Result(change, UNKNOWN, failed))
             stopped = "Not sent: Agiler failed on an earlier line."
         else:
             results.append(Result(change, DONE, "Done"))

@@ -222,9 +222,9 @@ def variable_remove(request: HttpRequest, project: str, variable: str) -> HttpRe
         return done(request, list_url(detail.id))
 
     gate = scope_gate(request.user, WRITE_SCOPE)
-    hidden = (
-        " Its value is sensitive: Agiler keeps no copy you could read back." if var.sensitive else ""
-    )
+    hidden = ""
+    if var.sensitive:
+        hidden = " Its value is sensitive: Agiler keeps no copy you could read back."
     return confirm(
         request,
         Confirmation(
@@ -293,7 +293,9 @@ def variable_paste(request: HttpRequest, project: str) -> HttpResponse:
     detail = client.get_project(project)
     context.update(_page(detail, "Paste a .env file"))
     context.update({"stage": "paste", "paste_form": paste_form})
-    return render_page(request, "variables/paste.html", context, fragment="paste-flow", status=status)
+    return render_page(
+        request, "variables/paste.html", context, fragment="paste-flow", status=status
+    )
 
 
 def _page(detail: Any, title: str) -> dict[str, Any]:
@@ -329,9 +331,7 @@ def _preview(
             "problems": parsed.problems,
             "sending": sum(1 for c in changes if c.sends),
             "apply_form": ApplyForm.fresh(
-                initial={
-                    "sealed_paste": seal(text, purpose=PASTE_PURPOSE, user_id=request.user.pk)
-                }
+                initial={"sealed_paste": seal(text, purpose=PASTE_PURPOSE, user_id=request.user.pk)}
             ),
         }
     )
@@ -354,7 +354,9 @@ def _apply(
     changes = services.plan(
         parsed.entries, current, sensitive={name: name in chosen for name in names}
     )
-    skip = frozenset(c.name for c in changes if c.kind == services.REPLACE and c.name not in replace)
+    skip = frozenset(
+        c.name for c in changes if c.kind == services.REPLACE and c.name not in replace
+    )
     results = services.apply(
         client, detail.id, changes, base_key=data["idempotency_key"], skip=skip
     )
