@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.accounts.access import requires
 from portal.agiler import BadRequest
-from portal.agiler.service import agiler_for
 from portal.backups.forms import PolicyForm, TakeBackupForm
 from portal.backups.history import backup_history, project_restores
 from portal.backups.pages import crumbs, list_url
@@ -27,6 +26,7 @@ from portal.backups.services import backup_label, find_backup
 from portal.lib.forms import add_refusal
 from portal.lib.htmx import done, form_status, is_fragment, render_page
 from portal.lib.parallel import run_concurrently
+from portal.tokens.service import agiler_for
 
 PAGE_SIZE = 25
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from portal.accounts.access import requires
-from portal.agiler.service import agiler_for
 from portal.audit.queries import visible_events
+from portal.backups.restores import RESTORE_STATUSES
 from portal.lib.forms import new_idempotency_key
 from portal.lib.htmx import render_page
 from portal.lib.parallel import run_concurrently
@@ -26,11 +26,11 @@ from portal.projects.listing import (
     scan,
 )
 from portal.projects.navigation import areas_for
+from portal.tokens.service import agiler_for
 
 #: How many earlier positions the URL remembers for "Previous"; past that, "First page" remains.
 MAX_TRAIL = 50
 #: Project statuses during which a restore replaces the live site.
-RESTORE_STATUSES = frozenset({"draining", "restoring"})
 RECENT_EVENTS = 10
 
 
