@@ -20,7 +20,7 @@ import unicodedata
 
 import idna
 
-#: The sandbox's label and FQDN patterns (agiler_sandbox handlers: project_misc.FQDN_RE).
+#: The sandbox's label and FQDN patterns (agiler_sandbox/handlers/project_misc.py, FQDN_RE).
 _LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
 FQDN_RE = re.compile(rf"^(?:{_LABEL}\.)+[a-z][a-z0-9-]{{0,61}}[a-z0-9]$")
 MAX_LENGTH = 253

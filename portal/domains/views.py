@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.access import requires
-from portal.accounts.scopes import scope_gate
+from portal.tokens.scopes import scope_gate
 from portal.agiler import BadRequest, Conflict
-from portal.agiler.service import agiler_for
+from portal.tokens.service import agiler_for
 from portal.domains.forms import AddDomainForm, MakePrimaryForm, RemoveDomainForm
 from portal.domains.names import to_unicode
 from portal.domains.services import (

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.access import requires
-from portal.accounts.scopes import scope_gate
+from portal.tokens.scopes import scope_gate
 from portal.agiler import NOT_GIVEN, BadRequest, Conflict
-from portal.agiler.service import agiler_for
+from portal.tokens.service import agiler_for
 from portal.lib.confirm import Confirmation, confirm
 from portal.lib.forms import add_refusal
 from portal.lib.htmx import done, form_status, is_fragment, render_page

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portal.domains.names import FQDN_RE, InvalidDomain, to_ascii, to_unicode
-from portal.sandbox.handlers import project_misc as sandbox_rules
-from portal.sandbox.http import ApiError
+from agiler_sandbox.handlers import project_misc as sandbox_rules
+from agiler_sandbox.http import ApiError
 
 
 def sandbox_verdict(name: str) -> str | None:

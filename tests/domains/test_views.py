@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from portal.audit.models import AuditEvent
-from portal.sandbox import FaultRule
+from agiler_sandbox import FaultRule
 from tests.conftest import HTMX, client_for
 from tests.domains.conftest import domains_of
 

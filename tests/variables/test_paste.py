@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 
 from portal.audit.models import AuditEvent
-from portal.sandbox import FaultRule
+from agiler_sandbox import FaultRule
 from tests.conftest import HTMX, client_for
 from tests.variables.conftest import variables_of
 

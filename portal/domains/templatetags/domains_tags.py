@@ -13,7 +13,7 @@ from typing import Any
 from django import template
 
 from portal.agiler import AgilerError
-from portal.agiler.service import agiler_for
+from portal.tokens.service import agiler_for
 from portal.domains.services import primary_domain
 
 register = template.Library()
