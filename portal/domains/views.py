@@ -16,9 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.access import requires
-from portal.tokens.scopes import scope_gate
 from portal.agiler import BadRequest, Conflict
-from portal.tokens.service import agiler_for
 from portal.domains.forms import AddDomainForm, MakePrimaryForm, RemoveDomainForm
 from portal.domains.names import to_unicode
 from portal.domains.services import (
@@ -34,6 +32,8 @@ from portal.lib.forms import add_refusal
 from portal.lib.htmx import done, form_status, is_fragment, render_page
 from portal.lib.pager import CursorTrail, with_query
 from portal.lib.parallel import run_concurrently
+from portal.tokens.scopes import scope_gate
+from portal.tokens.service import agiler_for
 
 PAGE_SIZE = 25
 WRITE_SCOPE = "projects.domains:write"

@@ -16,15 +16,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.access import requires
-from portal.tokens.scopes import scope_gate
 from portal.agiler import NOT_GIVEN, BadRequest, Conflict
-from portal.tokens.service import agiler_for
 from portal.lib.confirm import Confirmation, confirm
 from portal.lib.forms import add_refusal
 from portal.lib.htmx import done, form_status, is_fragment, render_page
 from portal.lib.pager import CursorTrail, with_query
 from portal.lib.parallel import run_concurrently
 from portal.lib.sealed import Unsealable, seal, unseal
+from portal.tokens.scopes import scope_gate
+from portal.tokens.service import agiler_for
 from portal.variables import services
 from portal.variables.dotenv import parse
 from portal.variables.forms import (

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.domains.names import FQDN_RE, InvalidDomain, to_ascii, to_unicode
 from agiler_sandbox.handlers import project_misc as sandbox_rules
 from agiler_sandbox.http import ApiError
+from portal.domains.names import FQDN_RE, InvalidDomain, to_ascii, to_unicode
 
 
 def sandbox_verdict(name: str) -> str | None:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from portal.audit.models import AuditEvent
 from agiler_sandbox import FaultRule
+from portal.audit.models import AuditEvent
 from tests.conftest import HTMX, client_for
 from tests.domains.conftest import domains_of
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from portal.audit.models import AuditEvent
 from agiler_sandbox import FaultRule
+from portal.audit.models import AuditEvent
 from tests.conftest import HTMX, client_for
 from tests.variables.conftest import variables_of
 

@@ -13,8 +13,8 @@ from typing import Any
 from django import template
 
 from portal.agiler import AgilerError
-from portal.tokens.service import agiler_for
 from portal.domains.services import primary_domain
+from portal.tokens.service import agiler_for
 
 register = template.Library()
 
