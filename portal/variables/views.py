@@ -196,7 +196,7 @@ def variable_edit(request: HttpRequest, project: str, variable: str) -> HttpResp
         "project_id": detail.id,
         "variable": var,
         "form": form,
-        "heading": f"Edit {var.name}",
+        "heading": "Name and value",
         "action": reverse("variables:edit", args=[detail.id, var.id]),
         "submit": "Save variable",
         "crumbs": crumbs(detail, (var.name, "")),
