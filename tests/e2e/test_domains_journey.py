@@ -48,6 +48,10 @@ def test_operator_adds_a_domain_makes_it_primary_and_removes_the_old_one(
     expect(page.get_by_text("look-alike trick")).to_be_visible()
     shot(page, "add-refused")
 
+    # A wildcard cannot be the site's address: the box turns off while one is typed.
+    page.get_by_label("Domain name").fill("*.promo.example")
+    expect(page.get_by_label("Make it the site's address (primary domain)")).to_be_disabled()
+
     # An internationalised name: shown in Unicode, sent as ASCII.
     page.get_by_label("Domain name").fill("Café-Shop.example")
     page.get_by_test_id("add-domain").click()

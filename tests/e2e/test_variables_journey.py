@@ -3,6 +3,8 @@ applies it, edits one and removes one; support sees the names and no value; phon
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 from playwright.sync_api import Page, expect
 
@@ -111,3 +113,9 @@ def test_operator_pastes_an_env_edits_and_removes_support_sees_names_only(
     support.set_viewport_size({"width": 1280, "height": 900})
     shot(support, "support-desktop")
     other.close()
+
+    # The real server's log and database never saw the secret (the sandbox holds it).
+    workdir = Path(live_servers["workdir"])
+    assert SECRET not in (workdir / "portal.log").read_text(errors="replace")
+    for db_file in workdir.glob("portal.sqlite3*"):
+        assert SECRET.encode() not in db_file.read_bytes()
