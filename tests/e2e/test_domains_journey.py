@@ -76,9 +76,7 @@ def test_operator_adds_a_domain_makes_it_primary_and_removes_the_old_one(
         "remove-domain"
     ).click()
     dialog = page.get_by_test_id("remove-dialog")
-    expect(dialog.get_by_test_id("confirm-consequence")).to_contain_text(
-        "address does not change"
-    )
+    expect(dialog.get_by_test_id("confirm-consequence")).to_contain_text("address does not change")
     shot(page, "remove-dialog")
     dialog.get_by_test_id("confirm-submit").click()
     expect(page.get_by_text(f"Domain {old} removed.")).to_be_visible()
