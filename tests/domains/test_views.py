@@ -226,6 +226,7 @@ def test_support_sees_the_list_without_controls(tokened_cast, sandbox, project) 
     assert 'data-testid="domain-row"' in body
     assert "make-primary" not in body and "remove-domain" not in body
     assert 'id="domain-form"' not in body
+    assert "Your role (Support) can look at domains" in body
 
 
 def test_a_readonly_token_shows_disabled_controls_naming_the_scope(  # type: ignore[no-untyped-def]
