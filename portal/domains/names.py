@@ -43,17 +43,32 @@ def _scripts(label: str) -> set[str]:
     return found
 
 
+def _mixed_scripts(label: str, scripts: set[str]) -> str:
+    """The refusal of a mixed-script label, naming the odd letters (they look like the others,
+    so quoting the label alone shows nothing)."""
+    counts = {
+        script: sum(1 for ch in label if unicodedata.name(ch, "").startswith(script + " "))
+        for script in scripts
+    }
+    main = max(counts, key=lambda script: counts[script])
+    odd = sorted(
+        {ch for ch in label if ch.isalpha() and not unicodedata.name(ch, "").startswith(main)}
+    )
+    letters = ", ".join(f"“{ch}” ({unicodedata.name(ch, '?').lower()})" for ch in odd[:5])
+    return (
+        f"This name mixes {main.title()} letters with look-alikes from another alphabet: "
+        f"{letters}. That is a common trick to imitate a real name; type it in one alphabet."
+    )
+
+
 def _ascii_form(bare: str) -> str:
     """``bare`` (no wildcard) in its ASCII (A-label) form; InvalidDomain when it has none."""
     if bare.isascii():
         return bare.lower()
     for label in bare.split("."):
-        if len(_scripts(label)) > 1:
-            raise InvalidDomain(
-                f"“{label}” mixes letters of different alphabets "
-                f"({' and '.join(sorted(s.title() for s in _scripts(label)))}), a common "
-                "look-alike trick. Type the name in one alphabet."
-            )
+        scripts = _scripts(label)
+        if len(scripts) > 1:
+            raise InvalidDomain(_mixed_scripts(label, scripts))
     try:
         return idna.encode(bare, uts46=True).decode("ascii")
     except (idna.IDNAError, UnicodeError, ValueError):

@@ -91,7 +91,7 @@ def test_adding_as_primary_changes_the_site_address(tokened_cast, sandbox, proje
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("exаmple.com", "look-alike"),
+        ("exаmple.com", "cyrillic small letter a"),
         ("a\x00b.com", "Null characters are not allowed"),
         ("x" * 300 + ".com", "253 characters"),
         ("not a domain", "spaces"),

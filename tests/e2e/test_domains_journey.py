@@ -45,7 +45,7 @@ def test_operator_adds_a_domain_makes_it_primary_and_removes_the_old_one(
     field = page.get_by_label("Domain name")
     field.fill("exаmple.com")  # a Cyrillic "а"
     page.get_by_test_id("add-domain").click()
-    expect(page.get_by_text("look-alike trick")).to_be_visible()
+    expect(page.get_by_text("look-alikes from another alphabet")).to_be_visible()
     shot(page, "add-refused")
 
     # A wildcard cannot be the site's address: the box turns off while one is typed.
