@@ -269,3 +269,16 @@ def test_the_project_home_says_when_there_is_no_site_address(  # type: ignore[no
         d["primary"] = False
     home = client_for(tokened_cast["support"]).get(reverse("projects:detail", args=[project.id]))
     assert 'data-testid="no-site-address"' in home.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", ["?cursor=garbage", "?cursor=%00", "?cursor=" + "x" * 5000, "?cursor=a&prev=%00"]
+)
+@pytest.mark.parametrize("area", ["domains:list", "variables:list"])
+def test_bad_cursors_are_a_message_never_a_500(  # type: ignore[no-untyped-def]
+    tokened_cast, project, area: str, query: str
+) -> None:
+    client = client_for(tokened_cast["operator"])
+    for extra in ({}, HTMX):
+        response = client.get(reverse(area, args=[project.id]) + query, **extra)
+        assert response.status_code in (200, 400)
