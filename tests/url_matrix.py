@@ -132,24 +132,45 @@ URL_RULES: list[UrlRule] = [
     UrlRule("rules:delete", BACKUPS_WRITE, kwargs={"project": "{project}", "rule": "{rule}"}),
     # Domains and variables: admin and operator write; support reads (names only for
     # variables); finance nothing. "{domain}" and "{variable}" are seeded ids.
-    UrlRule("domains:list", BACKUPS_READ, kwargs={"project": "{project}"}),
-    UrlRule("domains:add", BACKUPS_WRITE, kwargs={"project": "{project}"}),
     UrlRule(
-        "domains:primary", BACKUPS_WRITE, kwargs={"project": "{project}", "domain": "{domain}"}
+        "domains:list", BACKUPS_READ, kwargs={"project": "{project}"}, fragment="domains-table"
     ),
-    UrlRule("domains:remove", BACKUPS_WRITE, kwargs={"project": "{project}", "domain": "{domain}"}),
-    UrlRule("variables:list", BACKUPS_READ, kwargs={"project": "{project}"}),
-    UrlRule("variables:add", BACKUPS_WRITE, kwargs={"project": "{project}"}),
-    UrlRule("variables:paste", BACKUPS_WRITE, kwargs={"project": "{project}"}),
+    UrlRule("domains:add", BACKUPS_WRITE, kwargs={"project": "{project}"}, fragment="domain-form"),
+    UrlRule(
+        "domains:primary",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "domain": "{domain}"},
+        fragment="domain-dialog",
+    ),
+    UrlRule(
+        "domains:remove",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "domain": "{domain}"},
+        fragment="domain-dialog",
+    ),
+    UrlRule(
+        "variables:list",
+        BACKUPS_READ,
+        kwargs={"project": "{project}"},
+        fragment="variables-table",
+    ),
+    UrlRule(
+        "variables:add", BACKUPS_WRITE, kwargs={"project": "{project}"}, fragment="variable-form"
+    ),
+    UrlRule(
+        "variables:paste", BACKUPS_WRITE, kwargs={"project": "{project}"}, fragment="paste-flow"
+    ),
     UrlRule(
         "variables:edit",
         BACKUPS_WRITE,
         kwargs={"project": "{project}", "variable": "{variable}"},
+        fragment="variable-form",
     ),
     UrlRule(
         "variables:remove",
         BACKUPS_WRITE,
         kwargs={"project": "{project}", "variable": "{variable}"},
+        fragment="variable-dialog",
     ),
     # Notifications: everyone (their token's notifications scopes decide the rest).
     UrlRule("notifications:list", ALL_ROLES, fragment="notifications-list"),
