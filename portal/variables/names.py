@@ -22,7 +22,10 @@ class InvalidVariable(ValueError):
 
 def clean_name(typed: str) -> str:
     """The name upper-cased as Agiler stores it; InvalidVariable with the reason otherwise."""
-    name = typed.strip().upper()
+    stripped = typed.strip()
+    # ASCII is checked before upper-casing: "ß".upper() is "SS" and "ı".upper() is "I", and a
+    # name must not change letters behind the person's back.
+    name = stripped.upper() if stripped.isascii() else stripped
     if not name:
         raise InvalidVariable("Enter a name, e.g. SMTP_HOST.")
     if len(name) > NAME_MAX_LENGTH:
