@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "portal.backups",
     "portal.billing",
     "portal.rules",
+    "portal.domains",
+    "portal.variables",
     "portal.notifications",
     "portal.logs",
     "portal.usage",

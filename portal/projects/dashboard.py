@@ -155,6 +155,11 @@ def build_cards(
 
     domains, domains_error = found.get("domains", (None, ""))
     primary = next((d for d in domains.items if d.primary), None) if domains else None
+    if primary is not None:
+        # As the domains pages show it: Unicode for an IDN, and the site's URL.
+        from portal.domains.services import present
+
+        primary = present(primary)
     cards["site"] = Card(
         "site",
         data={"primary": primary, "domains": domains},

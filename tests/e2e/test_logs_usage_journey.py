@@ -48,7 +48,7 @@ def test_support_follows_an_error_to_its_request_and_tails_it(
     login(page, base_url, "support")
     page.goto(f"{base_url}/projects/{project_id}/")
     expect(page.get_by_role("heading", name=project_name)).to_be_visible()
-    expect(page.get_by_test_id("site-address")).to_be_visible()
+    expect(page.get_by_test_id("site-link")).to_be_visible()
     expect(page.get_by_test_id("sparkline")).to_be_visible()
     errors = page.get_by_test_id("card-errors")
     expect(errors.get_by_test_id("error-entry").first).to_contain_text("checkout exploded")

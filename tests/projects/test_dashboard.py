@@ -29,7 +29,7 @@ def test_the_operator_sees_the_site_address_backups_traffic_errors_and_counts(  
     data = sandbox.state.data(project)
     primary = next(d["name"] for d in data.domains if d["primary"])
     body = _home(sandbox, tokened_cast["operator"])
-    assert f'data-testid="site-address">{primary}</a>' in body
+    assert f'data-testid="site-link">{primary}</a>' in body
     assert 'data-testid="last-backup"' in body and "None yet" not in body
     assert 'data-testid="next-backup"' in body
     assert 'data-testid="sparkline"' in body and "server errors (5xx" in body
