@@ -10,15 +10,15 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
-from portal.sandbox.http import Request, Response, empty_response, invalid, json_response, rfc3339
-from portal.sandbox.pagination import encode_cursor, page_window, paginate
-from portal.sandbox.sqlengine import SQLError, database_for, is_write, sleep_seconds
-from portal.sandbox.state import ProjectData, State, public
+from agiler_sandbox.http import Request, Response, empty_response, invalid, json_response, rfc3339
+from agiler_sandbox.pagination import encode_cursor, page_window, paginate
+from agiler_sandbox.sqlengine import SQLError, database_for, is_write, sleep_seconds
+from agiler_sandbox.state import ProjectData, State, public
 
 from .common import find, get_bool, get_int, get_str, project_of
 
 if TYPE_CHECKING:
-    from portal.sandbox.app import Sandbox
+    from agiler_sandbox.app import Sandbox
 
 PREVIEW = 80
 #: result rows per page of GET …/statements/{id} (and in a POST's answer): default and maximum
