@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "portal.backups",
     "portal.billing",
     "portal.rules",
+    "portal.sql",
     "portal.notifications",
     # Two-factor sign-in (TOTP; recovery codes are portal.accounts' hashed device).
     "django_otp",

@@ -21,6 +21,8 @@ THIS_MONTH = datetime.now(UTC).strftime("%Y-%m")
 ALL_ROLES = frozenset({"admin", "operator", "finance", "support"})
 BACKUPS_READ = frozenset({"admin", "operator", "support"})
 BACKUPS_WRITE = frozenset({"admin", "operator"})
+#: the SQL console: support and finance have no SQL at all
+SQL = frozenset({"admin", "operator"})
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,20 @@ URL_RULES: list[UrlRule] = [
         ok_status=405,
     ),
     UrlRule("rules:delete", BACKUPS_WRITE, kwargs={"project": "{project}", "rule": "{rule}"}),
+    # SQL console: admin and operator only (reads and writes); "{statement}" is a finished
+    # statement with rows from the seeded history. Run and cancel are POST-only.
+    UrlRule("sql:console", SQL, kwargs={"project": "{project}"}),
+    UrlRule("sql:run", SQL, kwargs={"project": "{project}"}, ok_status=405),
+    UrlRule("sql:history", SQL, kwargs={"project": "{project}"}),
+    UrlRule("sql:result", SQL, kwargs={"project": "{project}", "statement": "{statement}"}),
+    UrlRule(
+        "sql:cancel",
+        SQL,
+        kwargs={"project": "{project}", "statement": "{statement}"},
+        ok_status=405,
+    ),
+    UrlRule("sql:export", SQL, kwargs={"project": "{project}", "statement": "{statement}"}),
+    UrlRule("sql:delete", SQL, kwargs={"project": "{project}", "statement": "{statement}"}),
     # Notifications: everyone (their token's notifications scopes decide the rest).
     UrlRule("notifications:list", ALL_ROLES),
     UrlRule("notifications:indicator", ALL_ROLES),
