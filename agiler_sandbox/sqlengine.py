@@ -6,7 +6,8 @@ forms people actually type:
 
 - ``SHOW TABLES [LIKE …]``, ``SHOW DATABASES``, ``DESCRIBE t`` / ``SHOW COLUMNS FROM t``;
 - ``NOW()``, ``CURDATE()``, ``VERSION()``, ``DATABASE()``, ``CURRENT_USER()``, ``CONCAT()``,
-  ``MD5()``, ``IF()``, ``UNIX_TIMESTAMP()``, ``SLEEP(n)`` (no real sleep: see ``sleep_seconds``);
+  ``MD5()``, ``IF()``, ``REPEAT()``, ``UNIX_TIMESTAMP()``, ``SLEEP(n)`` (no real sleep: see
+  ``sleep_seconds``);
 - double-quoted strings, backslash escapes and ``#`` comments; backquoted names work as is.
 
 Result columns are named as MySQL names them: the alias, else the expression as typed, with a
@@ -182,6 +183,12 @@ def _concat(*parts: Any) -> str | None:
     return "".join(str(p) for p in parts)
 
 
+def _repeat(text: Any, count: Any) -> str | None:
+    if text is None or count is None:
+        return None
+    return str(text) * max(0, min(int(count), 100_000))
+
+
 def _md5(value: Any) -> str | None:
     return None if value is None else hashlib.md5(str(value).encode()).hexdigest()  # noqa: S324
 
@@ -220,6 +227,7 @@ class Database:
         self.conn.create_function("IF", 3, _if)
         self.conn.create_function("CHAR_LENGTH", 1, lambda v: None if v is None else len(str(v)))
         self.conn.create_function("SLEEP", 1, lambda seconds: 0)
+        self.conn.create_function("REPEAT", 2, _repeat)
         for name, table in tables.items():
             self._load(name, table)
         self.conn.set_progress_handler(self._check_deadline, 10_000)
