@@ -117,6 +117,15 @@ class StatementView:
         return duration_words(self.duration_ms)
 
     @property
+    def heads(self) -> list[tuple[str, bool]]:
+        """Each column's name and whether it holds numbers on this page (right-aligned)."""
+        out = []
+        for index, name in enumerate(self.columns):
+            kinds = {row[index].kind for row in self.rows if index < len(row)} - {"null"}
+            out.append((name, kinds == {"number"}))
+        return out
+
+    @property
     def has_result_set(self) -> bool:
         return self.status == "success" and bool(self.columns)
 
