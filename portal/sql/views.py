@@ -55,6 +55,8 @@ RAN_KEY, OPENED_KEY = "sql_ran", "sql_opened"
 SESSION_MAX = 200
 HISTORY_CHANGED = "sql-history-changed"
 TEMPLATE = "sql/console.html"
+#: an out-of-band swap that closes the write confirmation
+CLOSED_DIALOG = '<div id="sql-dialog" hx-swap-oob="true"></div>'
 
 
 # --- small helpers ------------------------------------------------------------------------------
@@ -379,7 +381,7 @@ def run(request: HttpRequest, project: str) -> HttpResponse:
     html = render_to_string(f"{TEMPLATE}#sql-result", context, request)
     # A fresh key for the next run (the same key would replay this one) and the dialog closed.
     html += render_to_string(f"{TEMPLATE}#sql-key", context, request)
-    html += '<div id="sql-dialog" hx-swap-oob="true"></div>'
+    html += CLOSED_DIALOG
     response = HttpResponse(html)
     retarget(response, "#sql-result")
     reswap(response, "outerHTML")
@@ -396,6 +398,8 @@ def _editor_errors(
         response = render_page(
             request, TEMPLATE, {"form": form, "project_id": project}, fragment="sql-editor"
         )
+        # Refused from the write confirmation: close it, the errors are on the editor.
+        response.content += CLOSED_DIALOG.encode()
         retarget(response, "#sql-editor")
         return reswap(response, "outerHTML")
     return _page(request, client, project, form=form, status=status or form_status(request))
