@@ -133,10 +133,15 @@ URL_RULES: list[UrlRule] = [
     UrlRule("rules:delete", BACKUPS_WRITE, kwargs={"project": "{project}", "rule": "{rule}"}),
     # SQL console: admin and operator only (reads and writes); "{statement}" is a finished
     # statement with rows from the seeded history. Run and cancel are POST-only.
-    UrlRule("sql:console", SQL, kwargs={"project": "{project}"}),
+    UrlRule("sql:console", SQL, kwargs={"project": "{project}"}, fragment="sql-editor"),
     UrlRule("sql:run", SQL, kwargs={"project": "{project}"}, ok_status=405),
-    UrlRule("sql:history", SQL, kwargs={"project": "{project}"}),
-    UrlRule("sql:result", SQL, kwargs={"project": "{project}", "statement": "{statement}"}),
+    UrlRule("sql:history", SQL, kwargs={"project": "{project}"}, fragment="sql-history"),
+    UrlRule(
+        "sql:result",
+        SQL,
+        kwargs={"project": "{project}", "statement": "{statement}"},
+        fragment="sql-result",
+    ),
     UrlRule(
         "sql:cancel",
         SQL,
@@ -144,7 +149,12 @@ URL_RULES: list[UrlRule] = [
         ok_status=405,
     ),
     UrlRule("sql:export", SQL, kwargs={"project": "{project}", "statement": "{statement}"}),
-    UrlRule("sql:delete", SQL, kwargs={"project": "{project}", "statement": "{statement}"}),
+    UrlRule(
+        "sql:delete",
+        SQL,
+        kwargs={"project": "{project}", "statement": "{statement}"},
+        fragment="confirm-dialog",
+    ),
     # Notifications: everyone (their token's notifications scopes decide the rest).
     UrlRule("notifications:list", ALL_ROLES, fragment="notifications-list"),
     UrlRule("notifications:indicator", ALL_ROLES),

@@ -26,7 +26,6 @@ from django_htmx.http import push_url, reswap, retarget, trigger_client_event
 
 from portal.accounts.access import requires
 from portal.agiler import BadRequest
-from portal.agiler.service import agiler_for
 from portal.audit import record
 from portal.audit.models import AuditEvent
 from portal.audit.sqltext import redact_sql_literals
@@ -44,6 +43,7 @@ from portal.sql.results import (
     poll_delay,
     statement_view,
 )
+from portal.tokens.service import agiler_for
 
 #: result rows per page: Agiler's default row page
 PAGE_ROWS = 100
