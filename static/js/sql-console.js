@@ -1,6 +1,6 @@
 /* The SQL console's editor: Ctrl/Cmd+Enter runs, Tab indents (Esc then Tab leaves the editor),
-   the draft survives a reload, and the write/delete confirmations close on Cancel or Esc without
-   leaving the page (so the statement in the editor is kept). A static file: the CSP forbids
+   and the draft survives a reload. (portal.js closes the confirmations on Cancel or Esc without
+   leaving the page, so the statement in the editor is kept.) A static file: the CSP forbids
    inline scripts. Delegated listeners, so editors swapped in by htmx work too; loaded once. */
 (function () {
   "use strict";
@@ -24,20 +24,8 @@
     });
   }
 
-  function closeDialog(dialog) {
-    var empty = document.createElement("div");
-    empty.id = dialog.id;
-    dialog.replaceWith(empty);
-    var editor = document.querySelector("textarea[data-sql-editor]");
-    if (editor) { editor.focus(); }
-  }
-
   document.addEventListener("keydown", function (event) {
     var editor = event.target;
-    if (event.key === "Escape") {
-      var open = document.querySelector("#sql-dialog.portal-confirm, #confirm-dialog.portal-confirm");
-      if (open) { closeDialog(open); event.preventDefault(); return; }
-    }
     if (!(editor instanceof HTMLTextAreaElement) || !editor.hasAttribute("data-sql-editor")) { return; }
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
@@ -61,16 +49,6 @@
     var editor = event.target;
     if (!(editor instanceof HTMLTextAreaElement) || !editor.hasAttribute("data-sql-editor")) { return; }
     try { window.sessionStorage.setItem(draftKey(editor), editor.value); } catch (e) { /* ignore */ }
-  });
-
-  document.addEventListener("click", function (event) {
-    var link = event.target instanceof Element ? event.target.closest("a") : null;
-    if (!link) { return; }
-    var dialog = link.closest("#sql-dialog.portal-confirm, #confirm-dialog.portal-confirm");
-    if (dialog && link.closest(".modal-footer")) {
-      event.preventDefault();
-      closeDialog(dialog);
-    }
   });
 
   if (document.readyState === "loading") {

@@ -81,6 +81,12 @@ def test_operator_selects_pages_exports_writes_and_cancels(
     page.get_by_test_id("run").click()
     dialog = page.get_by_test_id("write-dialog")
     expect(dialog).to_be_visible()
+    # Cancel closes it on the page: the statement stays in the editor, nothing ran.
+    dialog.get_by_role("link", name="Cancel").click()
+    expect(dialog).to_have_count(0)
+    expect(editor).to_have_value(re.compile("^UPDATE wp_posts"))
+    page.get_by_test_id("run").click()
+    expect(dialog).to_be_visible()
     expect(dialog).to_contain_text(f"Change data in {project_name}?")
     expect(dialog.get_by_test_id("confirm-code")).to_contain_text("UPDATE wp_posts")
     shot(page, "write-confirm")
