@@ -91,8 +91,9 @@ def _int_param(request: HttpRequest, name: str) -> int:
         return 0
 
 
-def _preview(sql: str) -> str:
-    text = " ".join(redact_sql_literals(sql).split())
+def _preview(sql: str, *, redact: bool = True) -> str:
+    """The statement on one line, cut at 80 characters; for the audit log, literals redacted."""
+    text = " ".join((redact_sql_literals(sql) if redact else sql).split())
     return text if len(text) <= 80 else text[:79] + "…"
 
 
@@ -479,7 +480,7 @@ def delete(request: HttpRequest, project: str, statement: str) -> HttpResponse:
 
     confirmation = Confirmation(
         title="Remove this statement from the history?",
-        object=_preview(view.sql) or "(empty statement)",
+        object=_preview(view.sql, redact=False) or "(empty statement)",
         consequence=f"The statement and its result are deleted from {detail.name}'s SQL "
         "history on Agiler. The data it read or changed is not affected.",
         submit="Remove from history",
