@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 #: cells longer than this are folded behind "show all"
 FOLD_AT = 120
@@ -40,6 +42,35 @@ class Cell:
     kind: str
     text: str = ""
     preview: str = ""
+
+
+_NULL_HTML = (
+    '<td class="sql-null"><span aria-hidden="true">NULL</span>'
+    '<span class="visually-hidden">no value (SQL NULL)</span></td>'
+)
+
+
+def cell_html(item: Cell) -> str:
+    """One cell's ``<td>``: NULL marked as such, numbers right-aligned, long text folded.
+    Built here rather than in the template: a page of 100 rows × 10 columns is a thousand
+    cells, and the template's tag per cell made the page several times slower."""
+    if item.kind == "null":
+        return _NULL_HTML
+    if item.kind == "number":
+        return format_html('<td class="num">{}</td>', item.text)
+    if item.kind == "long":
+        return format_html(
+            '<td class="sql-long"><details><summary>{} <span class="sql-more">show all</span>'
+            '</summary><div class="sql-full">{}</div></details></td>',
+            item.preview,
+            item.text,
+        )
+    return format_html("<td>{}</td>", item.text)
+
+
+def row_html(cells: list[Cell]) -> SafeString:
+    """The cells of one result row as HTML (every value escaped by ``format_html``)."""
+    return mark_safe("".join(cell_html(c) for c in cells))  # noqa: S308 - parts are escaped
 
 
 def cell(value: Any) -> Cell:
@@ -115,6 +146,10 @@ class StatementView:
     @property
     def duration(self) -> str:
         return duration_words(self.duration_ms)
+
+    @property
+    def rows_html(self) -> list[SafeString]:
+        return [row_html(row) for row in self.rows]
 
     @property
     def heads(self) -> list[tuple[str, bool]]:
