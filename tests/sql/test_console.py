@@ -288,3 +288,17 @@ def test_odd_edit_and_cursor_values_are_never_a_500(op, sandbox, bad) -> None:
     past = sandbox.state.data(project).statements[-1]
     url = reverse("sql:result", args=[project.id, past["id"]]) + f"?cursor={bad}&poll={bad}"
     assert op.get(url).status_code in (200, 400)
+
+
+def test_without_javascript_a_write_is_confirmed_on_the_page_then_shown(op, sandbox) -> None:
+    project = a_project(sandbox)
+    sql = "DELETE FROM wp_comments WHERE comment_approved = 'spam'"
+    ask = run(op, project, sql, htmx=False, read_only=False)
+    page = ask.content.decode()
+    assert ask.status_code == 200 and "<html" in page and 'data-testid="write-dialog"' in page
+    assert "DELETE FROM wp_comments" in page  # in the dialog and still in the editor
+    done = run(op, project, sql, htmx=False, read_only=False, confirmed="True", key="nojs")
+    assert done.status_code == 302
+    advance(sandbox, 5)
+    result = op.get(done.headers["Location"]).content.decode()
+    assert 'data-testid="rows-affected">1<' in result
