@@ -234,7 +234,8 @@ PORTAL_CSP = (
 
 # --- Static files --------------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (the image bakes it in at build; `make prod-check` uses a temp dir).
+STATIC_ROOT = Path(env_str("PORTAL_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
