@@ -169,7 +169,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "portal",
+            # Several portals (or `make prod-check` runs) may share one Redis: one prefix each.
+            "KEY_PREFIX": env_str("PORTAL_CACHE_KEY_PREFIX") or "portal",
         }
     }
 else:
