@@ -116,7 +116,7 @@ class Stack:
                 # Every API call but /users/me (the scope check, cached after the first page).
                 faults.append({"path": r"^/v1/(?!users/me$)", "latency_ms": latency_ms})
             (workdir / "faults.json").write_text(json.dumps(faults))
-            command = [PYTHON, "-m", _sandbox_module(), "--port", str(sandbox_port)]
+            command = [PYTHON, "-m", "agiler_sandbox", "--port", str(sandbox_port)]
             command += ["--faults", str(workdir / "faults.json")] if faults else []
             command += ["--dump-size", dump_size] if dump_size else []
             command += ["--backup-seconds", "0.2"]
@@ -239,7 +239,7 @@ class Stack:
             f"""
 from django.test import Client
 from portal.accounts.models import User
-from portal.accounts.tokens import token_save
+from portal.tokens.store import token_save
 user, _ = User.objects.get_or_create(username={username!r}, defaults={{"role": {role!r}}})
 token_save(user=user, token={token!r})
 client = Client()
@@ -247,14 +247,6 @@ client.force_login(user)
 print("sessionid=" + client.cookies["sessionid"].value)
 """
         )
-
-
-def _sandbox_module() -> str:
-    try:
-        import agiler_sandbox  # noqa: F401
-    except ImportError:
-        return "portal.sandbox"
-    return "agiler_sandbox"
 
 
 @dataclass

@@ -22,9 +22,9 @@ import _page_harness as harness
 def main() -> None:
     args = harness.parse_args()
     portal = harness.start_portal(role="admin", token="ak_sandbox_owner")
+    from agiler_sandbox import FaultRule
     from portal.accounts.models import User
-    from portal.agiler.service import agiler_for
-    from portal.sandbox import FaultRule
+    from portal.tokens.service import agiler_for
 
     user = User.objects.get(username="bench")
     client = agiler_for(user)

@@ -68,16 +68,6 @@ ensure_services() {
       END IF; END \$\$;"
 }
 
-sandbox_command() {
-  # The sandbox stands in for Agiler. It is not part of the product: with DEBUG off the portal
-  # does not install it, so it runs as its own program.
-  if "$PYTHON" -c 'import agiler_sandbox' 2>/dev/null; then
-    echo "$PYTHON -m agiler_sandbox"
-  else
-    echo "$PYTHON -m portal.sandbox"
-  fi
-}
-
 check_teardown() {
   local status=$?
   set +e
@@ -144,8 +134,9 @@ check() {
   release >"$WORK/release.log"
 
   echo "== sandbox on :$sandbox_port"
-  # shellcheck disable=SC2046
-  $(sandbox_command) --host 127.0.0.1 --port "$sandbox_port" --backup-seconds 1 \
+  # The sandbox stands in for Agiler. It is not part of the product (not in the image, not an
+  # installed app with DEBUG off): it runs as its own program.
+  "$PYTHON" -m agiler_sandbox --host 127.0.0.1 --port "$sandbox_port" --backup-seconds 1 \
     --restore-seconds 1 --dump-size 64M >"$WORK/sandbox.log" 2>&1 &
   PIDS+=($!)
   wait_http "http://127.0.0.1:${sandbox_port}/status" "${PIDS[-1]}" sandbox

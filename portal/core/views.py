@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.accounts.access import public, requires
+from portal.lib.htmx import is_fragment
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +29,8 @@ def home(request: HttpRequest) -> HttpResponse:
     Without a saved Agiler token there is nothing to ask Agiler: the page says how to add one.
     """
     from portal.agiler import NoAgilerToken
-    from portal.agiler.service import agiler_for
     from portal.core.home import UPSTREAM_CARDS, cards_for, load_cards
+    from portal.tokens.service import agiler_for
 
     try:
         client = agiler_for(request.user, request=request)
@@ -43,8 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "has_token": client is not None,
         "card_keys": keys,
     }
-    htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.boosted:
+    if is_fragment(request):
         if request.GET.get("card") == "backups" and "backups" in keys:
             # The recent-backups card, loaded on its own (it waits for the project list).
             card = load_cards(request.user, client, only="backups")["backups"]

@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.access import requires
-from portal.accounts.scopes import scope_gate
 from portal.agiler import AgilerError, NotFound
-from portal.agiler.service import agiler_for
-from portal.core.htmx import is_fragment
+from portal.lib.htmx import is_fragment
 from portal.notifications.services import badge_class, forget_count, unread_count
+from portal.tokens.scopes import scope_gate
+from portal.tokens.service import agiler_for
 
 logger = logging.getLogger(__name__)
 

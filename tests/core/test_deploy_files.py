@@ -46,6 +46,8 @@ def test_the_image_carries_no_sandbox_code() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     sources = [line.split()[1:-1] for line in dockerfile.splitlines() if line.startswith("COPY ")]
     assert not [source for source in sources if "sandbox" in " ".join(source)]
+    assert "COPY portal ./portal" in dockerfile
+    assert not list((ROOT / "portal").glob("sandbox/**/*.py"))  # it lives in agiler_sandbox/
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert "agiler_sandbox" in ignored
     assert "sandbox" in _compose()["services"]["sandbox"]["profiles"]
