@@ -127,21 +127,33 @@ class Stack:
             raise
         return stack
 
-    def _spawn(self, command: list[str], name: str, **env: str) -> subprocess.Popen[bytes]:
+    def _spawn(
+        self, command: list[str], name: str, cwd: Path = ROOT, **env: str
+    ) -> subprocess.Popen[bytes]:
         log = (self.workdir / f"{name}.log").open("wb")
         process = subprocess.Popen(
-            command, cwd=ROOT, env={**self.env, **env}, stdout=log, stderr=subprocess.STDOUT
+            command, cwd=cwd, env={**self.env, **env}, stdout=log, stderr=subprocess.STDOUT
         )
         self.processes.append(process)
         return process
 
-    def start_portals(self, count: int, *, threads: int = 8) -> list[int]:
-        """``count`` more portal processes (one gthread worker each), as the image starts one."""
+    def start_portals(self, count: int, *, threads: int = 8, cwd: Path = ROOT) -> list[int]:
+        """``count`` more portal processes (one gthread worker each), as the image starts one.
+
+        ``cwd``: another checkout of the portal (an older commit, for a baseline): started with
+        gunicorn and gunicorn.conf.py directly, serving this stack's collected static files.
+        """
+        command = ["bash", "scripts/prod.sh", "serve"]
+        if cwd != ROOT:
+            command = [PYTHON, "-m", "gunicorn", "portal.wsgi", "--config", "gunicorn.conf.py"]
+            if not (cwd / "staticfiles").exists():
+                (cwd / "staticfiles").symlink_to(self.env["PORTAL_STATIC_ROOT"])
         for _ in range(count):
             port = free_port()
             process = self._spawn(
-                ["bash", "scripts/prod.sh", "serve"],
+                command,
                 f"portal{port}",
+                cwd,
                 GUNICORN_BIND=f"127.0.0.1:{port}",
                 GUNICORN_WORKERS="1",
                 GUNICORN_THREADS=str(threads),
@@ -152,7 +164,7 @@ class Stack:
 
     def stop_portals(self) -> None:
         for process in list(self.processes):
-            if "serve" in process.args:
+            if "serve" in process.args or "portal.wsgi" in process.args:
                 process.terminate()
                 process.wait(timeout=30)
                 self.processes.remove(process)
@@ -266,6 +278,7 @@ def wrk(url: str, *, seconds: int, connections: int, headers: dict[str, str]) ->
     """``wrk --latency`` (Debian's package) against a 127.0.0.1 URL."""
     assert url.startswith(("http://127.0.0.1", "https://127.0.0.1")), url
     command = ["wrk", "--latency", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s"]
+    command += ["--timeout", "10s"]  # slow answers are measured, not dropped as errors
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     out = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout

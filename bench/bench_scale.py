@@ -3,11 +3,11 @@
 In ONE run: the sandbox with 50 ms injected on every API call, PostgreSQL, Redis, nginx from
 deploy/nginx/portal.conf.template (TLS) in front of 1, 2, then 4 portal processes started with
 `scripts/prod.sh serve` (one gthread worker × 8 threads each, DEBUG off). For each count, `wrk`
-through nginx on 127.0.0.1: GET /projects/ and the home page as a signed-in admin, and audited
-writes with every process writing (GET /audit/export.csv of an empty filter: each request
-appends one `audit.export` event to the hash chain and streams a header line). The sandbox
-endpoint alone (with its 50 ms) is the floor. Afterwards `verify_audit_log` must report the
-chain intact.
+through nginx on 127.0.0.1: GET /projects/ and the home page's cards (the htmx request its
+placeholder makes) as a signed-in admin, and audited writes with every process writing (GET
+/audit/export.csv of an empty filter: each request appends one `audit.export` event to the
+hash chain and streams a header line). The sandbox endpoint alone (with its 50 ms) is the
+floor. Afterwards `verify_audit_log` must report the chain intact.
 
     .venv/bin/python bench/bench_scale.py [--seconds 8] [--connections 32] [--latency-ms 50]
 """
@@ -48,13 +48,13 @@ def main() -> None:
             stack.stop_portals()
             stack.start_portals(count)
             base = f"https://127.0.0.1:{stack.start_nginx()}"
-            for label, path in (
-                ("GET /projects/", "/projects/"),
-                ("GET / (home)", "/"),
-                ("audit writes (export)", "/audit/export.csv?action=backups.restore&q=zzz"),
+            for label, path, headers in (
+                ("GET /projects/", "/projects/", portal),
+                ("home cards (htmx)", "/", {**portal, "HX-Request": "true"}),
+                ("audit writes (export)", "/audit/export.csv?action=backups.restore&q=zz", portal),
             ):
-                _stack.wrk(base + path, seconds=2, connections=args.connections, headers=portal)
-                rows.append((count, label, _stack.wrk(base + path, **run, headers=portal)))
+                _stack.wrk(base + path, seconds=2, connections=args.connections, headers=headers)
+                rows.append((count, label, _stack.wrk(base + path, **run, headers=headers)))
         verified = subprocess.run(
             [_stack.PYTHON, "manage.py", "verify_audit_log"],
             cwd=_stack.ROOT,
