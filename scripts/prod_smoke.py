@@ -34,6 +34,9 @@ SANDBOX_TOKENS = {
 }
 
 
+FORGED_IP = "203.0.113.7"  # TEST-NET-3: a client's claim that must not reach the audit log
+
+
 class Failed(Exception):
     """A step of the journey did not hold."""
 
@@ -101,12 +104,14 @@ class Browser:
                 return response
         raise Failed(f"{path} never reached {upstream} in 12 round-robin turns")
 
-    def post(self, path: str, data: dict[str, str]) -> httpx.Response:
+    def post(
+        self, path: str, data: dict[str, str], headers: dict[str, str] | None = None
+    ) -> httpx.Response:
         token = self.http.cookies.get("csrftoken") or ""
         return self.http.post(
             path,
             data={"csrfmiddlewaretoken": token, **data},
-            headers={"Origin": self.base, "Referer": self.base + path},
+            headers={"Origin": self.base, "Referer": self.base + path, **(headers or {})},
         )
 
     def form(self, path: str, action_suffix: str) -> tuple[str, dict[str, str]]:
@@ -117,10 +122,10 @@ class Browser:
                 return html.unescape(form["action"]), form["fields"]
         raise Failed(f"{self.name}: no form posting to …{action_suffix} on {path}")
 
-    def sign_in(self, password: str) -> str:
+    def sign_in(self, password: str, headers: dict[str, str] | None = None) -> str:
         _, fields = self.form("/accounts/login/", "")
         response = self.post(
-            "/accounts/login/", {**fields, "username": self.name, "password": password}
+            "/accounts/login/", {**fields, "username": self.name, "password": password}, headers
         )
         expect(
             response.status_code == 302,
@@ -146,13 +151,22 @@ def journey(args: argparse.Namespace) -> None:
     # 1. Everyone signs in through nginx and stores their Agiler token (validated by Agiler).
     served = set()
     for role, browser in people.items():
-        served.add(browser.sign_in(password))
+        # Support claims another address: with one trusted hop, only nginx's entry counts.
+        forged = {"X-Forwarded-For": FORGED_IP} if role == "support" else None
+        served.add(browser.sign_in(password, forged))
         action, fields = browser.form("/accounts/token/", "/accounts/token/")
         saved = browser.post(action, {**fields, "token": SANDBOX_TOKENS[role]})
         expect(saved.status_code == 302, f"{role}: saving the token answered {saved.status_code}")
         served.add(browser.served_by(saved))
     expect(served == {one, other}, f"sign-ins were served by {served}, not both processes")
     step("the four users signed in (CSRF, secure cookies) and saved tokens, on both processes")
+    logins = people["admin"].get("/audit/?action=auth.login&actor=support")
+    expect(logins.status_code == 200, f"the audit page answered {logins.status_code}")
+    expect(
+        "127.0.0.1" in logins.text and FORGED_IP not in logins.text,
+        "support's sign-in is not recorded from nginx's address (X-Forwarded-For trusted too far)",
+    )
+    step(f"a forged X-Forwarded-For ({FORGED_IP}) is ignored: the audit log has the real address")
 
     # 2. The operator takes a backup through one process; the admin sees it, and its audit
     #    event, through the other.
