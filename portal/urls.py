@@ -16,6 +16,7 @@ urlpatterns = [
     path("projects/<str:project>/rules/", include("portal.rules.urls")),
     path("projects/<str:project>/logs/", include("portal.logs.urls")),
     path("projects/<str:project>/usage/", include("portal.usage.urls")),
+    path("projects/<str:project>/sql/", include("portal.sql.urls")),
     path("projects/<str:project>/domains/", include("portal.domains.urls")),
     path("projects/<str:project>/variables/", include("portal.variables.urls")),
 ]

@@ -82,6 +82,9 @@ PORTAL_ACTIONS = (
     "logs.search",
     "logs.export",
     "usage.export",
+    "sql.result",
+    "sql.open_result",
+    "sql.export_result",
     "audit.pruned",
 )
 
