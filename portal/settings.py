@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "portal.projects",
     "portal.sandbox",
     "portal.backups",
+    "portal.files",
     "portal.billing",
     "portal.rules",
     "portal.notifications",

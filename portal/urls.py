@@ -14,6 +14,7 @@ urlpatterns = [
     path("notifications/", include("portal.notifications.urls")),
     path("projects/<str:project>/backups/", include("portal.backups.urls")),
     path("projects/<str:project>/rules/", include("portal.rules.urls")),
+    path("projects/<str:project>/", include("portal.files.urls")),
 ]
 
 handler403 = "portal.core.views.permission_denied"

@@ -123,6 +123,26 @@ URL_RULES: list[UrlRule] = [
         ok_status=405,
     ),
     UrlRule("rules:delete", BACKUPS_WRITE, kwargs={"project": "{project}", "rule": "{rule}"}),
+    # Files: support may browse and download, never change; finance nothing. "robots.txt" and
+    # "wp-content" exist in every seeded project. Upload is POST-only.
+    UrlRule("files:browse", BACKUPS_READ, kwargs={"project": "{project}"}),
+    UrlRule("files:path", BACKUPS_READ, kwargs={"project": "{project}", "path": "wp-content/"}),
+    UrlRule("files:download", BACKUPS_READ, kwargs={"project": "{project}", "path": "robots.txt"}),
+    UrlRule(
+        "files:raw",
+        BACKUPS_READ,
+        kwargs={"project": "{project}", "path": "wp-content/uploads/2024/05/Team photo.jpg"},
+    ),
+    UrlRule(
+        "files:upload", BACKUPS_WRITE, kwargs={"project": "{project}", "path": ""}, ok_status=405
+    ),
+    UrlRule(
+        "files:new_folder", BACKUPS_WRITE, kwargs={"project": "{project}", "path": "wp-content"}
+    ),
+    UrlRule("files:folders", BACKUPS_WRITE, kwargs={"project": "{project}", "path": "wp-content"}),
+    UrlRule("files:move", BACKUPS_WRITE, kwargs={"project": "{project}", "path": "robots.txt"}),
+    UrlRule("files:copy", BACKUPS_WRITE, kwargs={"project": "{project}", "path": "wp-content"}),
+    UrlRule("files:delete", BACKUPS_WRITE, kwargs={"project": "{project}", "path": "robots.txt"}),
     # Notifications: everyone (their token's notifications scopes decide the rest).
     UrlRule("notifications:list", ALL_ROLES),
     UrlRule("notifications:indicator", ALL_ROLES),

@@ -80,6 +80,7 @@ PORTAL_ACTIONS = (
     "workspaces.members_export",
     "audit.export",
     "audit.pruned",
+    "files.download_sent",
 )
 
 # Summary fields that make a readable label for an object being created.
