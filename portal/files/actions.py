@@ -485,7 +485,9 @@ def delete(request: HttpRequest, project: str, path: str) -> HttpResponse:
         entry = find_entry(client, detail.id, target)
     except NotFound:
         return refuse_path(
-            request, BadPath(f"There is no “/{target}” any more; it may have been deleted."), 404
+            request,
+            BadPath(f"There is no “/{target}” any more; it may have been deleted."),
+            status=404,
         )
     folder = parent_of(target)
     if entry.is_dir:

@@ -173,6 +173,11 @@ def browse(request: HttpRequest, project: str, path: str = "") -> HttpResponse:
         if is_fragment(request) and request.headers.get("HX-Target") == "file-list":
             listing = fetch()
             detail = None
+        elif path:
+            # Not side by side: a file's answer is a sensitive read, recorded in the audit log,
+            # and that write belongs to the request's own thread and transaction.
+            detail = client.get_project(project)
+            listing = fetch()
         else:
             found = run_concurrently(
                 {"project": lambda: client.get_project(project), "listing": fetch}
@@ -289,8 +294,8 @@ def audited_stream(
     completed = False
     try:
         for chunk in chunks:
+            sent += len(chunk)  # handed to the server: counted even if the person leaves now
             yield chunk
-            sent += len(chunk)
         completed = expected is None or sent == expected
     finally:
         try:
