@@ -71,7 +71,6 @@ INSTALLED_APPS = [
     "portal.audit",
     "portal.workspaces",
     "portal.projects",
-    "portal.sandbox",
     "portal.backups",
     "portal.files",
     "portal.billing",
@@ -83,6 +82,10 @@ INSTALLED_APPS = [
     # Login throttling; last, as its docs ask.
     "axes",
 ]
+if DEBUG:
+    # Demo mode only: the Agiler simulator is a development tool beside the product (it is not
+    # in the production image); as an app it only carries `manage.py runsandbox`.
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("axes"), "agiler_sandbox")
 
 MIDDLEWARE = [
     "portal.core.middleware.HealthProbeMiddleware",

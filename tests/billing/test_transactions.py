@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from agiler_sandbox import FaultRule
 from portal.audit.models import AuditEvent
 from portal.billing.forms import MONTH_NEEDS_YEAR
-from portal.sandbox import FaultRule
 from tests.billing.conftest import owner_months
 from tests.conftest import HTMX, client_for
 
