@@ -8,9 +8,9 @@ import os
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
+from agiler_sandbox import FaultRule
 from portal.audit.models import AuditEvent
 from portal.files.views import TEXT_PREVIEW_CAP
-from portal.sandbox import FaultRule
 from tests.conftest import client_for
 from tests.files.conftest import browse
 
