@@ -32,6 +32,7 @@ from portal.agiler.service import agiler_for
 from portal.core.agiler_errors import describe
 from portal.core.templatetags.portal_tags import human_bytes
 from portal.files.forms import DeleteFileForm, NewFolderForm, PlaceForm
+from portal.files.listing import KEEP_FILE, is_placeholder
 from portal.files.paths import (
     BadPath,
     action_url,
@@ -48,8 +49,6 @@ from portal.lib.confirm import Confirmation, confirm
 from portal.lib.forms import add_refusal
 from portal.lib.htmx import done, form_status, is_fragment, render_page
 
-#: A folder exists on Agiler through what it holds: a new, empty folder holds this empty file.
-KEEP_FILE = ".keep"
 #: How far the delete confirmation walks a folder to count what is under it.
 COUNT_LIMIT = 1000
 COUNT_REQUESTS = 25
@@ -453,7 +452,7 @@ def count_under(client: Any, project: str, path: str) -> tuple[int, bool]:
             page = client.list_directory(project, folder, cursor=cursor, limit=200)
             requests += 1
             for entry in page.items:
-                count += 1
+                count += 0 if is_placeholder(entry) else 1
                 if entry.is_dir:
                     queue.append(entry.path.strip("/"))
             cursor = page.next_cursor

@@ -57,8 +57,18 @@ class Row:
     download_url: str
 
 
+#: The empty file that keeps a new folder in existence on Agiler (see actions.new_folder): not
+#: something anyone put there, so it is not listed or counted.
+KEEP_FILE = ".keep"
+
+
+def is_placeholder(entry: Any) -> bool:
+    return not entry.is_dir and entry.name == KEEP_FILE and entry.size == 0
+
+
 def rows(project: str, entries: list[Any], sort: Sort) -> list[Row]:
     """Folders first, then files; within each, by ``sort`` (name breaks ties)."""
+    entries = [e for e in entries if not is_placeholder(e)]
     made = [
         Row(
             name=e.name,

@@ -159,7 +159,7 @@ def test_operator_manages_files_end_to_end(
     _row_action(page, "Reports 2026", "delete-file")
     confirm = page.get_by_test_id("delete-dialog")
     expect(confirm.get_by_test_id("confirm-object")).to_have_text("/Reports 2026")
-    expect(confirm.get_by_test_id("confirm-consequence")).to_contain_text("6 entries")
+    expect(confirm.get_by_test_id("confirm-consequence")).to_contain_text("4 entries")
     shot(page, "delete-dialog")
     confirm.get_by_test_id("confirm-submit").click()
     expect(page.get_by_text("Deleted the folder /Reports 2026.")).to_be_visible()
