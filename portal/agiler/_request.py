@@ -24,7 +24,7 @@ logger = logging.getLogger("portal.agiler")
 
 RETRYABLE_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 WRITE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-UPLOAD_CHUNK = 64 * 1024
+UPLOAD_CHUNK = 256 * 1024
 
 # Failures that happen before a single byte of the request left this process: a write cannot
 # have been applied. Everything else (read timeout, reset, protocol error) may have been.
