@@ -137,3 +137,13 @@ def test_the_projects_page_links_to_files(tokened_cast, project) -> None:  # typ
 
     html = client_for(tokened_cast["support"]).get(reverse("projects:detail", args=[project.id]))
     assert browse(project) in html.content.decode()
+
+
+def test_a_token_without_files_write_shows_the_controls_disabled_with_the_reason(
+    cast, give_token, project
+) -> None:  # type: ignore[no-untyped-def]
+    give_token(cast["operator"], "ak_sandbox_support")  # a read-only token
+    html = client_for(cast["operator"]).get(browse(project)).content.decode()
+    assert 'data-testid="new-folder" aria-disabled="true"' in html
+    assert "projects.files:write" in html
+    assert re.search(r'id="upload-input"[^>]*disabled', html)
