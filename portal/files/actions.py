@@ -28,7 +28,6 @@ from portal.agiler import (
     PayloadTooLarge,
     PreconditionFailed,
 )
-from portal.agiler.service import agiler_for
 from portal.core.agiler_errors import describe
 from portal.core.templatetags.portal_tags import human_bytes
 from portal.files.forms import DeleteFileForm, NewFolderForm, PlaceForm
@@ -48,6 +47,7 @@ from portal.files.views import refuse_path
 from portal.lib.confirm import Confirmation, confirm
 from portal.lib.forms import add_refusal
 from portal.lib.htmx import done, form_status, is_fragment, render_page
+from portal.tokens.service import agiler_for
 
 #: How far the delete confirmation walks a folder to count what is under it.
 COUNT_LIMIT = 1000

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET
 from portal.accounts.access import requires
 from portal.agiler import NotFound
 from portal.agiler.downloads import FileDownload
-from portal.agiler.service import agiler_for
 from portal.audit.services import record_event
 from portal.files.listing import SORTS, Sort, rows
 from portal.files.paths import (
@@ -37,6 +36,7 @@ from portal.lib.downloads import OPAQUE, protect, relay
 from portal.lib.htmx import is_fragment, render_page
 from portal.lib.pager import CursorTrail, with_query
 from portal.lib.parallel import run_concurrently
+from portal.tokens.service import agiler_for
 
 logger = logging.getLogger(__name__)
 
