@@ -94,6 +94,23 @@ def test_operator_manages_files_end_to_end(
     third.get_by_role("button", name="Replace notes.txt").click()
     expect(third).to_have_attribute("data-outcome", "success")
 
+    # Dropping a file onto the list uploads it too.
+    page.evaluate(
+        """() => {
+          const data = new DataTransfer();
+          data.items.add(new File(["dropped"], "dropped ü.txt", {type: "text/plain"}));
+          const list = document.querySelector("#file-list");
+          for (const type of ["dragenter", "dragover", "drop"]) {
+            const init = {bubbles: true, cancelable: true, dataTransfer: data};
+            list.dispatchEvent(new DragEvent(type, init));
+          }
+        }"""
+    )
+    expect(_row(page, "dropped ü.txt")).to_be_visible()
+    _row_action(page, "dropped ü.txt", "delete-file")
+    page.get_by_test_id("delete-dialog").get_by_test_id("confirm-submit").click()
+    expect(_row(page, "dropped ü.txt")).to_have_count(0)
+
     # The 5 MB binary with a non-ASCII name in a nested folder comes back byte for byte.
     with page.expect_download() as info:
         _row(page, BIN_NAME).get_by_test_id("download-file").click()
