@@ -131,8 +131,13 @@ URL_RULES: list[UrlRule] = [
     UrlRule("rules:delete", BACKUPS_WRITE, kwargs={"project": "{project}", "rule": "{rule}"}),
     # Files: support may browse and download, never change; finance nothing. "robots.txt" and
     # "wp-content" exist in every seeded project. Upload is POST-only.
-    UrlRule("files:browse", BACKUPS_READ, kwargs={"project": "{project}"}),
-    UrlRule("files:path", BACKUPS_READ, kwargs={"project": "{project}", "path": "wp-content/"}),
+    UrlRule("files:browse", BACKUPS_READ, kwargs={"project": "{project}"}, fragment="file-list"),
+    UrlRule(
+        "files:path",
+        BACKUPS_READ,
+        kwargs={"project": "{project}", "path": "wp-content/"},
+        fragment="file-list",
+    ),
     UrlRule("files:download", BACKUPS_READ, kwargs={"project": "{project}", "path": "robots.txt"}),
     UrlRule(
         "files:raw",
@@ -143,12 +148,30 @@ URL_RULES: list[UrlRule] = [
         "files:upload", BACKUPS_WRITE, kwargs={"project": "{project}", "path": ""}, ok_status=405
     ),
     UrlRule(
-        "files:new_folder", BACKUPS_WRITE, kwargs={"project": "{project}", "path": "wp-content"}
+        "files:new_folder",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "path": "wp-content"},
+        fragment="file-dialog",
     ),
     UrlRule("files:folders", BACKUPS_WRITE, kwargs={"project": "{project}", "path": "wp-content"}),
-    UrlRule("files:move", BACKUPS_WRITE, kwargs={"project": "{project}", "path": "robots.txt"}),
-    UrlRule("files:copy", BACKUPS_WRITE, kwargs={"project": "{project}", "path": "wp-content"}),
-    UrlRule("files:delete", BACKUPS_WRITE, kwargs={"project": "{project}", "path": "robots.txt"}),
+    UrlRule(
+        "files:move",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "path": "robots.txt"},
+        fragment="file-dialog",
+    ),
+    UrlRule(
+        "files:copy",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "path": "wp-content"},
+        fragment="file-dialog",
+    ),
+    UrlRule(
+        "files:delete",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "path": "robots.txt"},
+        fragment="confirm-dialog",
+    ),
     # Notifications: everyone (their token's notifications scopes decide the rest).
     UrlRule("notifications:list", ALL_ROLES, fragment="notifications-list"),
     UrlRule("notifications:indicator", ALL_ROLES),

@@ -9,6 +9,7 @@ temporary upload files. ``If-None-Match: *`` is sent unless the person asked to 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from collections.abc import Callable
@@ -454,7 +455,13 @@ def folders(request: HttpRequest, project: str, path: str = "") -> HttpResponse:
     except BadPath as error:
         return refuse_path(request, error)
     client = agiler_for(request.user, request=request)
-    context = {"tree": subfolders(client, project, folder), "project_id": project}
+    # One id per subtree (several are open at once in the dialog); a hash keeps it a valid id.
+    digest = hashlib.sha1(folder.encode(), usedforsecurity=False).hexdigest()[:12]
+    context = {
+        "tree": subfolders(client, project, folder),
+        "project_id": project,
+        "tree_id": f"folder-tree-{digest}",
+    }
     context["page_title"] = f"Folders in /{folder}"
     return render_page(request, "files/folders.html", context, fragment="folder-tree")
 
