@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from portal.accounts.access import requires
 from portal.agiler import NotFound
 from portal.agiler.downloads import FileDownload
-from portal.audit.services import record_event
+from portal.audit import record
 from portal.files.listing import SORTS, Sort, rows
 from portal.files.paths import (
     BadPath,
@@ -310,7 +310,7 @@ def _download_response(
     expected = download.headers.content_length
 
     def on_end(sent: int, completed: bool) -> None:
-        record_event(
+        record(
             action=DOWNLOAD_SENT,
             actor=request.user,
             request=request,
