@@ -207,6 +207,7 @@ def _upload_form(request: HttpRequest, project: str, folder: str) -> HttpRespons
             project,
             join(folder, name),
             upload_file,
+            content_length=upload_file.size,  # for the 413 message; the file's own length is sent
             if_none_match=None if replace else "*",
         )
         if outcome == "exists":
