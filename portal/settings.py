@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "portal.files",
     "portal.billing",
     "portal.rules",
+    "portal.domains",
+    "portal.variables",
     "portal.notifications",
     # Two-factor sign-in (TOTP; recovery codes are portal.accounts' hashed device).
     "django_otp",

@@ -41,6 +41,12 @@ def sample_ids(sandbox) -> dict[str, str]:  # type: ignore[no-untyped-def]
     rules = client.list_rules(project.id).items
     if rules:
         ids["rule"] = rules[0].id
+    domains = client.list_domains(project.id).items
+    if domains:
+        ids["domain"] = domains[0].id
+    variables = client.list_variables(project.id).items
+    if variables:
+        ids["variable"] = variables[0].id
     return ids
 
 
