@@ -15,6 +15,7 @@ urlpatterns = [
     path("projects/<str:project>/backups/", include("portal.backups.urls")),
     path("projects/<str:project>/rules/", include("portal.rules.urls")),
     path("projects/<str:project>/", include("portal.files.urls")),
+    path("projects/<str:project>/sql/", include("portal.sql.urls")),
     path("projects/<str:project>/domains/", include("portal.domains.urls")),
     path("projects/<str:project>/variables/", include("portal.variables.urls")),
 ]

@@ -22,6 +22,8 @@ THIS_MONTH = datetime.now(UTC).strftime("%Y-%m")
 ALL_ROLES = frozenset({"admin", "operator", "finance", "support"})
 BACKUPS_READ = frozenset({"admin", "operator", "support"})
 BACKUPS_WRITE = frozenset({"admin", "operator"})
+#: the SQL console: support and finance have no SQL at all
+SQL = frozenset({"admin", "operator"})
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,30 @@ URL_RULES: list[UrlRule] = [
         "files:delete",
         BACKUPS_WRITE,
         kwargs={"project": "{project}", "path": "robots.txt"},
+        fragment="confirm-dialog",
+    ),
+    # SQL console: admin and operator only (reads and writes); "{statement}" is a finished
+    # statement with rows from the seeded history. Run and cancel are POST-only.
+    UrlRule("sql:console", SQL, kwargs={"project": "{project}"}, fragment="sql-editor"),
+    UrlRule("sql:run", SQL, kwargs={"project": "{project}"}, ok_status=405),
+    UrlRule("sql:history", SQL, kwargs={"project": "{project}"}, fragment="sql-history"),
+    UrlRule(
+        "sql:result",
+        SQL,
+        kwargs={"project": "{project}", "statement": "{statement}"},
+        fragment="sql-result",
+    ),
+    UrlRule(
+        "sql:cancel",
+        SQL,
+        kwargs={"project": "{project}", "statement": "{statement}"},
+        ok_status=405,
+    ),
+    UrlRule("sql:export", SQL, kwargs={"project": "{project}", "statement": "{statement}"}),
+    UrlRule(
+        "sql:delete",
+        SQL,
+        kwargs={"project": "{project}", "statement": "{statement}"},
         fragment="confirm-dialog",
     ),
     # Domains and variables: admin and operator write; support reads (names only for

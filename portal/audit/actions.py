@@ -79,6 +79,9 @@ PORTAL_ACTIONS = (
     "billing.transactions_export",
     "workspaces.members_export",
     "audit.export",
+    "sql.result",
+    "sql.open_result",
+    "sql.export_result",
     "audit.pruned",
     "files.download_sent",
 )
