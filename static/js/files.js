@@ -53,7 +53,11 @@
     xhr.addEventListener("load", function () {
       var answer = {};
       try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = {}; }
-      var message = answer.message || ("The portal answered HTTP " + xhr.status + ".");
+      var message = answer.message || (xhr.status === 413
+        ? "“" + job.file.name + "” (" + units(job.file.size) + ") is larger than the portal accepts. Nothing was uploaded."
+        : xhr.status === 403
+          ? "Refused: sign in again or ask an admin for the right to upload. Nothing was uploaded."
+          : "The upload failed (the portal answered HTTP " + xhr.status + "). Nothing was uploaded; try again.");
       if (answer.outcome === "done") {
         bar.value = 100;
         say(job.item, message, "success");
