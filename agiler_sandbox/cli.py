@@ -47,6 +47,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--rate-limit", type=float, default=None, metavar="RPS")
     parser.add_argument("--dump-size", type=parse_size, default=None, metavar="SIZE")
+    parser.add_argument(
+        "--max-upload",
+        type=parse_size,
+        default=64 * 1024**2,
+        metavar="SIZE",
+        help="largest file upload accepted before answering 413 (default 64M)",
+    )
     parser.add_argument("--backup-seconds", type=float, default=3.0)
     parser.add_argument("--restore-seconds", type=float, default=5.0)
     parser.add_argument("--verbose", action="store_true", help="log every request")
@@ -68,6 +75,7 @@ def run(options: dict[str, object], out: TextIO = sys.stdout) -> None:
         backup_seconds=float(options.get("backup_seconds") or 3.0),  # type: ignore[arg-type]
         restore_seconds=float(options.get("restore_seconds") or 5.0),  # type: ignore[arg-type]
         dump_size=options.get("dump_size"),  # type: ignore[arg-type]
+        max_upload_bytes=int(options.get("max_upload") or 64 * 1024**2),  # type: ignore[call-overload]
     )
     host, port = str(options.get("host") or "127.0.0.1"), int(options.get("port") or 8765)  # type: ignore[call-overload]
     out.write(

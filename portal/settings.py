@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "portal.workspaces",
     "portal.projects",
     "portal.backups",
+    "portal.files",
     "portal.billing",
     "portal.rules",
     "portal.sql",

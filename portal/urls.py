@@ -19,6 +19,8 @@ urlpatterns = [
     path("projects/<str:project>/sql/", include("portal.sql.urls")),
     path("projects/<str:project>/domains/", include("portal.domains.urls")),
     path("projects/<str:project>/variables/", include("portal.variables.urls")),
+    # Files: the storage path is the rest of the URL (files/<path>, file/<action>/<path>).
+    path("projects/<str:project>/", include("portal.files.urls")),
 ]
 
 handler403 = "portal.core.views.permission_denied"

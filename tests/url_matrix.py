@@ -138,6 +138,49 @@ URL_RULES: list[UrlRule] = [
     UrlRule("logs:export", BACKUPS_READ, kwargs={"project": "{project}", "fmt": "csv"}),
     UrlRule("usage:project", ALL_ROLES, kwargs={"project": "{project}"}, fragment="usage-results"),
     UrlRule("usage:export", ALL_ROLES, kwargs={"project": "{project}"}),
+    # Files: support may browse and download, never change; finance nothing. "robots.txt" and
+    # "wp-content" exist in every seeded project. Upload is POST-only.
+    UrlRule("files:browse", BACKUPS_READ, kwargs={"project": "{project}"}, fragment="file-list"),
+    UrlRule(
+        "files:path",
+        BACKUPS_READ,
+        kwargs={"project": "{project}", "path": "wp-content/"},
+        fragment="file-list",
+    ),
+    UrlRule("files:download", BACKUPS_READ, kwargs={"project": "{project}", "path": "robots.txt"}),
+    UrlRule(
+        "files:raw",
+        BACKUPS_READ,
+        kwargs={"project": "{project}", "path": "wp-content/uploads/2024/05/Team photo.jpg"},
+    ),
+    UrlRule(
+        "files:upload", BACKUPS_WRITE, kwargs={"project": "{project}", "path": ""}, ok_status=405
+    ),
+    UrlRule(
+        "files:new_folder",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "path": "wp-content"},
+        fragment="file-dialog",
+    ),
+    UrlRule("files:folders", BACKUPS_WRITE, kwargs={"project": "{project}", "path": "wp-content"}),
+    UrlRule(
+        "files:move",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "path": "robots.txt"},
+        fragment="file-dialog",
+    ),
+    UrlRule(
+        "files:copy",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "path": "wp-content"},
+        fragment="file-dialog",
+    ),
+    UrlRule(
+        "files:delete",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "path": "robots.txt"},
+        fragment="confirm-dialog",
+    ),
     # SQL console: admin and operator only (reads and writes); "{statement}" is a finished
     # statement with rows from the seeded history. Run and cancel are POST-only.
     UrlRule("sql:console", SQL, kwargs={"project": "{project}"}, fragment="sql-editor"),

@@ -38,6 +38,10 @@ MATRIX: dict[str, frozenset[Role]] = {
     "backups.write": frozenset({A, O}),
     "backups.download": frozenset({A, O}),
     "backups.restore": frozenset({A, O}),
+    # Files: support may browse and download (a customer's upload), never change anything.
+    "files.read": frozenset({A, O, S}),
+    "files.download": frozenset({A, O, S}),
+    "files.write": frozenset({A, O}),
     # Billing, statements, payment methods, budgets.
     "billing.read": frozenset({A, F}),
     "billing.write": frozenset({A, F}),

@@ -24,7 +24,7 @@ logger = logging.getLogger("portal.agiler")
 
 RETRYABLE_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 WRITE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-UPLOAD_CHUNK = 64 * 1024
+UPLOAD_CHUNK = 256 * 1024
 
 # Failures that happen before a single byte of the request left this process: a write cannot
 # have been applied. Everything else (read timeout, reset, protocol error) may have been.
@@ -109,9 +109,13 @@ class Upload:
 
     ``replayable`` is True for bytes and for seekable files (rewound to their start position for
     each attempt); a non-seekable stream can be sent once only, so it is never retried.
+    ``length`` announces the size of a non-seekable stream (a request body being relayed), so it
+    travels with a ``Content-Length`` instead of chunked; the stream must deliver exactly that.
     """
 
-    def __init__(self, content: bytes | bytearray | memoryview | IO[bytes]) -> None:
+    def __init__(
+        self, content: bytes | bytearray | memoryview | IO[bytes], *, length: int | None = None
+    ) -> None:
         self._bytes: bytes | None = None
         self._file: IO[bytes] | None = None
         self._start = 0
@@ -135,6 +139,10 @@ class Upload:
         except (AttributeError, OSError, ValueError):
             seekable = False
         self.replayable = seekable
+        if not seekable and length is not None:
+            if length < 0:
+                raise ValueError("length must be >= 0")
+            self.length = length
 
     def body(self) -> bytes | Iterator[bytes]:
         """Return the content for one attempt (rewinding a seekable file first)."""

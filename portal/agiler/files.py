@@ -107,13 +107,16 @@ class FilesMixin(BaseClient):
         copy_source: str | None = None,
         if_none_match: str | None = None,
         idempotency_key: str | None = None,
+        content_length: int | None = None,
     ) -> ProjectFileEntry:
         """PUT /projects/{project}/files/{path} — Project Files.
 
         Uploads ``content`` (bytes, or a binary file streamed in chunks), or, with exactly one of
         ``move_source``/``copy_source`` and no content, moves/copies that path here.
         ``if_none_match="*"`` refuses to overwrite an existing file (PreconditionFailed).
-        A non-seekable stream is sent once and never retried (it cannot be replayed).
+        A non-seekable stream is sent once and never retried (it cannot be replayed);
+        ``content_length`` announces its size (it is then sent with a Content-Length, not
+        chunked, and must deliver exactly that many bytes).
         """
         sources = [s for s in (move_source, copy_source) if s is not None]
         if len(sources) > 1 or (sources and content is not None):
@@ -132,7 +135,7 @@ class FilesMixin(BaseClient):
             headers["If-None-Match"] = if_none_match
             summary["if_none_match"] = if_none_match
         # Body-less move/copy still sends an empty, replayable body.
-        upload = Upload(content if content is not None else b"")
+        upload = Upload(content if content is not None else b"", length=content_length)
         if content is not None:
             summary["content_length"] = upload.length
         response = self._write(

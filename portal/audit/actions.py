@@ -86,6 +86,7 @@ PORTAL_ACTIONS = (
     "sql.open_result",
     "sql.export_result",
     "audit.pruned",
+    "files.download_sent",
 )
 
 # Summary fields that make a readable label for an object being created.

@@ -20,7 +20,7 @@ AREAS: tuple[Area, ...] = (
     Area("Domains", "domains:list", "projects.read"),
     Area("Rules", "rules:list", "projects.read"),
     Area("Variables", "variables:list", "projects.read"),
-    Area("Files", "files:browse", "projects.read"),
+    Area("Files", "files:browse", "files.read"),
     Area("Logs", "logs:list", "projects.read"),
     Area("SQL", "sql:console", "sql.execute"),
     Area("Usage", "usage:project", "usage.read"),

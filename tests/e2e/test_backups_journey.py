@@ -35,7 +35,9 @@ def test_operator_backs_up_downloads_restores_and_deletes(
     before = rows.count()
     page.get_by_test_id("take-backup").click()
     newest = rows.first
-    expect(newest.get_by_test_id("backup-status")).to_have_text(re.compile("Waiting to start|In progress|Running"))
+    expect(newest.get_by_test_id("backup-status")).to_have_text(
+        re.compile("Waiting to start|In progress|Running")
+    )
     expect(newest).to_contain_text("On demand")
     shot(page, "backup-running")
     expect(newest.get_by_test_id("backup-status")).to_have_text("Done", timeout=15_000)

@@ -53,6 +53,8 @@ def test_cli_serves_with_flags_and_prints_tokens(entry: list[str], tmp_path: Pat
             "ak_cli=projects:read",
             "--dump-size",
             "1M",
+            "--max-upload",
+            "1K",
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -66,6 +68,11 @@ def test_cli_serves_with_flags_and_prints_tokens(entry: list[str], tmp_path: Pat
         assert httpx.get(f"{base}/regions", headers=cli_token).status_code == 503
         assert httpx.get(f"{base}/projects", headers=cli_token).status_code == 200
         assert httpx.get(f"{base}/users/me/billing", headers=cli_token).status_code == 403
+        owner = {"Authorization": "Bearer ak_sandbox_owner"}
+        project = httpx.get(f"{base}/projects?limit=1", headers=owner).json()[0]["id"]
+        upload = f"{base}/projects/{project}/files/big.bin"
+        assert httpx.put(upload, headers=owner, content=b"x" * 2048).status_code == 413
+        assert httpx.put(upload, headers=owner, content=b"x" * 1024).status_code == 201
     finally:
         proc.terminate()
         output, _ = proc.communicate(timeout=10)
