@@ -71,7 +71,6 @@ INSTALLED_APPS = [
     "portal.audit",
     "portal.workspaces",
     "portal.projects",
-    "portal.sandbox",
     "portal.backups",
     "portal.billing",
     "portal.rules",
@@ -82,6 +81,10 @@ INSTALLED_APPS = [
     # Login throttling; last, as its docs ask.
     "axes",
 ]
+if DEBUG:
+    # Demo mode only: the Agiler simulator is a development tool beside the product (it is not
+    # in the production image); as an app it only carries `manage.py runsandbox`.
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("axes"), "agiler_sandbox")
 
 MIDDLEWARE = [
     "portal.core.middleware.HealthProbeMiddleware",
@@ -98,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "portal.lib.htmx.VaryOnHtmxMiddleware",
     "portal.core.middleware.HtmxMessagesMiddleware",
     "portal.core.middleware.AccessControlMiddleware",
     "portal.core.agiler_errors.AgilerErrorMiddleware",
@@ -203,7 +207,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit log already
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token"]
-AXES_CLIENT_IP_CALLABLE = "portal.accounts.throttle.client_ip"
+AXES_CLIENT_IP_CALLABLE = "portal.lib.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "portal.accounts.throttle.lockout_response"
 OTP_TOTP_ISSUER = "Agiler Team Portal"
 # Hide sensitive_variables / sensitive_post_parameters (tokens, passwords, codes) on the DEBUG

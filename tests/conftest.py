@@ -89,8 +89,8 @@ def sandbox(settings: Any, sandbox_options: dict[str, Any]) -> Iterator[Any]:
     """
     import httpx
 
+    from agiler_sandbox import create_app
     from portal.agiler import close_all
-    from portal.sandbox import create_app
 
     app = create_app(seed=1, **{"faults_enabled": True, **sandbox_options})
     settings.AGILER_API_URL = "http://sandbox.test/v1"

@@ -13,7 +13,7 @@ from portal.accounts.access import requires
 from portal.accounts.forms import TokenForm
 from portal.accounts.scopes import grouped, lookup_scopes
 from portal.accounts.tokens import TokenRefused, token_remove, token_save, token_state
-from portal.core.htmx import is_fragment
+from portal.lib.htmx import is_fragment
 
 
 def _render(request: HttpRequest, form: TokenForm, *, status: int = 200) -> HttpResponse:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 
-from portal.core.forms import IdempotentForm
+from portal.lib.forms import IdempotentForm
 from portal.projects.forms import ProjectNameConfirmForm
 
 #: Upper bounds the portal accepts (Agiler's own: frequency 0–30 days, retention 1–365 days).

@@ -20,7 +20,7 @@ from django.utils import timezone
 from portal.accounts.scopes import scope_gate
 from portal.agiler import AgilerError
 from portal.core.agiler_errors import describe
-from portal.core.parallel import run_concurrently
+from portal.lib.parallel import run_concurrently
 
 #: card → (portal action, Agiler scope it reads with); the first gate and the second.
 CARD_GATES: dict[str, tuple[str, str]] = {

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from portal.accounts.access import declared_access
+from portal.lib.htmx import is_fragment
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
 
@@ -65,8 +66,7 @@ class HtmxMessagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        htmx = getattr(request, "htmx", None)
-        if not htmx or htmx.boosted:
+        if not is_fragment(request):
             return response
         # On a redirect the next full page shows the messages; leave them queued.
         if 300 <= response.status_code < 400 or "HX-Redirect" in response.headers:

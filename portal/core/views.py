@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.accounts.access import public, requires
+from portal.lib.htmx import is_fragment
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "has_token": client is not None,
         "card_keys": keys,
     }
-    htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.boosted:
+    if is_fragment(request):
         context["cards"] = load_cards(request.user, client)
         return render(request, "core/home.html#home-cards", context)
     return render(request, "core/home.html", context)

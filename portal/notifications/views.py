@@ -20,7 +20,7 @@ from portal.accounts.access import requires
 from portal.accounts.scopes import scope_gate
 from portal.agiler import AgilerError, NotFound
 from portal.agiler.service import agiler_for
-from portal.core.htmx import is_fragment
+from portal.lib.htmx import is_fragment
 from portal.notifications.services import badge_class, forget_count, unread_count
 
 logger = logging.getLogger(__name__)

@@ -20,9 +20,9 @@ from django_htmx.http import trigger_client_event
 from portal.accounts.access import requires
 from portal.agiler import NOT_GIVEN, BadRequest
 from portal.agiler.service import agiler_for
-from portal.core.forms import new_idempotency_key
-from portal.core.htmx import form_status, is_fragment
-from portal.core.parallel import run_concurrently
+from portal.lib.forms import new_idempotency_key
+from portal.lib.htmx import form_status, render_page
+from portal.lib.parallel import run_concurrently
 from portal.rules import draft as drafts
 from portal.rules.catalog import Catalog, load_catalog, plain
 from portal.rules.evaluate import Sample, evaluate, parse_pairs
@@ -113,8 +113,7 @@ def _context(
 
 
 def _render(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    template = f"{TEMPLATE}#rule-builder" if is_fragment(request) else TEMPLATE
-    return render(request, template, context, status=status)
+    return render_page(request, TEMPLATE, context, fragment="rule-builder", status=status)
 
 
 def _upstream_problem(error: BadRequest, draft: drafts.Draft) -> dict[str, str]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from portal.sandbox import FaultRule
+from agiler_sandbox import FaultRule
 from tests.backups.conftest import a_project
 from tests.conftest import HTMX, client_for
 

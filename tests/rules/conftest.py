@@ -10,11 +10,11 @@ import httpx
 import pytest
 from django.core.cache import cache
 
+from agiler_sandbox import create_app
+from agiler_sandbox.catalog import catalog as sandbox_catalog
 from portal.accounts.models import User
 from portal.agiler import AgilerClient, close_all
 from portal.rules.catalog import Catalog
-from portal.sandbox import create_app
-from portal.sandbox.catalog import catalog as sandbox_catalog
 
 #: the sandbox token each portal role holds in the demo (see manage.py seed_demo)
 ROLE_TOKENS = {

@@ -9,10 +9,10 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from agiler_sandbox import FaultRule
+from agiler_sandbox.catalog import catalog as sandbox_catalog
 from portal.audit.models import AuditEvent
 from portal.rules.catalog import _CACHE_KEY
-from portal.sandbox import FaultRule
-from portal.sandbox.catalog import catalog as sandbox_catalog
 from tests.conftest import HTMX, client_for
 from tests.rules.formparse import form_fields
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from portal.sandbox.http import Request, invalid, not_found
-from portal.sandbox.state import Project, ProjectData, State
+from agiler_sandbox.http import Request, invalid, not_found
+from agiler_sandbox.state import Project, ProjectData, State
 
 if TYPE_CHECKING:
-    from portal.sandbox.app import Sandbox
+    from agiler_sandbox.app import Sandbox
 
 
 def get_str(

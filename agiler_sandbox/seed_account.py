@@ -7,8 +7,8 @@ import random
 from datetime import timedelta
 from typing import Any
 
-from portal.sandbox.http import rfc3339
-from portal.sandbox.state import State, User, UserData
+from agiler_sandbox.http import rfc3339
+from agiler_sandbox.state import State, User, UserData
 
 SITE_WORDS = ["blog", "shop", "docs", "careers", "events", "news", "press", "support", "wiki"]
 

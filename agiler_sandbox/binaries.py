@@ -69,7 +69,7 @@ def filler_block() -> tuple[bytes, tuple[bytes, ...], int]:
     Returns the block, the same block cut into ``CHUNK``-sized pieces (what a socket would
     deliver; 1 MiB chunks make in-process consumers such as httpx's re-chunker shuffle large
     fresh buffers), and the length of one member. Built once per process (~30 ms);
-    :func:`portal.sandbox.create_app` builds it up front when ``dump_size`` is set so the first
+    :func:`agiler_sandbox.create_app` builds it up front when ``dump_size`` is set so the first
     download does not pay for it.
     """
     rows: list[str] = []

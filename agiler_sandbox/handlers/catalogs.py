@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from portal.sandbox.catalog import catalog
-from portal.sandbox.http import Request, Response, json_response, not_found
-from portal.sandbox.pagination import paginate
+from agiler_sandbox.catalog import catalog
+from agiler_sandbox.http import Request, Response, json_response, not_found
+from agiler_sandbox.pagination import paginate
 
 if TYPE_CHECKING:
-    from portal.sandbox.app import Sandbox
+    from agiler_sandbox.app import Sandbox
 
 
 def list_regions(app: Sandbox, request: Request) -> Response:

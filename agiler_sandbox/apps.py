@@ -6,8 +6,8 @@ from django.apps import AppConfig
 
 
 class SandboxConfig(AppConfig):
-    """No models; see portal/sandbox/management/commands/runsandbox.py."""
+    """No models; see agiler_sandbox/management/commands/runsandbox.py."""
 
-    name = "portal.sandbox"
+    name = "agiler_sandbox"
     label = "sandbox"
     verbose_name = "Agiler sandbox"

@@ -1,4 +1,4 @@
-"""Command-line front end shared by ``python -m portal.sandbox`` and ``manage.py runsandbox``."""
+"""Command-line front end shared by ``python -m agiler_sandbox`` and ``manage.py runsandbox``."""
 
 from __future__ import annotations
 
@@ -86,9 +86,9 @@ def run(options: dict[str, object], out: TextIO = sys.stdout) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point for ``python -m portal.sandbox``."""
+    """Entry point for ``python -m agiler_sandbox``."""
     parser = argparse.ArgumentParser(
-        prog="python -m portal.sandbox", description="Serve the Agiler API sandbox over HTTP."
+        prog="python -m agiler_sandbox", description="Serve the Agiler API sandbox over HTTP."
     )
     add_arguments(parser)
     args = parser.parse_args(argv)

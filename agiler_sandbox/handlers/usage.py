@@ -6,13 +6,13 @@ import random
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from portal.sandbox.http import Request, Response, invalid, json_response, parse_rfc3339, rfc3339
-from portal.sandbox.pagination import next_link, page_window
+from agiler_sandbox.http import Request, Response, invalid, json_response, parse_rfc3339, rfc3339
+from agiler_sandbox.pagination import next_link, page_window
 
 from .common import project_of
 
 if TYPE_CHECKING:
-    from portal.sandbox.app import Sandbox
+    from agiler_sandbox.app import Sandbox
 
 GRANULARITIES = ("hour", "day", "week", "month")
 MAX_BUCKETS = 365

@@ -19,7 +19,7 @@ from .scopes import OWNER, TokenInfo, default_tokens
 from .seed import populate
 from .state import Settings, State
 
-log = logging.getLogger("portal.sandbox")
+log = logging.getLogger("agiler_sandbox")
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 MAX_JSON_BODY = 1024 * 1024

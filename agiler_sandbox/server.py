@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from .http import ConnectionDropped
 
-log = logging.getLogger("portal.sandbox.server")
+log = logging.getLogger("agiler_sandbox.server")
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 _DRAIN_LIMIT = 1024 * 1024
 POLL_INTERVAL = 0.02  # seconds; bounds how long RunningServer.stop() waits

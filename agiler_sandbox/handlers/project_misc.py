@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from portal.sandbox.catalog import validate_actions, validate_conditions
-from portal.sandbox.http import (
+from agiler_sandbox.catalog import validate_actions, validate_conditions
+from agiler_sandbox.http import (
     ApiError,
     Request,
     Response,
@@ -17,14 +17,14 @@ from portal.sandbox.http import (
     parse_rfc3339,
     rfc3339,
 )
-from portal.sandbox.pagination import paginate
-from portal.sandbox.state import public
+from agiler_sandbox.pagination import paginate
+from agiler_sandbox.state import public
 
 from .common import find, get_bool, get_str, project_of
 from .usage import get_usage
 
 if TYPE_CHECKING:
-    from portal.sandbox.app import Sandbox
+    from agiler_sandbox.app import Sandbox
 
 __all__ = ["get_usage"]
 

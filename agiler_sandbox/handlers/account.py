@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from portal.sandbox import binaries
-from portal.sandbox.http import (
+from agiler_sandbox import binaries
+from agiler_sandbox.http import (
     Request,
     Response,
     empty_response,
@@ -15,12 +15,12 @@ from portal.sandbox.http import (
     not_found,
     rfc3339,
 )
-from portal.sandbox.pagination import paginate
+from agiler_sandbox.pagination import paginate
 
 from .common import get_bool, get_int
 
 if TYPE_CHECKING:
-    from portal.sandbox.app import Sandbox
+    from agiler_sandbox.app import Sandbox
 
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from portal.sandbox import binaries
-from portal.sandbox.http import ApiError, Request, Response, empty_response, json_response, rfc3339
-from portal.sandbox.pagination import paginate
-from portal.sandbox.state import Project, Restore, State
+from agiler_sandbox import binaries
+from agiler_sandbox.http import ApiError, Request, Response, empty_response, json_response, rfc3339
+from agiler_sandbox.pagination import paginate
+from agiler_sandbox.state import Project, Restore, State
 
 from .common import find, get_int, project_of, query_bool
 
 if TYPE_CHECKING:
-    from portal.sandbox.app import Sandbox
+    from agiler_sandbox.app import Sandbox
 
 SIZE_FIELDS = ("database_size", "storage_size", "size")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.sandbox.cli import add_arguments, run
+from agiler_sandbox.cli import add_arguments, run
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     help = "Serve the Agiler API sandbox (base URL http://HOST:PORT/v1)."
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        """Same flags as ``python -m portal.sandbox``."""
+        """Same flags as ``python -m agiler_sandbox``."""
         add_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:

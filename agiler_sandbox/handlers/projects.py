@@ -6,7 +6,7 @@ import random
 import re
 from typing import TYPE_CHECKING, Any
 
-from portal.sandbox.http import (
+from agiler_sandbox.http import (
     ApiError,
     Request,
     Response,
@@ -15,14 +15,14 @@ from portal.sandbox.http import (
     json_response,
     rfc3339,
 )
-from portal.sandbox.pagination import paginate
-from portal.sandbox.seed_project import demo_files, demo_tables
-from portal.sandbox.state import Project, ProjectData, State
+from agiler_sandbox.pagination import paginate
+from agiler_sandbox.seed_project import demo_files, demo_tables
+from agiler_sandbox.state import Project, ProjectData, State
 
 from .common import get_bool, get_str, project_of
 
 if TYPE_CHECKING:
-    from portal.sandbox.app import Sandbox
+    from agiler_sandbox.app import Sandbox
 
 NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 WRITE_ROLES = {"owner", "admin", "developer"}

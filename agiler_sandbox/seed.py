@@ -1,7 +1,7 @@
 """Deterministic account-level demo data: users, workspaces, members, projects, billing.
 
 Everything is drawn from ``random.Random(seed)`` so a given seed always produces the same ids and
-values; per-project data is generated lazily by :mod:`portal.sandbox.seed_project`.
+values; per-project data is generated lazily by :mod:`agiler_sandbox.seed_project`.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from portal.sandbox import binaries
-from portal.sandbox.http import (
+from agiler_sandbox import binaries
+from agiler_sandbox.http import (
     ApiError,
     Request,
     Response,
@@ -19,13 +19,13 @@ from portal.sandbox.http import (
     not_found,
     rfc3339,
 )
-from portal.sandbox.pagination import paginate
-from portal.sandbox.state import FileNode
+from agiler_sandbox.pagination import paginate
+from agiler_sandbox.state import FileNode
 
 from .common import project_of
 
 if TYPE_CHECKING:
-    from portal.sandbox.app import Sandbox
+    from agiler_sandbox.app import Sandbox
 
 
 def clean_path(raw: str, field: str = "path") -> str:

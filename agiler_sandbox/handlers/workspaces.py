@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from portal.sandbox.http import Request, Response, json_response, not_found, rfc3339
-from portal.sandbox.state import State
+from agiler_sandbox.http import Request, Response, json_response, not_found, rfc3339
+from agiler_sandbox.state import State
 
 from .common import get_str
 
 if TYPE_CHECKING:
-    from portal.sandbox.app import Sandbox
+    from agiler_sandbox.app import Sandbox
 
 
 def render(state: State, workspace: dict[str, Any], user_key: str) -> dict[str, Any]:

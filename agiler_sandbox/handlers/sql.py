@@ -6,15 +6,15 @@ import re
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from portal.sandbox.http import Request, Response, empty_response, invalid, json_response, rfc3339
-from portal.sandbox.pagination import paginate
-from portal.sandbox.sqlengine import SQLError, execute, is_write
-from portal.sandbox.state import ProjectData, State, public
+from agiler_sandbox.http import Request, Response, empty_response, invalid, json_response, rfc3339
+from agiler_sandbox.pagination import paginate
+from agiler_sandbox.sqlengine import SQLError, execute, is_write
+from agiler_sandbox.state import ProjectData, State, public
 
 from .common import find, get_bool, get_int, get_str, project_of
 
 if TYPE_CHECKING:
-    from portal.sandbox.app import Sandbox
+    from agiler_sandbox.app import Sandbox
 
 PREVIEW = 80
 SLEEP_RE = re.compile(r"^\s*SELECT\s+SLEEP\(\s*(\d+(?:\.\d+)?)\s*\)\s*;?\s*$", re.I)

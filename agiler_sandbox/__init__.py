@@ -1,7 +1,7 @@
 """The Agiler sandbox: a stateful, pure-WSGI simulator of the Agiler v1 API.
 
-``create_app(...)`` builds it; ``portal.sandbox.server`` serves it over real HTTP. It imports
-nothing from the rest of the portal so it can run without Django (``python -m portal.sandbox``).
+``create_app(...)`` builds it; ``agiler_sandbox.server`` serves it over real HTTP. It imports
+nothing from the rest of the portal so it can run without Django (``python -m agiler_sandbox``).
 """
 
 from __future__ import annotations
