@@ -210,7 +210,12 @@ def outcome_words(event: Any) -> str:
         return "Done"
     if outcome == "failure":
         reason = event.error_message or event.error_code.replace("_", " ")
-        who = "Refused by Agiler" if event.status else "Refused"
+        if event.status and event.status >= 500:
+            who = "Failed at Agiler"  # not a refusal: Agiler broke (nothing was applied)
+        elif event.status:
+            who = "Refused by Agiler"
+        else:
+            who = "Refused"
         return f"{who}: {reason}" if reason else who
     return "Not sure — may have been applied"
 

@@ -397,7 +397,7 @@ def test_delete_with_a_readonly_token_is_blocked_naming_the_scope(
         .get(reverse("projects:delete", args=[a_project(sandbox).id]))
         .content.decode()
     )
-    assert 'data-testid="confirm-blocked"' in body and "projects:write" in body
+    assert 'data-testid="confirm-blocked"' in body and "can&#x27;t change projects" in body
     assert 'data-testid="confirm-submit"' not in body
 
 
