@@ -33,7 +33,7 @@ run: $(STAMP) ## Migrate, seed the demo users and serve the portal + Agiler sand
 	@HOST=$(HOST) PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) PYTHON=$(BIN)/python bash scripts/run-demo.sh
 
 test: $(STAMP) ## Run the whole test suite (browser tests are skipped, with a notice, without Chromium)
-	@$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 e2e: $(STAMP) ## Run only the browser tests (needs Debian's chromium)
 	@$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)

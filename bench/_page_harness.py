@@ -60,7 +60,7 @@ def start_portal(*, role: str, token: str) -> Portal:
     from agiler_sandbox import create_app
     from agiler_sandbox.server import start_in_thread
     from portal.accounts.models import User
-    from portal.accounts.tokens import token_save
+    from portal.tokens.store import token_save
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]

@@ -35,7 +35,7 @@ elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("insecure", "
     raise ImproperlyConfigured("PORTAL_SECRET_KEY must be at least 50 random characters.")
 
 # Keys that encrypt the stored Agiler tokens: "id:base64key[,id:base64key…]"; the first encrypts,
-# all decrypt. Parsed and validated by portal.accounts.crypto at start-up (see AccountsConfig).
+# all decrypt. Parsed and validated by portal.tokens.crypto at start-up (see AccountsConfig).
 PORTAL_TOKEN_KEYS = env_str("PORTAL_TOKEN_KEYS") or ""
 # Where the demo keeps a generated key when PORTAL_TOKEN_KEYS is unset and DEBUG is on.
 PORTAL_DEMO_KEY_FILE = Path(env_str("PORTAL_DEMO_KEY_FILE") or BASE_DIR / ".portal-keys")
@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "template_partials.apps.SimpleAppConfig",
     "portal.core",
     "portal.accounts",
+    "portal.tokens",
     "portal.audit",
     "portal.workspaces",
     "portal.projects",

@@ -103,7 +103,7 @@ def sandbox(settings: Any, sandbox_options: dict[str, Any]) -> Iterator[Any]:
 @pytest.fixture
 def give_token(sandbox: Any) -> Callable[[User, str], None]:
     """Store ``token`` for ``user`` the way the token page does (validated against the sandbox)."""
-    from portal.accounts.tokens import token_save
+    from portal.tokens.store import token_save
 
     def give(user: User, token: str) -> None:
         token_save(user=user, token=token)

@@ -29,6 +29,8 @@ class UrlRule:
     allowed: frozenset[str] | str
     kwargs: dict[str, str] = field(default_factory=dict)
     ok_status: int = 200
+    #: the id of the region an htmx GET answers with (checked when given)
+    fragment: str = ""
 
 
 URL_RULES: list[UrlRule] = [
@@ -65,7 +67,9 @@ URL_RULES: list[UrlRule] = [
     UrlRule("workspaces:create", frozenset({"admin"})),
     UrlRule("workspaces:detail", ALL_ROLES, kwargs={"workspace": "{workspace}"}),
     UrlRule("workspaces:members_export", ALL_ROLES, kwargs={"workspace": "{workspace}"}),
-    UrlRule("projects:list", frozenset({"admin", "operator", "support"})),
+    UrlRule(
+        "projects:list", frozenset({"admin", "operator", "support"}), fragment="projects-table"
+    ),
     UrlRule(
         "projects:detail",
         frozenset({"admin", "operator", "support"}),
@@ -77,7 +81,9 @@ URL_RULES: list[UrlRule] = [
     UrlRule("projects:delete", frozenset({"admin", "operator"}), kwargs={"project": "{project}"}),
     # Backups: support may look (and take a backup: POST only); downloads, policy, delete and
     # restore are admin and operator; finance nothing.
-    UrlRule("backups:list", BACKUPS_READ, kwargs={"project": "{project}"}),
+    UrlRule(
+        "backups:list", BACKUPS_READ, kwargs={"project": "{project}"}, fragment="backups-table"
+    ),
     UrlRule("backups:create", BACKUPS_READ, kwargs={"project": "{project}"}, ok_status=405),
     UrlRule("backups:policy", BACKUPS_WRITE, kwargs={"project": "{project}"}),
     UrlRule("backups:restores", BACKUPS_READ, kwargs={"project": "{project}"}),
@@ -119,7 +125,7 @@ URL_RULES: list[UrlRule] = [
     ),
     UrlRule("rules:delete", BACKUPS_WRITE, kwargs={"project": "{project}", "rule": "{rule}"}),
     # Notifications: everyone (their token's notifications scopes decide the rest).
-    UrlRule("notifications:list", ALL_ROLES),
+    UrlRule("notifications:list", ALL_ROLES, fragment="notifications-list"),
     UrlRule("notifications:indicator", ALL_ROLES),
     UrlRule("notifications:dismiss", ALL_ROLES, kwargs={"notification": "ntf_0"}, ok_status=405),
     # Billing: finance and admin only. The statement is this month's (the sandbox seeds it).

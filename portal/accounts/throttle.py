@@ -24,7 +24,7 @@ def lockout_response(
     credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The sign-in page with a clear lockout message, status 429."""
-    from portal.accounts.views import PortalAuthenticationForm
+    from portal.accounts.forms import PortalAuthenticationForm
 
     # Drop any half-finished two-factor sign-in: the lockout covers that step too.
     if hasattr(request, "session"):

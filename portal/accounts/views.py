@@ -22,22 +22,13 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from portal.accounts.access import public, requires
-from portal.accounts.forms import CodeForm
+from portal.accounts.forms import CodeForm, PortalAuthenticationForm
 from portal.accounts.mfa import has_mfa, verify_second_factor
 from portal.accounts.mfa_models import RecoveryCodeDevice
 
 #: how long the second step of a sign-in may take before the password must be entered again
 MFA_PENDING_SECONDS = 300
 _PENDING = "mfa_pending"
-
-
-class PortalAuthenticationForm(AuthenticationForm):
-    """Django's login form with a message that does not reveal which half was wrong."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "That username and password do not match an active portal account.",
-    }
 
 
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")

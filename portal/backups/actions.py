@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.access import requires
 from portal.agiler import Conflict
-from portal.agiler.service import agiler_for
 from portal.backups.forms import DeleteBackupForm, RestoreForm
 from portal.backups.history import latest_restore
 from portal.backups.pages import crumbs, list_url
@@ -29,6 +28,7 @@ from portal.lib.downloads import ARCHIVE_TYPES, allowed_type, relay
 from portal.lib.forms import IdempotentForm
 from portal.lib.htmx import done, is_fragment
 from portal.lib.parallel import run_concurrently
+from portal.tokens.service import agiler_for
 
 #: Relay chunk: big enough that per-chunk overhead vanishes, small enough to stay flat.
 CHUNK_SIZE = 256 * 1024

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.access import requires
 from portal.agiler import AgilerClient, BadRequest, BillingTransactionMonth
-from portal.agiler.service import agiler_for
 from portal.audit import record
 from portal.billing.forms import (
     BudgetForm,
@@ -42,6 +41,7 @@ from portal.lib.csv import csv_download
 from portal.lib.downloads import media_type, relay
 from portal.lib.forms import add_refusal
 from portal.lib.htmx import done, form_status, is_fragment
+from portal.tokens.service import agiler_for
 
 #: months per page of the transactions list (Agiler's default is 12; 6 keeps a page readable)
 MONTHS_PER_PAGE = 6

@@ -27,8 +27,8 @@ def home(request: HttpRequest) -> HttpResponse:
     Without a saved Agiler token there is nothing to ask Agiler: the page says how to add one.
     """
     from portal.agiler import NoAgilerToken
-    from portal.agiler.service import agiler_for
     from portal.core.home import UPSTREAM_CARDS, cards_for, load_cards
+    from portal.tokens.service import agiler_for
 
     try:
         client = agiler_for(request.user, request=request)

@@ -18,9 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts.access import requires
-from portal.accounts.scopes import scope_gate
 from portal.agiler import AgilerError, BadRequest, Conflict
-from portal.agiler.service import agiler_for
 from portal.lib.confirm import Confirmation, confirm
 from portal.lib.forms import new_idempotency_key
 from portal.lib.htmx import done, form_status, is_fragment
@@ -32,6 +30,8 @@ from portal.projects.forms import (
     ProjectDeleteForm,
     ProjectSettingsForm,
 )
+from portal.tokens.scopes import scope_gate
+from portal.tokens.service import agiler_for
 
 WRITE_SCOPE = "projects:write"
 #: Workspace roles that cannot create or receive projects (Agiler answers 403 for them).

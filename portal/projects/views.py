@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from portal.accounts.access import requires
-from portal.agiler.service import agiler_for
 from portal.audit.queries import visible_events
+from portal.backups.restores import RESTORE_STATUSES
 from portal.lib.forms import new_idempotency_key
 from portal.lib.htmx import render_page
+from portal.lib.pager import Pager
 from portal.lib.parallel import run_concurrently
 from portal.projects import catalogs
 from portal.projects.catalogs import CatalogEntry
@@ -26,11 +28,11 @@ from portal.projects.listing import (
     scan,
 )
 from portal.projects.navigation import areas_for
+from portal.tokens.service import agiler_for
 
 #: How many earlier positions the URL remembers for "Previous"; past that, "First page" remains.
 MAX_TRAIL = 50
 #: Project statuses during which a restore replaces the live site.
-RESTORE_STATUSES = frozenset({"draining", "restoring"})
 RECENT_EVENTS = 10
 
 
@@ -85,6 +87,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     prev_url = ""
     if not first:
         prev_url = _page_url(filters, Position.decode(trail[-1] if trail else ""), trail[:-1])
+    budget_spent = filters.local and result.budget_spent
     context = {
         "page_title": "Projects",
         "projects": [
@@ -99,12 +102,21 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "workspace": filters.workspace,
         "workspace_name": names.get(filters.workspace, ""),
         "scanned": f"{result.scanned:,}",
-        "budget_spent": filters.local and result.budget_spent,
-        "next_url": next_url,
-        "prev_url": prev_url,
-        "first_url": "" if first else _page_url(filters, Position(), []),
-        "clear_url": reverse("projects:list"),
+        "budget_spent": budget_spent,
         "page_number": len(trail) + 1 if not first else 1,
+        "page_summary": f"{len(result.items)} project{pluralize(len(result.items))} on this page",
+        "next_url": next_url,
+        "pager": Pager(
+            number=len(trail) + 1 if not first else 1,
+            first_url="" if first or len(trail) < 2 else _page_url(filters, Position(), []),
+            prev_url=prev_url,
+            next_url=next_url,
+            next_label="Continue searching →"
+            if filters.local and result.budget_spent
+            else "Next →",
+            label="Project pages",
+        ),
+        "clear_url": reverse("projects:list"),
         "list_url": reverse("projects:list"),
     }
     return render_page(request, "projects/list.html", context, fragment="projects-table")

@@ -19,7 +19,6 @@ from django_htmx.http import trigger_client_event
 
 from portal.accounts.access import requires
 from portal.agiler import NOT_GIVEN, BadRequest
-from portal.agiler.service import agiler_for
 from portal.lib.forms import new_idempotency_key
 from portal.lib.htmx import form_status, render_page
 from portal.lib.parallel import run_concurrently
@@ -30,6 +29,7 @@ from portal.rules.rows import action_view, builder_rows, condition_view
 from portal.rules.summary import action_words, statement_words
 from portal.rules.validation import by_row, validate
 from portal.rules.views import crumbs, list_url
+from portal.tokens.service import agiler_for
 
 TEMPLATE = "rules/builder.html"
 

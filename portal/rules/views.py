@@ -17,8 +17,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts.access import requires
-from portal.accounts.scopes import scope_gate
-from portal.agiler.service import agiler_for
 from portal.lib.confirm import Confirmation, confirm
 from portal.lib.htmx import done, is_fragment
 from portal.lib.parallel import run_concurrently
@@ -26,6 +24,8 @@ from portal.rules import ordering
 from portal.rules.catalog import load_catalog, plain
 from portal.rules.forms import DeleteRuleForm, ReorderForm, ToggleForm
 from portal.rules.summary import summarize
+from portal.tokens.scopes import scope_gate
+from portal.tokens.service import agiler_for
 
 
 def list_url(project: str) -> str:

@@ -20,12 +20,12 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from portal.accounts.access import requires
 from portal.agiler import BadRequest, NotFound
-from portal.agiler.service import agiler_for
 from portal.audit import record
 from portal.lib.csv import csv_download
 from portal.lib.forms import new_idempotency_key, rekey
 from portal.lib.htmx import is_fragment
 from portal.lib.parallel import run_concurrently
+from portal.tokens.service import agiler_for
 from portal.workspaces.forms import MemberFilterForm, WorkspaceCreateForm
 from portal.workspaces.members import (
     csv_lines,

@@ -57,7 +57,7 @@ def large_sandbox(settings: Any) -> Any:
 def test_ten_thousand_projects_page_by_page_without_loading_them_all(
     large_sandbox, operator
 ) -> None:  # type: ignore[no-untyped-def]
-    from portal.accounts.tokens import token_save
+    from portal.tokens.store import token_save
 
     token_save(user=operator, token="ak_sandbox_owner")
     client = client_for(operator)

@@ -41,7 +41,7 @@ def sandbox(settings: Any) -> Iterator[Any]:
 @pytest.fixture
 def tokened_cast(cast: dict[str, User], sandbox: Any) -> dict[str, User]:
     """The cast, each with the demo token of their role."""
-    from portal.accounts.tokens import token_save
+    from portal.tokens.store import token_save
 
     for role, user in cast.items():
         token_save(user=user, token=ROLE_TOKENS[role])

@@ -11,9 +11,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from portal.accounts.crypto import get_keyring
 from portal.accounts.models import AgilerToken
-from portal.accounts.tokens import reencrypt
+from portal.tokens.crypto import get_keyring
+from portal.tokens.store import reencrypt
 
 
 class Command(BaseCommand):

@@ -15,8 +15,6 @@ token is asked about again once per ``SCOPES_TTL``; if Agiler accepts it, the fl
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,10 +25,17 @@ from django.utils import timezone
 
 from portal.agiler import AgilerError
 from portal.agiler import errors as agiler_errors
+from portal.tokens.scope_cache import (  # noqa: F401  (re-exported for callers)
+    SCOPES_TTL,
+    ScopeLookup,
+    _cache_key,
+    _index_key,
+    _memo,
+    forget_scopes,
+    remember_scopes,
+)
 
 logger = logging.getLogger(__name__)
-
-SCOPES_TTL = 120  # seconds: short, so a token re-issued upstream is noticed soon
 
 #: scope → (group, what it lets the portal do, in plain words)
 SCOPE_INFO: dict[str, tuple[str, str]] = {
@@ -133,56 +138,10 @@ def grouped(scopes: frozenset[str]) -> list[ScopeGroup]:
 # --- the cached lookup ---------------------------------------------------------------------------
 
 
-def _cache_key(user_id: int, token_fingerprint: str) -> str:
-    # Hashed: the fingerprint has spaces and an ellipsis, which some cache backends refuse.
-    digest = hashlib.sha256(token_fingerprint.encode()).hexdigest()[:16]
-    return f"portal:agiler-scopes:{user_id}:{digest}"
-
-
-def _index_key(user_id: int) -> str:
-    return f"portal:agiler-scopes-key:{user_id}"
-
-
-def remember_scopes(user: Any, token_fingerprint: str, scopes: frozenset[str]) -> None:
-    """Cache ``scopes`` for ``user``'s token (called after a validation already fetched them)."""
-    key = _cache_key(user.pk, token_fingerprint)
-    cache.set(key, sorted(scopes), SCOPES_TTL)
-    cache.set(_index_key(user.pk), key, SCOPES_TTL)
-    _memo(user)["lookup"] = ScopeLookup(scopes)
-
-
-def forget_scopes(user: Any) -> None:
-    """Drop ``user``'s cached scopes (their token changed or was refused)."""
-    key = cache.get(_index_key(user.pk))
-    if key:
-        cache.delete(key)
-    cache.delete(_index_key(user.pk))
-    _memo(user).clear()
-
-
-def _memo(user: Any) -> dict[str, Any]:
-    # Per-request memo on the request's user object: one page asking ten gates makes one lookup,
-    # even when Agiler is down and nothing gets cached.
-    memo: dict[str, Any] | None = getattr(user, "_agiler_scopes_memo", None)
-    if memo is None:
-        memo = {}
-        with contextlib.suppress(AttributeError):
-            user._agiler_scopes_memo = memo
-    return memo
-
-
-@dataclass(frozen=True)
-class ScopeLookup:
-    """Effective scopes, or why they are unknown: ``no_token``, ``rejected`` or ``unavailable``."""
-
-    scopes: frozenset[str] | None
-    problem: str = ""
-
-
 def lookup_scopes(user: Any) -> ScopeLookup:
     """Effective scopes of ``user``'s token, from the cache or ``GET /users/me``."""
     from portal.accounts.models import AgilerToken
-    from portal.accounts.tokens import mark_token_rejected, token_for, unbound_client
+    from portal.tokens.store import mark_token_rejected, token_for, unbound_client
 
     memo = _memo(user)
     if "lookup" in memo:
@@ -217,7 +176,7 @@ def _may_reprobe(user_id: int, row: Any) -> bool:
 
 
 def _fetch(user: Any, row: Any, token_for: Any, client: Any, reject: Any) -> ScopeLookup:
-    from portal.accounts.tokens import clear_token_rejected, remember_identity
+    from portal.tokens.store import clear_token_rejected, remember_identity
 
     token = token_for(user)
     if token is None:

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts.access import requires
 from portal.accounts.forms import TokenForm
-from portal.accounts.scopes import grouped, lookup_scopes
-from portal.accounts.tokens import TokenRefused, token_remove, token_save, token_state
 from portal.lib.htmx import is_fragment
+from portal.tokens.scopes import grouped, lookup_scopes
+from portal.tokens.store import TokenRefused, token_remove, token_save, token_state
 
 
 def _render(request: HttpRequest, form: TokenForm, *, status: int = 200) -> HttpResponse:

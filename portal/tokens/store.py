@@ -27,11 +27,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from portal.accounts.crypto import Sealed, TokenDecryptError, get_keyring
 from portal.accounts.models import AgilerToken
-from portal.agiler import AgilerClient, AgilerError, Secret, SelfUser
+from portal.agiler import AgilerClient, AgilerError, SelfUser
 from portal.agiler import errors as agiler_errors
 from portal.audit import user_target
+from portal.tokens.clients import build_client
+from portal.tokens.crypto import Sealed, TokenDecryptError, get_keyring
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -106,14 +107,7 @@ def clean_token(token: str) -> str:
 @sensitive_variables("token")
 def unbound_client(token: str) -> AgilerClient:
     """An Agiler client for ``token`` that is not tied to a portal user (token validation)."""
-    return AgilerClient(
-        base_url=settings.AGILER_API_URL,
-        token=Secret(token),
-        timeout=getattr(settings, "AGILER_TIMEOUT", None),
-        max_retries=int(getattr(settings, "AGILER_MAX_RETRIES", 2)),
-        retry_after_ceiling=float(getattr(settings, "AGILER_RETRY_AFTER_CEILING", 10.0)),
-        transport=getattr(settings, "AGILER_TRANSPORT", None),
-    )
+    return build_client(token)
 
 
 @sensitive_variables("token")
@@ -156,7 +150,7 @@ def token_save(*, user: Any, token: str, request: HttpRequest | None = None) -> 
     Raises TokenRefused (nothing stored) when the token is malformed or Agiler refuses it; the
     refusal is audited too, without the token.
     """
-    from portal.accounts.scopes import forget_scopes, remember_scopes
+    from portal.tokens.scope_cache import forget_scopes, remember_scopes
 
     token = clean_token(token)
     try:
@@ -181,7 +175,7 @@ def token_save(*, user: Any, token: str, request: HttpRequest | None = None) -> 
 def token_seed(*, user: Any, token: str) -> AgilerToken:
     """Store ``token`` for a demo user without asking Agiler (``seed_demo`` runs before the
     sandbox is up). Same encryption path; the identity is filled in on first use."""
-    from portal.accounts.scopes import forget_scopes
+    from portal.tokens.scope_cache import forget_scopes
 
     row = _store(user=user, token=clean_token(token), me=None, request=None)
     forget_scopes(user)
@@ -238,7 +232,7 @@ def remember_identity(row: AgilerToken, me: SelfUser, *, save: bool = True) -> N
 
 def token_remove(*, user: Any, request: HttpRequest | None = None) -> bool:
     """Delete ``user``'s stored token; return whether there was one."""
-    from portal.accounts.scopes import forget_scopes
+    from portal.tokens.scope_cache import forget_scopes
 
     with transaction.atomic():
         row = AgilerToken.objects.select_for_update().filter(user=user).first()
@@ -327,7 +321,7 @@ def mark_token_rejected(user: Any, *, request: HttpRequest | None = None) -> Non
     Pages then show a banner asking for a new token until it is replaced. The first rejection is
     audited; repeats while the banner is up are not, so a busy page cannot flood the log.
     """
-    from portal.accounts.scopes import forget_scopes
+    from portal.tokens.scope_cache import forget_scopes
 
     if user is None or not getattr(user, "is_authenticated", False):
         return

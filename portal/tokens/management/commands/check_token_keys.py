@@ -11,9 +11,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from portal.accounts.crypto import generate_key_entry, get_keyring
 from portal.accounts.models import AgilerToken
-from portal.accounts.tokens import token_readable
+from portal.tokens.crypto import generate_key_entry, get_keyring
+from portal.tokens.store import token_readable
 
 
 class Command(BaseCommand):
