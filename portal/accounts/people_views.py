@@ -16,6 +16,7 @@ from portal.accounts.forms import ActiveForm, PolicyForm, RoleForm, UserCreateFo
 from portal.accounts.mfa import has_mfa, mfa_required, mfa_reset, policy_set_require_mfa
 from portal.accounts.models import AgilerToken, User
 from portal.accounts.people import LastAdminError, user_create, user_set_active, user_set_role
+from portal.accounts.roles import Role
 from portal.lib.htmx import is_fragment
 
 
@@ -99,6 +100,10 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
         "role_form": RoleForm(initial={"role": person.role}),
         "person_has_mfa": has_mfa(person),
         "person_has_token": AgilerToken.objects.filter(user=person).exists(),
+        # Said only where it applies: on the page of the one remaining active admin.
+        "is_last_admin": person.role == Role.ADMIN
+        and person.is_active
+        and not User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=person.pk).exists(),
     }
     return render(request, _fragment(request, "accounts/user_detail.html", "person-panel"), context)
 
