@@ -70,6 +70,32 @@
   window.portalLabelStackedTables = labelStackedTables;
   labelStackedTables(document);
   document.body.addEventListener("htmx:afterSettle", function () { labelStackedTables(document); });
+  // Copy buttons: <button data-copy="#id"> copies the text of #id (one line per list item) and
+  // says so on the button for a moment (and to screen readers through the toast region).
+  document.body.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) { return; }
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source) { return; }
+    var items = source.querySelectorAll("li");
+    var text = items.length
+      ? Array.prototype.map.call(items, function (li) { return li.textContent.trim(); }).join("\n")
+      : source.textContent.trim();
+    var label = button.textContent;
+    function said(message, level) {
+      button.textContent = message;
+      showToast(message, level);
+      window.setTimeout(function () { button.textContent = label; }, 2000);
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(
+        function () { said("Copied", "success"); },
+        function () { said("Copy failed: select the text and copy it yourself", "warning"); }
+      );
+    } else {
+      said("Copy failed: select the text and copy it yourself", "warning");
+    }
+  });
   // Confirmation dialogs swapped in by htmx (templates/components/confirm.html): focus moves
   // into the dialog, Escape or Cancel closes it without a page load, and focus returns to the
   // control that opened it. Without JavaScript, Cancel is a plain link back.

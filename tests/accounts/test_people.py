@@ -117,3 +117,11 @@ def test_only_the_last_admins_page_says_they_cannot_be_demoted(
         'data-testid="last-admin"'
         not in client.get(f"/accounts/people/user/{admin.username}/").content.decode()
     )
+
+
+def test_people_pages_use_the_same_breadcrumbs_as_every_page(admin: User, operator: User) -> None:
+    client = client_for(admin)
+    for url in ("/accounts/people/new/", f"/accounts/people/user/{operator.username}/"):
+        body = client.get(url).content.decode()
+        assert '<nav aria-label="Breadcrumb">' in body and "breadcrumb-arrows" in body, url
+        assert 'href="/accounts/people/">People</a>' in body, url
