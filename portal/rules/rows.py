@@ -143,8 +143,7 @@ def action_view(
     if spec is not None and spec.fact is None and fact is not None:
         spec = None
     choices = [
-        Choice(s.key, s.key if s.fact else f"{s.operator} (stop evaluating rules)")
-        for s in catalog.actions
+        Choice(s.key, s.key if s.fact else "Stop evaluating further rules") for s in catalog.actions
     ]
     if spec is None:
         choices.insert(

@@ -31,3 +31,21 @@ def test_the_budget_stop_warning_shows_only_while_the_stop_is_on(page: Page, bas
     expect(warning).to_be_hidden()
     stop.check()
     expect(warning).to_be_visible()
+
+
+def test_changing_a_filter_and_clicking_filter_at_once_logs_no_console_error(
+    page: Page, base_url: str
+) -> None:
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    login(page, base_url, "finance")
+    for path, field in (("/billing/transactions/", "Month"), ("/audit/", "Outcome")):
+        page.goto(base_url + path)
+        select = page.get_by_label(field, exact=True)
+        options = select.locator("option").all()
+        select.select_option(index=len(options) - 1)
+        page.get_by_role("button", name="Filter").click()
+        page.wait_for_load_state("networkidle")
+    assert not [e for e in errors if "sendAbort" in e or "htmx" in e], errors
