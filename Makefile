@@ -14,7 +14,7 @@ PORT ?= 8000
 SANDBOX_PORT ?= 8765
 PYTEST_ARGS ?=
 
-.PHONY: help run test e2e lint format typecheck bench sandbox clean
+.PHONY: help run test e2e lint format typecheck bench sandbox prod-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ bench: $(STAMP) ## Run the benchmarks (results to paste into BENCHMARKS.md)
 
 sandbox: $(STAMP) ## Serve only the Agiler sandbox on http://127.0.0.1:8765/v1
 	@$(BIN)/python manage.py runsandbox --host $(HOST) --port $(SANDBOX_PORT)
+
+prod-check: $(STAMP) ## Production-like stack (nginx, 2 gunicorn, PostgreSQL, Redis) + smoke journey (root)
+	@PYTHON=$(BIN)/python bash scripts/prod.sh check
 
 clean: ## Remove the virtualenv, the demo database and caches
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -15,19 +15,8 @@ from typing import Any
 from .catalog import TEMPLATES
 from .http import rfc3339
 from .state import FileNode, Project, ProjectData, State
+from .wordpress import seed_tables
 
-POSTS = [
-    "Hello world!",
-    "Our spring collection is here",
-    "Behind the scenes: the new office",
-    "10 tips for faster WordPress sites",
-    "Meet the team",
-    "Privacy Policy",
-    "Sample Page",
-    "Release notes 2.4",
-    "Customer story: Globex",
-    "We are hiring",
-]
 LOG_TEMPLATES = [
     ("info", 'GET {path} 200 {ms}ms "{ua}"'),
     ("info", 'GET {path} 304 {ms}ms "{ua}"'),
@@ -246,44 +235,8 @@ def _logs(state: State, rng: random.Random, count: int) -> list[dict[str, Any]]:
 
 
 def demo_tables(state: State, rng: random.Random, project: Project) -> dict[str, dict[str, Any]]:
-    """The fake WordPress tables (wp_users, wp_posts, wp_options) behind the SQL console."""
-    users = [
-        [1, "admin", f"admin@{project.name}.example", "Site Admin", "2022-03-01 10:00:00"],
-        [2, "editor", f"editor@{project.name}.example", "Eddie Editor", "2023-01-15 09:30:00"],
-        [3, "müller", f"mueller@{project.name}.example", "Jörg Müller", "2024-02-02 14:12:00"],
-    ]
-    posts = []
-    for i, title in enumerate(POSTS, start=1):
-        day = state.ago(days=400 - i * 35).strftime("%Y-%m-%d %H:%M:%S")
-        kind = "page" if title in ("Privacy Policy", "Sample Page") else "post"
-        status = "draft" if i % 4 == 0 else "publish"
-        posts.append([i, title, status, kind, day, rng.randint(1, 3)])
-    options = [
-        [1, "siteurl", f"https://www.{project.name}.example", "yes"],
-        [2, "home", f"https://www.{project.name}.example", "yes"],
-        [3, "blogname", project.name.replace("-", " ").title(), "yes"],
-        [4, "admin_email", f"admin@{project.name}.example", "yes"],
-        [5, "template", "twentytwentyfour", "yes"],
-        [6, "permalink_structure", "/%postname%/", "yes"],
-        [7, "active_plugins", 'a:1:{i:0;s:19:"akismet/akismet.php";}', "yes"],
-    ]
-    return {
-        "wp_users": {
-            "columns": ["ID", "user_login", "user_email", "display_name", "user_registered"],
-            "types": ["bigint", "varchar(60)", "varchar(100)", "varchar(250)", "datetime"],
-            "rows": users,
-        },
-        "wp_posts": {
-            "columns": ["ID", "post_title", "post_status", "post_type", "post_date", "post_author"],
-            "types": ["bigint", "text", "varchar(20)", "varchar(20)", "datetime", "bigint"],
-            "rows": posts,
-        },
-        "wp_options": {
-            "columns": ["option_id", "option_name", "option_value", "autoload"],
-            "types": ["bigint", "varchar(191)", "longtext", "varchar(20)"],
-            "rows": options,
-        },
-    }
+    """The WordPress tables behind the SQL console and the backup dumps (see ``wordpress``)."""
+    return seed_tables(state, rng, project)
 
 
 def _rules(state: State, rng: random.Random) -> list[dict[str, Any]]:
@@ -307,7 +260,7 @@ def _rules(state: State, rng: random.Random) -> list[dict[str, Any]]:
 
 def _statements(state: State, rng: random.Random, project: Project) -> list[dict[str, Any]]:
     """A short SQL history (newest first), with every outcome represented."""
-    from .sqlengine import SQLError, execute
+    from .sqlengine import Database, SQLError
 
     history = []
     specs = [
@@ -330,7 +283,8 @@ def _statements(state: State, rng: random.Random, project: Project) -> list[dict
             "error": None,
         }
         try:
-            stmt.update(execute(demo_tables(state, random.Random(0), project), sql, submitted))
+            database = Database(demo_tables(state, random.Random(0), project))
+            stmt.update(database.execute(sql, read_only=True, now=submitted))
             stmt["status"] = "success"
         except SQLError as exc:
             stmt.update(

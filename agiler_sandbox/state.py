@@ -74,6 +74,8 @@ class ProjectData:
     rules: list[dict[str, Any]] = field(default_factory=list)
     tables: dict[str, dict[str, Any]] = field(default_factory=dict)
     usage_seed: int = 0
+    #: the SQL console's database (sqlengine.Database), built from ``tables`` on first use
+    database: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass

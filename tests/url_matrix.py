@@ -5,8 +5,9 @@ be added here with its rule). Each feature adds its rows.
 
 Per entry: the URL name, its kwargs, the roles that may open it (``PUBLIC`` for no login), and
 the status an allowed role gets on GET (405 for POST-only views). Kwargs written ``"{project}"``
-(also ``{workspace}``, ``{backup}``, ``{rule}``) are replaced by real ids from the seeded
-sandbox; every role carries its demo user's sandbox token, so allowed roles reach real pages.
+(also ``{workspace}``, ``{backup}``, ``{rule}``, ``{domain}``, ``{variable}``) are replaced by
+real ids from the seeded sandbox; every role carries its demo user's sandbox token, so allowed
+roles reach real pages.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ THIS_MONTH = datetime.now(UTC).strftime("%Y-%m")
 ALL_ROLES = frozenset({"admin", "operator", "finance", "support"})
 BACKUPS_READ = frozenset({"admin", "operator", "support"})
 BACKUPS_WRITE = frozenset({"admin", "operator"})
+#: the SQL console: support and finance have no SQL at all
+SQL = frozenset({"admin", "operator"})
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,72 @@ URL_RULES: list[UrlRule] = [
         ok_status=405,
     ),
     UrlRule("rules:delete", BACKUPS_WRITE, kwargs={"project": "{project}", "rule": "{rule}"}),
+    # SQL console: admin and operator only (reads and writes); "{statement}" is a finished
+    # statement with rows from the seeded history. Run and cancel are POST-only.
+    UrlRule("sql:console", SQL, kwargs={"project": "{project}"}, fragment="sql-editor"),
+    UrlRule("sql:run", SQL, kwargs={"project": "{project}"}, ok_status=405),
+    UrlRule("sql:history", SQL, kwargs={"project": "{project}"}, fragment="sql-history"),
+    UrlRule(
+        "sql:result",
+        SQL,
+        kwargs={"project": "{project}", "statement": "{statement}"},
+        fragment="sql-result",
+    ),
+    UrlRule(
+        "sql:cancel",
+        SQL,
+        kwargs={"project": "{project}", "statement": "{statement}"},
+        ok_status=405,
+    ),
+    UrlRule("sql:export", SQL, kwargs={"project": "{project}", "statement": "{statement}"}),
+    UrlRule(
+        "sql:delete",
+        SQL,
+        kwargs={"project": "{project}", "statement": "{statement}"},
+        fragment="confirm-dialog",
+    ),
+    # Domains and variables: admin and operator write; support reads (names only for
+    # variables); finance nothing. "{domain}" and "{variable}" are seeded ids.
+    UrlRule(
+        "domains:list", BACKUPS_READ, kwargs={"project": "{project}"}, fragment="domains-table"
+    ),
+    UrlRule("domains:add", BACKUPS_WRITE, kwargs={"project": "{project}"}, fragment="domain-form"),
+    UrlRule(
+        "domains:primary",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "domain": "{domain}"},
+        fragment="domain-dialog",
+    ),
+    UrlRule(
+        "domains:remove",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "domain": "{domain}"},
+        fragment="domain-dialog",
+    ),
+    UrlRule(
+        "variables:list",
+        BACKUPS_READ,
+        kwargs={"project": "{project}"},
+        fragment="variables-table",
+    ),
+    UrlRule(
+        "variables:add", BACKUPS_WRITE, kwargs={"project": "{project}"}, fragment="variable-form"
+    ),
+    UrlRule(
+        "variables:paste", BACKUPS_WRITE, kwargs={"project": "{project}"}, fragment="paste-flow"
+    ),
+    UrlRule(
+        "variables:edit",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "variable": "{variable}"},
+        fragment="variable-form",
+    ),
+    UrlRule(
+        "variables:remove",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "variable": "{variable}"},
+        fragment="variable-dialog",
+    ),
     # Notifications: everyone (their token's notifications scopes decide the rest).
     UrlRule("notifications:list", ALL_ROLES, fragment="notifications-list"),
     UrlRule("notifications:indicator", ALL_ROLES),

@@ -149,6 +149,7 @@ def facts_overlay(spec: dict[str, Any]) -> None:
     _put_file(operations["put_file"][1])
     _get_file(operations["get_file"][1])
     _create_sql_statement(operations["create_sql_statement"][1])
+    _get_sql_statement(operations["get_sql_statement"][1])
     _statement_period(operations["download_statement"][1])
     for name in ("ProjectSummary", "ProjectDetail"):
         status = spec["components"]["schemas"][name]["properties"]["status"]
@@ -233,6 +234,40 @@ def _create_sql_statement(operation: dict[str, Any]) -> None:
         },
         "x-source": FACTS,
     }
+
+
+def _get_sql_statement(operation: dict[str, Any]) -> None:
+    """ "SQL result rows page at 100 by default, 1000 at most", the next page in ``Link``."""
+    operation["parameters"] += [
+        {
+            "name": "cursor",
+            "in": "query",
+            "required": False,
+            "description": "Cursor of the next page of result rows (opaque; from the previous "
+            'response\'s Link rel="next").',
+            "schema": {"type": "string"},
+            "x-source": FACTS,
+        },
+        {
+            "name": "limit",
+            "in": "query",
+            "required": False,
+            "description": "Result rows per page: 100 by default, 1000 at most.",
+            "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
+            "x-source": FACTS,
+        },
+    ]
+    operation["responses"]["200"]["headers"] = {
+        "Link": {
+            "description": 'Next page of result rows as `<absolute url>; rel="next"` (carries '
+            "the cursor); absent on the last page.",
+            "schema": {"type": "string"},
+            "x-source": FACTS,
+        }
+    }
+    operation["responses"].setdefault(
+        "400", _error("Bad Request (rows limit out of range or bad cursor)")
+    )
 
 
 def _statement_period(operation: dict[str, Any]) -> None:

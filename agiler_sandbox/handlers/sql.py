@@ -1,14 +1,18 @@
-"""SQL statements against the fake WordPress database (sync 200, or 202 with respond-async)."""
+"""SQL statements against the project's WordPress database (sync 200, or 202 with respond-async).
+
+The database is in-memory SQLite answering like MySQL (``sqlengine``). A statement's rows page
+like any list: 100 by default, 1000 at most, ``Link: rel="next"`` on ``GET …/statements/{id}``.
+"""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlencode
 
 from agiler_sandbox.http import Request, Response, empty_response, invalid, json_response, rfc3339
-from agiler_sandbox.pagination import paginate
-from agiler_sandbox.sqlengine import SQLError, execute, is_write
+from agiler_sandbox.pagination import encode_cursor, page_window, paginate
+from agiler_sandbox.sqlengine import SQLError, database_for, is_write, sleep_seconds
 from agiler_sandbox.state import ProjectData, State, public
 
 from .common import find, get_bool, get_int, get_str, project_of
@@ -17,40 +21,57 @@ if TYPE_CHECKING:
     from agiler_sandbox.app import Sandbox
 
 PREVIEW = 80
-SLEEP_RE = re.compile(r"^\s*SELECT\s+SLEEP\(\s*(\d+(?:\.\d+)?)\s*\)\s*;?\s*$", re.I)
-RESULT_FIELDS = ("columns", "rows", "row_count", "rows_affected")
+#: result rows per page of GET …/statements/{id} (and in a POST's answer): default and maximum
+ROWS_PAGE, ROWS_MAX = 100, 1000
+INTERRUPTED = "Query execution was interrupted, maximum statement execution time exceeded"
 
 
 def _run(state: State, data: ProjectData, stmt: dict[str, Any]) -> None:
     """Execute and fill in the outcome; errors are a statement status, not an HTTP error."""
     started = stmt["_submitted"]
-    sleep = SLEEP_RE.match(stmt["sql"])
+    sleep = sleep_seconds(stmt["sql"])
     duration = 3 + len(stmt["sql"]) % 40
+    db = database_for(data)
     try:
-        if sleep:
-            seconds = float(sleep.group(1))
-            if seconds > stmt["timeout"]:
-                duration = stmt["timeout"] * 1000
-                raise SQLError(
-                    "Query execution was interrupted, maximum statement execution time exceeded"
-                )
-            duration = int(seconds * 1000)
-            result = {
-                "columns": [sleep.group(0).strip().rstrip(";")[7:]],
-                "rows": [[0]],
-                "row_count": 1,
-                "rows_affected": 0,
-            }
-        else:
-            result = execute(data.tables, stmt["sql"], started)
+        if sleep > stmt["timeout"]:
+            duration = stmt["timeout"] * 1000
+            raise SQLError(INTERRUPTED)
+        result = db.execute(
+            stmt["sql"], read_only=stmt["read_only"], now=started, timeout=stmt["timeout"]
+        )
+        duration = max(duration, int(sleep * 1000))
         stmt.update(result)
         stmt["status"], stmt["error"] = "success", None
+        if not stmt["read_only"]:
+            # Backups dump the plain tables: keep them in step with the database.
+            data.tables = db.snapshot()
     except SQLError as exc:
         stmt.update({"columns": [], "rows": [], "row_count": 0, "rows_affected": 0})
         stmt["status"], stmt["error"] = "error", str(exc)
     stmt["duration_ms"] = duration
     done = stmt.get("_ready") or started + timedelta(milliseconds=duration)
     stmt["completed_at"] = rfc3339(done)
+
+
+def _with_rows_page(
+    request: Request, stmt: dict[str, Any], url: str, offset: int, limit: int
+) -> Response:
+    """The statement with one page of its rows; ``Link: rel="next"`` when more remain."""
+    body = public(stmt)
+    rows = stmt.get("rows")
+    if isinstance(rows, list):
+        body["rows"] = rows[offset : offset + limit]
+    response = json_response(body)
+    if isinstance(rows, list) and offset + limit < len(rows):
+        cursor = encode_cursor("get_sql_statement", offset + limit)
+        query = urlencode({"cursor": cursor, "limit": str(limit)})
+        response.headers.append(("Link", f'<{url}?{query}>; rel="next"'))
+    return response
+
+
+def _statement_url(request: Request, stmt_id: str) -> str:
+    path = request.path if request.path.endswith(stmt_id) else f"{request.path}/{stmt_id}"
+    return f"{request.base_url()}{quote(path, safe='/%')}"
 
 
 def _settle(state: State, data: ProjectData) -> None:
@@ -112,19 +133,23 @@ def create_sql_statement(app: Sandbox, request: Request) -> Response:
     }
     data.statements.insert(0, stmt)
     if "respond-async" in (request.header("Prefer") or "").lower():
-        stmt["_ready"] = now + timedelta(seconds=state.settings.sql_seconds)
+        # A SLEEP(n) keeps it pending for n seconds (up to its timeout): a statement to cancel.
+        runs = min(max(state.settings.sql_seconds, sleep_seconds(sql)), stmt["timeout"])
+        stmt["_ready"] = now + timedelta(seconds=runs)
         response = json_response(public(stmt), status=202)
         response.headers.append(("Preference-Applied", "respond-async"))
         return response
     _run(state, data, stmt)
-    return json_response(public(stmt))
+    return _with_rows_page(request, stmt, _statement_url(request, stmt["id"]), 0, ROWS_PAGE)
 
 
 def get_sql_statement(app: Sandbox, request: Request) -> Response:
     """GET /projects/{project}/sql/statements/{statement}."""
     state, _, data = project_of(app, request)
+    offset, limit = page_window(request, ROWS_PAGE, ROWS_MAX)
     _settle(state, data)
-    return json_response(public(find(data.statements, request.params["statement"], "statement")))
+    stmt = find(data.statements, request.params["statement"], "statement")
+    return _with_rows_page(request, stmt, _statement_url(request, stmt["id"]), offset, limit)
 
 
 def delete_sql_statement(app: Sandbox, request: Request) -> Response:

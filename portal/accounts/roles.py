@@ -27,7 +27,9 @@ MATRIX: dict[str, frozenset[Role]] = {
     # Projects and their areas (domains, rules, variables, files, logs).
     "projects.read": frozenset({A, O, S}),
     "projects.write": frozenset({A, O}),
+    # SQL console: support and finance have no SQL at all; writes are a separate action.
     "sql.execute": frozenset({A, O}),
+    "sql.write": frozenset({A, O}),
     "variables.read_values": frozenset({A, O}),
     "usage.read": frozenset({A, O, F, S}),
     # Backups: support may look and take an on-demand backup, never restore, delete or download.

@@ -7,11 +7,33 @@ whose ``status`` is ``error`` is a result, not an exception.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 from ._base import NOT_GIVEN, BaseClient, NotGiven, given
-from .pagination import Page
+from .pagination import Page, next_cursor_from
 from .types import FreeformObject, StatementListItem, decode_freeform
 
 _STATEMENTS = "/projects/{project}/sql/statements"
+#: result rows per page: Agiler's default and its maximum (facts)
+ROWS_PAGE_DEFAULT = 100
+ROWS_PAGE_MAX = 1000
+
+
+@dataclass(frozen=True)
+class StatementPage:
+    """A statement with one page of its result ``rows``; ``next_cursor`` is None on the last."""
+
+    statement: FreeformObject
+    next_cursor: str | None = None
+
+    @property
+    def rows(self) -> list[list[object]]:
+        """This page's rows (each a list of cells); [] when the result has none or is odd."""
+        rows = self.statement.get("rows")
+        if not isinstance(rows, list):
+            return []
+        return [row if isinstance(row, list) else [row] for row in rows]
 
 
 class SqlMixin(BaseClient):
@@ -73,12 +95,54 @@ class SqlMixin(BaseClient):
             idempotency_key=idempotency_key,
         )
 
-    def get_sql_statement(self, project: str, statement: str) -> FreeformObject:
-        """GET /projects/{project}/sql/statements/{statement} — Project SQL."""
+    def get_sql_statement(
+        self,
+        project: str,
+        statement: str,
+        *,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> FreeformObject:
+        """GET /projects/{project}/sql/statements/{statement} — Project SQL.
+
+        The statement with one page of its ``rows`` (100 by default, ``limit`` up to 1000);
+        :meth:`get_sql_statement_page` also gives the cursor of the next page of rows.
+        """
+        return self.get_sql_statement_page(project, statement, cursor=cursor, limit=limit).statement
+
+    def get_sql_statement_page(
+        self,
+        project: str,
+        statement: str,
+        *,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> StatementPage:
+        """GET …/sql/statements/{statement} with the rows page at ``cursor`` and the next one's."""
         spec_params = {"project": project, "statement": statement}
-        response = self._get_raw("get_sql_statement", _STATEMENTS + "/{statement}", spec_params)
-        return decode_freeform(
+        response = self._get_raw(
+            "get_sql_statement",
+            _STATEMENTS + "/{statement}",
+            spec_params,
+            query={"cursor": cursor, "limit": limit},
+        )
+        body = decode_freeform(
             self._json(response, "get_sql_statement"),
             operation="get_sql_statement",
             status=response.status_code,
         )
+        return StatementPage(body, next_cursor_from(response, operation="get_sql_statement"))
+
+    def iter_sql_rows(
+        self, project: str, statement: str, *, limit: int = ROWS_PAGE_MAX
+    ) -> Iterator[list[object]]:
+        """Every row of a statement's result, one rows page at a time (fetched lazily)."""
+        cursor: str | None = None
+        seen: set[str] = set()
+        while True:
+            page = self.get_sql_statement_page(project, statement, cursor=cursor, limit=limit)
+            yield from page.rows
+            cursor = page.next_cursor
+            if cursor is None or cursor in seen:  # a cursor seen before would loop forever
+                return
+            seen.add(cursor)

@@ -16,6 +16,7 @@ from portal.lib.forms import new_idempotency_key
 from portal.lib.htmx import render_page
 from portal.lib.pager import Pager
 from portal.lib.parallel import run_concurrently
+from portal.lib.urls import url_maker
 from portal.projects import catalogs
 from portal.projects.catalogs import CatalogEntry
 from portal.projects.forms import ProjectActiveForm
@@ -83,6 +84,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     )
     result: ScanResult = found["scan"]
     names: dict[str, str] = found["workspaces"]
+    project_url, workspace_url = url_maker("projects:detail"), url_maker("workspaces:detail")
     next_url = _page_url(filters, result.next, [*trail, start.encode()]) if result.next else ""
     prev_url = ""
     if not first:
@@ -91,7 +93,13 @@ def project_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page_title": "Projects",
         "projects": [
-            {"project": p, "workspace_name": names.get(p.workspace_id, "")} for p in result.items
+            {
+                "project": p,
+                "url": project_url(p.id),
+                "workspace_name": names.get(p.workspace_id, ""),
+                "workspace_url": workspace_url(p.workspace_id) if p.workspace_id else "",
+            }
+            for p in result.items
         ],
         "filters": filters,
         "workspaces": sorted(names.items(), key=lambda item: item[1].lower()),

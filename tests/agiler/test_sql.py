@@ -45,3 +45,15 @@ def test_an_async_statement_is_pending_and_can_be_cancelled(
 def test_a_syntax_error_is_a_result_not_an_exception(client: AgilerClient, project_id: str) -> None:
     statement = client.create_sql_statement(project_id, sql="SELEC nonsense")
     assert statement["status"] == "error" and statement["error"]
+
+
+def test_result_rows_page_through_the_link_cursor(client: AgilerClient, project_id: str) -> None:
+    statement = client.create_sql_statement(project_id, sql="SELECT ID FROM wp_posts ORDER BY ID")
+    first = client.get_sql_statement_page(project_id, str(statement["id"]))
+    assert len(first.rows) == 100 and first.next_cursor
+    second = client.get_sql_statement_page(
+        project_id, str(statement["id"]), cursor=first.next_cursor
+    )
+    assert second.next_cursor is None and second.rows[-1] == [137]
+    every = list(client.iter_sql_rows(project_id, str(statement["id"]), limit=40))
+    assert [row[0] for row in every] == list(range(1, 138))

@@ -41,6 +41,15 @@ def sample_ids(sandbox) -> dict[str, str]:  # type: ignore[no-untyped-def]
     rules = client.list_rules(project.id).items
     if rules:
         ids["rule"] = rules[0].id
+    finished = [s for s in client.list_sql_statements(project.id).items if s.status == "success"]
+    if finished:
+        ids["statement"] = finished[0].id
+    domains = client.list_domains(project.id).items
+    if domains:
+        ids["domain"] = domains[0].id
+    variables = client.list_variables(project.id).items
+    if variables:
+        ids["variable"] = variables[0].id
     return ids
 
 

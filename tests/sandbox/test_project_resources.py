@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import time
+
+import pytest
 
 from .conftest import assert_error, follow_all
 
@@ -313,6 +316,110 @@ def test_deleting_a_pending_statement_cancels_it(owner, fresh_project) -> None:
     time.sleep(0.35)
     assert owner.get(f"{url}/{sid}").json()["status"] == "cancelled"
     count = owner.post(url, json={"sql": "SELECT COUNT(*) FROM wp_posts", "read_only": True})
-    assert count.json()["rows"] == [[10]]
+    assert count.json()["rows"] == [[137]]
     assert owner.delete(f"{url}/{sid}").status_code == 204
     assert_error(owner.get(f"{url}/{sid}"), 404)
+
+
+@pytest.mark.parametrize(
+    ("sql", "column", "value"),
+    [
+        ("select 1 as one", "one", 1),
+        ("SELECT COUNT(*) AS n FROM wp_posts", "n", 137),
+        ("SELECT ID AS id FROM wp_posts ORDER BY ID LIMIT 1", "id", 1),
+        ("SELECT 1 one", "one", 1),
+        ("SELECT VERSION() AS v", "v", "8.0.36-agiler"),
+        ("SELECT 1+1", "1+1", 2),
+        ("SELECT 'a'", "a", "a"),
+        ('SELECT "it\\"s"', 'it"s', 'it"s'),
+        ("SELECT `ID` FROM `wp_posts` ORDER BY `ID` LIMIT 1", "ID", 1),
+        ("SHOW TABLES LIKE 'wp_users'", "Tables_in_wordpress", "wp_users"),
+    ],
+)
+def test_statements_people_type_are_answered_with_mysql_column_names(
+    owner, project, sql: str, column: str, value: object
+) -> None:
+    stmt = owner.post(
+        f"/projects/{project['id']}/sql/statements", json={"sql": sql, "read_only": True}
+    ).json()
+    assert stmt["status"] == "success", stmt["error"]
+    assert stmt["columns"] == [column] and stmt["rows"][0] == [value]
+
+
+def test_now_is_a_mysql_datetime(owner, project) -> None:
+    stmt = owner.post(
+        f"/projects/{project['id']}/sql/statements",
+        json={"sql": "select now() as t", "read_only": True},
+    ).json()
+    assert stmt["columns"] == ["t"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", stmt["rows"][0][0])
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("select * from wp_nope", "Table 'wordpress.wp_nope' doesn't exist"),
+        ("select nope from wp_posts", "Unknown column 'nope' in 'field list'"),
+        ("SELEC * FROM wp_users", "near 'SELEC * FROM wp_users' at line 1"),
+        ("-- nothing to run", "Query was empty"),
+        ("ATTACH DATABASE '/tmp/x.db' AS x", "Access denied"),
+        ("PRAGMA query_only = OFF", "Access denied"),
+        ("WITH d AS (SELECT 1) DELETE FROM wp_posts", "READ ONLY transaction"),
+    ],
+)
+def test_failures_are_error_statements_in_mysql_words(owner, project, sql, message) -> None:
+    response = owner.post(
+        f"/projects/{project['id']}/sql/statements", json={"sql": sql, "read_only": True}
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "error" and message in response.json()["error"]
+
+
+def test_result_rows_page_at_100_with_a_link_to_the_next_page(owner, fresh_project) -> None:
+    url = f"/projects/{fresh_project['id']}/sql/statements"
+    created = owner.post(
+        url, json={"sql": "SELECT ID FROM wp_posts ORDER BY ID", "read_only": True}
+    )
+    assert created.json()["row_count"] == 137 and len(created.json()["rows"]) == 100
+    first = owner.get(f"{url}/{created.json()['id']}")
+    assert len(first.json()["rows"]) == 100 and first.json()["rows"][0] == [1]
+    pages = [owner.get(f"{url}/{created.json()['id']}?limit=50")]
+    while "link" in pages[-1].headers:
+        pages.append(owner.get(pages[-1].headers["link"].split(">")[0].lstrip("<")))
+    assert [len(p.json()["rows"]) for p in pages] == [50, 50, 37]
+    assert [r[0] for p in pages for r in p.json()["rows"]] == list(range(1, 138))
+    assert_error(owner.get(f"{url}/{created.json()['id']}?limit=1001"), 400, field="limit")
+    assert len(owner.get(f"{url}/{created.json()['id']}?limit=1000").json()["rows"]) == 137
+
+
+def test_a_write_changes_what_the_next_select_and_the_backup_dump_see(owner, fresh_project) -> None:
+    url = f"/projects/{fresh_project['id']}/sql/statements"
+    sql = "UPDATE wp_options SET option_value = 'Renamed' WHERE option_name = 'blogname'"
+    update = owner.post(url, json={"sql": sql, "read_only": False}).json()
+    assert update["rows_affected"] == 1
+    again = owner.post(
+        url,
+        json={"sql": "SELECT option_value FROM wp_options WHERE option_id = 3", "read_only": True},
+    ).json()
+    assert again["rows"] == [["Renamed"]]
+
+
+def test_a_sleeping_async_statement_stays_pending_until_cancelled(owner, fresh_project) -> None:
+    url = f"/projects/{fresh_project['id']}/sql/statements"
+    sid = owner.post(
+        url,
+        json={"sql": "SELECT SLEEP(20)", "read_only": True, "timeout": 60},
+        headers={"Prefer": "respond-async"},
+    ).json()["id"]
+    time.sleep(0.35)
+    assert owner.get(f"{url}/{sid}").json()["status"] == "pending"
+    assert owner.delete(f"{url}/{sid}").status_code == 204
+    assert owner.get(f"{url}/{sid}").json()["status"] == "cancelled"
+
+
+def test_sleeping_past_the_timeout_is_interrupted(owner, project) -> None:
+    stmt = owner.post(
+        f"/projects/{project['id']}/sql/statements",
+        json={"sql": "SELECT SLEEP(5)", "read_only": True, "timeout": 2},
+    ).json()
+    assert stmt["status"] == "error" and "interrupted" in stmt["error"]

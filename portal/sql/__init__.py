@@ -1,0 +1,1 @@
+"""The SQL console: run statements against a project's WordPress database, read-only by default."""
