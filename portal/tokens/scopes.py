@@ -204,6 +204,20 @@ def effective_scopes(user: Any) -> frozenset[str] | None:
     return lookup_scopes(user).scopes
 
 
+class Reason(str):
+    """A disabled control's sentence for a person, carrying the Agiler scope behind it, so
+    wherever the text travels (a confirmation's ``blocked``) the scope can be shown beside it as
+    secondary text (components/gate_reason.html, components/confirm.html)."""
+
+    scope: str = ""
+
+    @classmethod
+    def of(cls, text: str, scope: str) -> Reason:
+        reason = cls(text)
+        reason.scope = scope
+        return reason
+
+
 @dataclass(frozen=True)
 class Gate:
     """The answer to "may this person's token do ``scope``?" for one control."""
@@ -226,7 +240,7 @@ def scope_gate(user: Any, scope: str) -> Gate:
     if lookup.scopes is not None:
         if scope in lookup.scopes:
             return Gate(scope, True)
-        return Gate(scope, False, missing_scope_reason(scope))
+        return Gate(scope, False, Reason.of(missing_scope_reason(scope), scope))
     if lookup.problem == "no_token":
         return Gate(scope, False, "Save your Agiler token first (Your Agiler token page).")
     if lookup.problem == "rejected":
