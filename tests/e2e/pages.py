@@ -43,6 +43,14 @@ def sample_ids(sandbox: str) -> dict[str, str]:
         rules = client.get(f"/projects/{project}/rules").json()
         if rules:
             ids["rule"] = rules[0]["id"]
+        statements = client.get(f"/projects/{project}/sql/statements").json()
+        finished = [s for s in statements if s.get("status") == "success"]
+        if finished:
+            ids["statement"] = finished[0]["id"]
+        for key, path in (("domain", "domains"), ("variable", "variables")):
+            found = client.get(f"/projects/{project}/{path}").json()
+            if found:
+                ids[key] = found[0]["id"]
     return ids
 
 
@@ -56,14 +64,12 @@ def pages_for(role: str, ids: dict[str, str]) -> list[str]:
             continue
         if rule.allowed != PUBLIC and role not in rule.allowed:
             continue
+        if not all(v[1:-1] in ids for v in rule.kwargs.values() if v.startswith("{")):
+            continue  # nothing of that kind in the sandbox to open
         kwargs = {
             key: ids[value[1:-1]] if value.startswith("{") else E2E_VALUES.get(key, value)
             for key, value in rule.kwargs.items()
         }
-        if any(value.startswith("{") for value in rule.kwargs.values()) and not all(
-            value[1:-1] in ids for value in rule.kwargs.values() if value.startswith("{")
-        ):
-            continue
         paths.append(reverse(rule.name, kwargs=kwargs))
     return paths
 
