@@ -84,7 +84,13 @@ def default_tokens() -> dict[str, TokenInfo]:
         TokenInfo("ak_sandbox_owner", OWNER, ALL_SCOPES),
         TokenInfo("ak_sandbox_readonly", OWNER, READ_SCOPES),
         TokenInfo("ak_sandbox_finance", OWNER, finance),
-        TokenInfo("ak_sandbox_support", SUPPORT, (*READ_SCOPES, "notifications:write")),
+        # Support reads everything a case needs and takes on-demand backups (its portal role
+        # allows that; restore and delete stay with admin and operator by role).
+        TokenInfo(
+            "ak_sandbox_support",
+            SUPPORT,
+            (*READ_SCOPES, "notifications:write", "projects.backups:write"),
+        ),
     ]
     return {t.token: t for t in tokens}
 

@@ -141,22 +141,22 @@ def _transaction_months(state: State, rng: random.Random, months: int) -> list[d
 def _notifications(state: State, rng: random.Random, rich: bool) -> list[dict[str, Any]]:
     specs = [
         (
-            "backup_failed",
-            "high",
-            "Backup failed",
-            "The nightly backup of acme-shop failed.",
+            "backup_retried",
+            "normal",
+            "Backup retried",
+            "The nightly backup of acme-shop failed once and succeeded when Agiler retried it.",
             "/projects",
         ),
         (
             "budget_alert",
             "critical",
-            "Budget at 80%",
-            "You have used 80% of this month's budget.",
+            "Budget at 80% last month",
+            "Last month you used 80% of the monthly budget.",
             "/billing",
         ),
         (
             "runtime_deprecated",
-            "normal",
+            "high",
             "PHP 8.1 is deprecated",
             "Upgrade projects on php-8.1 before support ends.",
             "/runtimes",

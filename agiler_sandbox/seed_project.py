@@ -61,11 +61,14 @@ def generate_project_data(state: State, project: Project) -> ProjectData:
     rng = random.Random(f"{state.settings.seed}:{project.id}")
     large = state.settings.scale == "large"
     data = ProjectData(usage_seed=rng.getrandbits(32))
-    data.policy = {
-        "frequency_days": rng.choice([1, 1, 1, 7, 0]),
-        "retention_days": rng.choice([7, 30, 30, 90]),
-    }
-    data.backups = _backups(state, rng, project, days=30 if large else 90)
+    # The demo must not contradict itself: automatic backups follow the policy (every day or
+    # every week, never "off" above daily backups) and none is older than the retention.
+    # The random draws stay as they were, so every other seeded value is unchanged.
+    frequency = rng.choice([1, 1, 1, 7, 0]) or 1
+    retention = max(rng.choice([7, 30, 30, 90]), 2 * frequency)
+    data.policy = {"frequency_days": frequency, "retention_days": retention}
+    generated = _backups(state, rng, project, days=30 if large else 90)
+    data.backups = _follow_policy(state, generated, frequency, retention)
     data.domains = _domains(state, rng, project)
     data.variables = _variables(state, rng)
     data.files = demo_files(state, project)
@@ -74,6 +77,23 @@ def generate_project_data(state: State, project: Project) -> ProjectData:
     data.rules = _rules(state, rng)
     data.statements = _statements(state, rng, project)
     return data
+
+
+def _follow_policy(
+    state: State, backups: list[dict[str, Any]], frequency: int, retention: int
+) -> list[dict[str, Any]]:
+    """The generated daily history, thinned to the policy's frequency and cut at its retention."""
+    newest = state.anchor.replace(hour=3) - timedelta(days=1)
+    oldest = state.anchor - timedelta(days=retention)
+    kept = []
+    for backup in backups:
+        created = datetime.fromisoformat(backup["created_at"].replace("Z", "+00:00"))
+        if created < oldest:
+            continue
+        if backup["automatic"] and (newest.date() - created.date()).days % frequency:
+            continue
+        kept.append(backup)
+    return kept
 
 
 def _uid(rng: random.Random) -> str:

@@ -80,12 +80,7 @@ URL_RULES: list[UrlRule] = [
     ),
     UrlRule("projects:create", frozenset({"admin", "operator"})),
     UrlRule("projects:settings", frozenset({"admin", "operator"}), kwargs={"project": "{project}"}),
-    UrlRule(
-        "projects:active",
-        frozenset({"admin", "operator"}),
-        kwargs={"project": "{project}"},
-        ok_status=405,
-    ),
+    UrlRule("projects:active", frozenset({"admin", "operator"}), kwargs={"project": "{project}"}),
     UrlRule("projects:delete", frozenset({"admin", "operator"}), kwargs={"project": "{project}"}),
     # Backups: support may look (and take a backup: POST only); downloads, policy, delete and
     # restore are admin and operator; finance nothing.

@@ -204,6 +204,23 @@ def verify_second_factor(user: Any, code: str) -> Device | None:
     return None
 
 
+def code_already_used(user: Any, code: str) -> bool:
+    """Whether ``code`` is an authenticator code this person already signed in with (TOTP codes
+    are single-use: the device remembers the last time step it accepted)."""
+    from django_otp.oath import hotp
+
+    compact = "".join(code.split())
+    if not compact.isdigit():
+        return False
+    for device in TOTPDevice.objects.filter(user_id=user.pk, confirmed=True):
+        if device.last_t < 0:
+            continue
+        for step in range(device.last_t - device.tolerance, device.last_t + 1):
+            if step >= 0 and hotp(device.bin_key, step, digits=device.digits) == int(compact):
+                return True
+    return False
+
+
 def mfa_reset(*, actor: Any, user: Any, request: HttpRequest | None = None) -> bool:
     """Remove ``user``'s authenticator and recovery codes (they enrol again); return whether any."""
     with transaction.atomic():

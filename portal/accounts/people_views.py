@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,6 +17,7 @@ from portal.accounts.forms import ActiveForm, PolicyForm, RoleForm, UserCreateFo
 from portal.accounts.mfa import has_mfa, mfa_required, mfa_reset, policy_set_require_mfa
 from portal.accounts.models import AgilerToken, User
 from portal.accounts.people import LastAdminError, user_create, user_set_active, user_set_role
+from portal.accounts.roles import Role
 from portal.lib.htmx import is_fragment
 
 
@@ -81,7 +83,13 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
         )
     status = 400 if request.method == "POST" else 200
     template = _fragment(request, "accounts/user_create.html", "user-create-form")
-    return render(request, template, {"page_title": "Add a person", "form": form}, status=status)
+    context = {"page_title": "Add a person", "form": form, "crumbs": _crumbs("Add a person")}
+    return render(request, template, context, status=status)
+
+
+def _crumbs(label: str) -> list[dict[str, str]]:
+    """Home › People › ``label``: the same breadcrumbs component as every other page."""
+    return [{"label": "People", "url": reverse("accounts:users")}, {"label": label, "url": ""}]
 
 
 def _person(username: str) -> User:
@@ -99,6 +107,11 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
         "role_form": RoleForm(initial={"role": person.role}),
         "person_has_mfa": has_mfa(person),
         "person_has_token": AgilerToken.objects.filter(user=person).exists(),
+        "crumbs": _crumbs(person.get_username()),
+        # Said only where it applies: on the page of the one remaining active admin.
+        "is_last_admin": person.role == Role.ADMIN
+        and person.is_active
+        and not User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=person.pk).exists(),
     }
     return render(request, _fragment(request, "accounts/user_detail.html", "person-panel"), context)
 

@@ -23,7 +23,7 @@ from django_otp import login as otp_login
 
 from portal.accounts.access import public, requires
 from portal.accounts.forms import CodeForm, PortalAuthenticationForm
-from portal.accounts.mfa import has_mfa, verify_second_factor
+from portal.accounts.mfa import code_already_used, has_mfa, verify_second_factor
 from portal.accounts.mfa_models import RecoveryCodeDevice
 
 #: how long the second step of a sign-in may take before the password must be entered again
@@ -108,7 +108,16 @@ def login_verify(request: HttpRequest) -> HttpResponse:
             return redirect(target)
         # A wrong code counts as a failed sign-in: throttled and audited like a wrong password.
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-        form.add_error("otp_token", "That code is not valid. Enter the current code from the app.")
+        if code_already_used(user, form.cleaned_data["otp_token"]):
+            form.add_error(
+                "otp_token",
+                "That code was already used. Wait for the next code in your app (a new one "
+                "appears every 30 seconds) and enter it.",
+            )
+        else:
+            form.add_error(
+                "otp_token", "That code is not valid. Enter the current code from the app."
+            )
     return render(
         request,
         "accounts/login_verify.html",

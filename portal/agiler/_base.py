@@ -22,7 +22,7 @@ import json
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 import httpx
@@ -143,9 +143,11 @@ class BaseClient:
     ) -> M:
         spec = Spec(operation, "GET", template, path_params or {}, query=query or {})
         response = self._call(spec)
-        return decode(
+        result = decode(
             model, self._json(response, operation), operation=operation, status=response.status_code
         )
+        self._saw([result])
+        return result
 
     def _get_page(
         self,
@@ -167,6 +169,7 @@ class BaseClient:
         items = decode_list(
             model, self._json(response, operation), operation=operation, status=response.status_code
         )
+        self._saw(items)
         return Page(
             items=items,
             next_cursor=next_cursor_from(response, operation=operation),
@@ -209,10 +212,24 @@ class BaseClient:
         )
         return self._call(spec)
 
+    def _saw(self, objects: Sequence[object]) -> None:
+        """Tell the observer which objects were read (the audit log keeps their names).
+
+        Optional for observers; a failure here never fails the read."""
+        saw = getattr(self._observer, "saw", None)
+        if saw is None:
+            return
+        try:
+            saw(objects)
+        except Exception:
+            logger.exception("audit observer failed to note the objects read")
+
     def _model(self, model: type[M], response: httpx.Response, operation: str) -> M:
-        return decode(
+        result = decode(
             model, self._json(response, operation), operation=operation, status=response.status_code
         )
+        self._saw([result])
+        return result
 
     def _download(
         self,

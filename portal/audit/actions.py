@@ -126,10 +126,11 @@ def target_of(
     return spec.target_type, target_id, label
 
 
-def action_groups() -> list[tuple[str, list[str]]]:
-    """Every known action grouped by area, for the filter's ``<optgroup>``s."""
+def action_groups(extra: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, list[str]]]:
+    """Every known action (and ``extra`` ones) grouped by area, for the filter's
+    ``<optgroup>``s."""
     groups: dict[str, list[str]] = {}
-    actions = {spec.action for spec in OPERATIONS.values()} | set(PORTAL_ACTIONS)
+    actions = {spec.action for spec in OPERATIONS.values()} | set(PORTAL_ACTIONS) | set(extra)
     for action in sorted(actions):
         groups.setdefault(action.split(".", 1)[0], []).append(action)
     return sorted(groups.items())

@@ -47,6 +47,10 @@ HASHED_FIELDS = (
     "prev_hash",
 )
 CHAIN_VERSION = "v1"
+#: Fields added after v1. They are hashed only when set, as a trailing object: every row written
+#: before they existed (where they are empty) keeps its original bytes and verifies unchanged,
+#: while setting, changing or blanking one on a later row breaks that row's hash.
+EXTENSION_FIELDS = ("project_name", "workspace_name")
 _warned_demo_key = False
 
 
@@ -96,6 +100,9 @@ def canonical_bytes(event: AuditEvent) -> bytes:
         if name == "time":
             value = format_time(value)
         values.append(value)
+    extension = {name: getattr(event, name) for name in EXTENSION_FIELDS if getattr(event, name)}
+    if extension:
+        values.append(extension)
     return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
 
 

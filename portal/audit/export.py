@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from portal.audit.chain import HASHED_FIELDS, format_time
+from portal.audit.chain import EXTENSION_FIELDS, HASHED_FIELDS, format_time
 from portal.audit.models import AuditEvent
 from portal.audit.queries import iter_events
 from portal.lib import csv as spreadsheet
@@ -18,6 +18,7 @@ from portal.lib import csv as spreadsheet
 #: that a field added to it cannot be left out of the export.
 COLUMNS = (
     *(name for name in HASHED_FIELDS if name not in ("summary_json", "prev_hash")),
+    *EXTENSION_FIELDS,
     "summary",
     "hash",
 )

@@ -5,24 +5,64 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from portal.audit.actions import action_groups
+from portal.audit.sentences import action_label
 
 OUTCOME_CHOICES = [
     ("", "Any outcome"),
-    ("success", "Success"),
-    ("failure", "Failure"),
-    ("unknown", "Unknown"),
+    ("success", "Done"),
+    ("failure", "Refused or failed"),
+    ("unknown", "Not sure"),
 ]
 
+_AREA_LABELS = {
+    "auth": "Sign-in",
+    "mfa": "Two-factor",
+    "tokens": "Agiler tokens",
+    "users": "Portal users",
+    "sql": "SQL",
+}
 
-def _action_choices() -> list[Any]:
-    # A group's own value ("backups.") selects every action of the area.
+
+def _action_choices(performed: set[str] | None = None) -> list[Any]:
+    """Actions grouped by area; with ``performed``, only those the log holds (the actions the
+    portal performs, not every operation the API knows). A group's own value ("backups.")
+    selects every action of the area."""
     choices: list[Any] = [("", "Any action")]
-    for group, actions in action_groups():
-        options = [(f"{group}.", f"All {group} events")] + [(a, a) for a in actions]
-        choices.append((group.capitalize(), options))
+    for group, actions in action_groups(extra=performed or set()):
+        if performed is not None:
+            actions = [a for a in actions if a in performed]
+        if not actions:
+            continue
+        area = _AREA_LABELS.get(group, group.replace("_", " ").capitalize())
+        options = [(f"{group}.", f"Everything in {area}")] + [(a, action_label(a)) for a in actions]
+        choices.append((area, options))
     return choices
+
+
+def _named_choices(
+    events: QuerySet[Any], id_field: str, name_field: str, anything: str, current: str
+) -> list[tuple[str, str]]:
+    """(id, name) of every project or workspace named in ``events``, by name."""
+    rows = (
+        events.exclude(**{name_field: ""})
+        .order_by()
+        .values_list(id_field, name_field)
+        .distinct()[:500]
+    )
+    names: dict[str, str] = {}
+    for object_id, name in rows:
+        names.setdefault(object_id, name)
+    if current and current not in names:
+        names[current] = current  # a link from another page, by id: keep it selectable
+    ordered = sorted(names.items(), key=lambda item: (item[1].lower(), item[0]))
+    # Two projects with one name (one deleted, one new) stay apart by a short id.
+    seen = [name for _, name in ordered]
+    return [("", anything)] + [
+        (oid, f"{name} ({oid[:8]})" if seen.count(name) > 1 else name) for oid, name in ordered
+    ]
 
 
 class AuditFilterForm(forms.Form):
@@ -57,17 +97,18 @@ class AuditFilterForm(forms.Form):
         label="Target",
         widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "id or name"}),
     )
+    # Chosen by name; the value is the id (links from feature pages pass ids).
     project = forms.CharField(
         required=False,
         max_length=64,
         label="Project",
-        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "project id"}),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     workspace = forms.CharField(
         required=False,
         max_length=64,
         label="Workspace",
-        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "workspace id"}),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     date_from = forms.DateField(
         required=False,
@@ -79,6 +120,31 @@ class AuditFilterForm(forms.Form):
         label="To",
         widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
     )
+
+    def __init__(self, *args: Any, events: QuerySet[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if events is None:
+            self.fields["project"].widget = forms.TextInput(attrs={"class": "form-control"})
+            self.fields["workspace"].widget = forms.TextInput(attrs={"class": "form-control"})
+            return
+        current = self.data.get("action", "") if self.is_bound else ""
+        performed = set(events.order_by().values_list("action", flat=True).distinct())
+        if current and not current.endswith("."):
+            performed.add(current)
+        choices = _action_choices(performed)
+        if current.endswith(".") and not any(
+            value == current for _, options in choices[1:] for value, _ in options
+        ):
+            choices.append((current, f"Everything in {current[:-1]}"))
+        self.fields["action"].choices = choices
+        for field, id_field, name_field, anything in (
+            ("project", "project_id", "project_name", "Any project"),
+            ("workspace", "workspace_id", "workspace_name", "Any workspace"),
+        ):
+            chosen = str(self.data.get(field, "")) if self.is_bound else ""
+            self.fields[field].widget.choices = _named_choices(
+                events, id_field, name_field, anything, chosen
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -73,6 +73,10 @@ class AuditEvent(models.Model):
     target_label = models.CharField(max_length=255, blank=True)
     workspace_id = models.CharField(max_length=64, blank=True)
     project_id = models.CharField(max_length=64, blank=True)
+    #: the names the project and workspace had when the event was recorded (ids above stay the
+    #: key); empty on rows written before names were kept, or when the portal had not seen them
+    project_name = models.CharField(max_length=255, blank=True, default="")
+    workspace_name = models.CharField(max_length=255, blank=True, default="")
     #: canonical JSON (sorted keys) of the redacted request summary; text, so that the hashed
     #: form is exactly what the database returns on every backend.
     summary_json = models.TextField(default="{}")

@@ -7,9 +7,11 @@ write; if recording the intent fails the exception propagates and nothing is sen
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from portal.agiler.observer import CallInfo, CallOutcome
+from portal.audit import naming
 from portal.audit.actions import spec_for, target_of
 from portal.audit.models import AuditEvent, Outcome
 from portal.audit.services import record_event
@@ -20,17 +22,35 @@ if TYPE_CHECKING:
 __all__ = ["AuditObserver"]
 
 
-def _context(call: CallInfo) -> dict[str, Any]:
+#: singletons whose earlier values an event keeps, so it can say "from $250.00 to $300.00"
+_BEFORE_KINDS = {"update_billing": "billing"}
+
+
+def _context(call: CallInfo, actor: Any = None) -> dict[str, Any]:
     target_type, target_id, target_label = target_of(call.operation, call.path_params, call.summary)
-    workspace = call.path_params.get("workspace") or call.summary.get("workspace_id") or ""
+    workspace = str(call.path_params.get("workspace") or call.summary.get("workspace_id") or "")
+    project = call.path_params.get("project", "")
+    workspace = workspace or naming.workspace_of(project)
+    # Names from what the portal last read (naming.py); the ids stay the key.
+    if not target_label or target_label == target_id:
+        target_label = naming.recall(target_id) or target_label
+    summary: dict[str, Any] = {"operation": call.operation, "method": call.method, **call.summary}
+    kind = _BEFORE_KINDS.get(call.operation)
+    if kind and actor is not None:
+        before = naming.recall_before(getattr(actor, "pk", None), kind)
+        changed = {key: before[key] for key in call.summary if key in before}
+        if changed:
+            summary["before"] = changed
     return {
         "action": spec_for(call.operation).action,
         "target_type": target_type,
         "target_id": target_id,
         "target_label": target_label,
-        "project_id": call.path_params.get("project", ""),
-        "workspace_id": str(workspace),
-        "summary": {"operation": call.operation, "method": call.method, **call.summary},
+        "project_id": project,
+        "project_name": naming.recall(project),
+        "workspace_id": workspace,
+        "workspace_name": naming.recall(workspace),
+        "summary": summary,
         "idempotency_key": call.idempotency_key or "",
     }
 
@@ -42,10 +62,30 @@ class AuditObserver:
         self.actor = actor
         self.request = request
 
+    def saw(self, objects: Sequence[object]) -> None:
+        """Remember the names of objects the client read (and the billing profile's values)."""
+        naming.remember(objects)
+        for obj in objects:
+            if type(obj).__name__ == "BillingOutput":
+                values = {
+                    field: getattr(obj, field)
+                    for field in (
+                        "monthly_budget",
+                        "budget_alerts",
+                        "budget_stop",
+                        "charge_amount",
+                        "charge_threshold",
+                    )
+                }
+                naming.remember_before(getattr(self.actor, "pk", None), "billing", values)
+
     def before_write(self, call: CallInfo) -> AuditEvent:
         """Append the intent row; an exception here refuses the write."""
         return record_event(
-            actor=self.actor, request=self.request, outcome=Outcome.INTENT, **_context(call)
+            actor=self.actor,
+            request=self.request,
+            outcome=Outcome.INTENT,
+            **_context(call, self.actor),
         )
 
     def after_write(self, handle: object, outcome: CallOutcome) -> None:
@@ -55,12 +95,12 @@ class AuditObserver:
         # A create only learns its object's id from the answer: put it on the outcome row so the
         # object's audit trail starts with its creation.
         target_id = handle.target_id or (outcome.created_id or "")
-        project_id = handle.project_id
+        project_id, project_name = handle.project_id, handle.project_name
         if not project_id and handle.target_type == "project":
-            project_id = target_id
-        workspace_id = handle.workspace_id
+            project_id, project_name = target_id, handle.target_label
+        workspace_id, workspace_name = handle.workspace_id, handle.workspace_name
         if not workspace_id and handle.target_type == "workspace":
-            workspace_id = target_id
+            workspace_id, workspace_name = target_id, handle.target_label
         record_event(
             actor=self.actor,
             request=self.request,
@@ -69,7 +109,9 @@ class AuditObserver:
             target_id=target_id,
             target_label=handle.target_label,
             workspace_id=workspace_id,
+            workspace_name=workspace_name,
             project_id=project_id,
+            project_name=project_name,
             summary=handle.summary,
             idempotency_key=handle.idempotency_key,
             intent=handle,
@@ -78,7 +120,7 @@ class AuditObserver:
 
     def sensitive_read(self, call: CallInfo, outcome: CallOutcome) -> None:
         """Append one event for a download (or the failed attempt at one)."""
-        context = _context(call)
+        context = _context(call, self.actor)
         context["idempotency_key"] = ""
         record_event(actor=self.actor, request=self.request, **context, **_outcome_fields(outcome))
 

@@ -27,8 +27,8 @@ EXPORT_FORMATS = {
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, object]:
-    form = AuditFilterForm(request.GET or None)
     events = visible_events(request.user)
+    form = AuditFilterForm(request.GET or None, events=events)
     if form.is_bound and form.is_valid():
         events = apply_filters(events, form.cleaned_data)
     elif form.is_bound:
@@ -97,14 +97,14 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     intent = AuditEvent.objects.filter(id=event.intent_id).first() if event.intent_id else None
     outcomes = list(AuditEvent.objects.filter(intent_id=event.id).order_by("id"))
     context = {
-        "page_title": f"Audit event #{event.id}",
+        "page_title": "Audit event",
         "event": event,
         "intent": intent,
         "outcomes": outcomes,
         "summary_items": sorted(event.summary.items()),
         "crumbs": [
             {"label": "Audit log", "url": reverse("audit:list")},
-            {"label": f"Event #{event.id}", "url": ""},
+            {"label": "Event", "url": ""},
         ],
     }
     return render_page(request, "audit/detail.html", context, fragment="event-detail")

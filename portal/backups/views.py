@@ -201,7 +201,11 @@ def restores(request: HttpRequest, project: str) -> HttpResponse:
     watching = request.GET.get("watching") == "1"
     banner = restore_banner(detail, watching=watching)
     if is_fragment(request):
-        return render(request, "backups/restores.html#restore-banner", {"banner": banner})
+        response = render(request, "backups/restores.html#restore-banner", {"banner": banner})
+        if watching and banner.state == "finished":
+            # The project's details on the page are stale now: tell them to refresh.
+            response["HX-Trigger"] = "portal:restore-finished"
+        return response
     context = {
         "page_title": f"Restores of {detail.name}",
         "project": detail,

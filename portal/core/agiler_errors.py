@@ -59,8 +59,8 @@ def describe(error: agiler.AgilerError) -> tuple[int, str, str]:
             return (
                 403,
                 "Your Agiler token is not allowed to do this",
-                f"{missing_scope_reason(scopes[0])} (Agiler answered: {error.message}) "
-                "Nothing was changed.",
+                f"{missing_scope_reason(scopes[0])} Nothing was changed. "
+                f"(Agiler scope {scopes[0]}; Agiler answered: {error.message})",
             )
         return (
             403,

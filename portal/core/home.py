@@ -57,6 +57,8 @@ class Card:
     key: str
     data: Any = None
     error: str = ""
+    #: the Agiler scope the token lacks, shown as secondary text beside ``error``
+    scope: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     #: not loaded here: the card fetches itself in a request of its own
     deferred: bool = False
@@ -170,7 +172,7 @@ def load_cards(
         for key in upstream:
             gate = scope_gate(user, CARD_GATES[key][1]) if CARD_GATES[key][1] else None
             if gate is not None and not gate.allowed:
-                cards[key].error = gate.reason
+                cards[key].error, cards[key].scope = gate.reason, gate.scope
             else:
                 allowed.append(key)
         results = run_concurrently(_loaders(client, allowed)) if allowed else {}

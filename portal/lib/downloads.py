@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 #: No script, no plugin, no same-origin access, nothing loaded: a body that is opened inline
 #: (or sniffed as HTML by some client) cannot act as a page of the portal.
 DOWNLOAD_CSP = "sandbox; default-src 'none'"
+#: A PDF shown in the tab: Chromium's built-in viewer styles the document it draws with inline
+#: styles, which ``default-src 'none'`` refuses, one "inline style" CSP violation per opening
+#: (what finance saw in the console after opening a statement). Styles cannot run code, and the
+#: sandbox and the lack of any script source still keep the body from acting as a portal page.
+INLINE_PDF_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
 
 #: Archive types a backup may keep; anything else is relayed as opaque bytes.
 ARCHIVE_TYPES = frozenset(
@@ -81,4 +86,7 @@ def relay(
         response["Content-Disposition"] = disposition
     if download.headers.content_length is not None:
         response["Content-Length"] = str(download.headers.content_length)
-    return protect(response)
+    protect(response)
+    if inline and media_type(content_type) == "application/pdf":
+        response["Content-Security-Policy"] = INLINE_PDF_CSP
+    return response

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from portal.accounts.access import requires
 from portal.agiler import AgilerError, BadRequest, Conflict
@@ -168,23 +168,56 @@ def project_settings(request: HttpRequest, project: str) -> HttpResponse:
     return render(request, template or "projects/settings.html", context, status=status)
 
 
-@requires("projects.write")  # outermost: anonymous callers go to sign-in, even on a GET
-@require_POST
+@require_http_methods(["GET", "POST"])
+@requires("projects.write")
 def project_active(request: HttpRequest, project: str) -> HttpResponse:
-    """Activate or deactivate (the wanted state is in the form, so a replay is harmless)."""
-    form = ProjectActiveForm(request.POST)
-    url = reverse("projects:detail", args=[project])
-    if not form.is_valid():
-        messages.error(request, "That form was incomplete; nothing was changed. Try again.")
-        return done(request, url)
+    """Deactivate through the shared confirmation (the site stops answering); activate at once.
+
+    The wanted state is in the form, so a replayed click cannot flip it back."""
     client = agiler_for(request.user, request=request)
-    active = form.cleaned_data["active"]
-    updated = client.update_project(
-        project, active=active, idempotency_key=form.cleaned_data["idempotency_key"]
+    detail = client.get_project(project)
+    gate = scope_gate(request.user, WRITE_SCOPE)
+    detail_url = reverse("projects:detail", args=[detail.id])
+
+    def perform(data: dict[str, Any]) -> HttpResponse:
+        active = data["active"]
+        updated = client.update_project(
+            detail.id, active=active, idempotency_key=data["idempotency_key"]
+        )
+        if active:
+            messages.success(
+                request, f"Project “{updated.name}” is active again: its site answers."
+            )
+        else:
+            messages.success(
+                request, f"Project “{updated.name}” deactivated: its site no longer answers."
+            )
+        return done(request, detail_url)
+
+    return confirm(
+        request,
+        Confirmation(
+            title="Deactivate this project?",
+            object=f"{detail.name} ({detail.region}, {detail.runtime})",
+            consequence="Its site stops answering visitors until you activate it again. "
+            "Its database, files, rules and backups are kept.",
+            submit="Deactivate project",
+            action=reverse("projects:active", args=[detail.id]),
+            cancel_url=detail_url,
+            blocked="" if gate.allowed else gate.reason,
+            testid="deactivate-dialog",
+        ),
+        form_class=ProjectActiveForm,
+        form_kwargs={"initial": {"active": "false"}},
+        perform=perform,
+        template="projects/delete.html",
+        fragment="project-dialog",
+        context={
+            "page_title": f"Deactivate {detail.name}",
+            "project": detail,
+            "crumbs": _crumbs((detail.name, detail_url), ("Deactivate", "")),
+        },
     )
-    state = "activated" if active else "deactivated"
-    messages.success(request, f"Project “{updated.name}” {state}.")
-    return done(request, url)
 
 
 @require_http_methods(["GET", "POST"])

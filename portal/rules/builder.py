@@ -136,7 +136,9 @@ def _starting_draft(request: HttpRequest, client: Any, project: str, catalog: Ca
         original["name"] = f"Copy of {original['name']}"
         original["active"] = False
         return drafts.from_rule(original)
-    return _complete(_blank(catalog), catalog)
+    # From scratch means empty: no statement or action the person did not choose (a new rule
+    # used to arrive as "bypass the cache for every GET").
+    return drafts.Draft(groups={}, actions=[])
 
 
 def _load(client: Any, project: str, rule: str | None = None) -> tuple[Any, Any, Catalog]:

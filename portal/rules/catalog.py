@@ -18,11 +18,13 @@ _CACHE_KEY = "portal:agiler-catalog:rules:v1"
 
 #: The condition groups of the reference, in the order the builder shows them.
 GROUPS: tuple[str, ...] = ("all", "any", "not")
+#: what each group is called on screen (the JSON keys stay in the preview)
+GROUP_TITLES = {"all": "All of these", "any": "Any of these", "not": "Not all of these together"}
 GROUP_LABELS = {
-    "all": "All of these must hold",
-    "any": "At least one of these must hold",
+    "all": "The rule applies when every statement here holds",
+    "any": "The rule applies when at least one statement here holds",
     # The reference defines "not" as a negated AND: the rule is skipped only when ALL hold.
-    "not": "Negated AND: the rule does not apply when all of these hold together",
+    "not": "The rule is skipped when all of these hold together",
 }
 #: The terminal action: no fact, no value, only last.
 END = "end"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from portal.rules.catalog import END, GROUP_LABELS, GROUPS, Catalog, FactSpec
+from portal.rules.catalog import END, GROUP_LABELS, GROUP_TITLES, GROUPS, Catalog, FactSpec
 from portal.rules.draft import Draft, Row, raw_action_key
 from portal.rules.summary import OPERATOR_WORDS
 
@@ -17,6 +17,11 @@ class Choice:
     label: str
     selected: bool = False
     warning: bool = False
+
+
+def _fact_label(fact: str) -> str:
+    """How a fact or action reads in its select; the terminal action in plain words."""
+    return "Stop evaluating further rules" if fact == END else fact
 
 
 @dataclass
@@ -87,7 +92,9 @@ def condition_view(
     chosen, sub = _split_fact(spec, fact)
     view = RowView(key=row.key, kind="condition", group=group, errors=list(errors or []))
     for prefix, specs in catalog.fact_groups():
-        view.fact_groups.append((prefix, [Choice(s.fact, s.fact, s.fact == chosen) for s in specs]))
+        view.fact_groups.append(
+            (prefix, [Choice(s.fact, _fact_label(s.fact), s.fact == chosen) for s in specs])
+        )
     if spec is None:
         view.fact_groups.insert(
             0, ("not in the catalog", [Choice(fact, f"{fact} (unknown)", True, warning=True)])
@@ -103,7 +110,7 @@ def condition_view(
     if not operator and spec.operators:
         operator = spec.operators[0]
     view.operators = [
-        Choice(op, f"{OPERATOR_WORDS.get(op, op)} ({op})", op == operator) for op in spec.operators
+        Choice(op, OPERATOR_WORDS.get(op, op), op == operator) for op in spec.operators
     ]
     if operator not in spec.operators:
         view.operators.insert(0, Choice(operator, f"{operator} (unknown)", True, warning=True))
@@ -136,8 +143,7 @@ def action_view(
     if spec is not None and spec.fact is None and fact is not None:
         spec = None
     choices = [
-        Choice(s.key, s.key if s.fact else f"{s.operator} (stop evaluating rules)")
-        for s in catalog.actions
+        Choice(s.key, s.key if s.fact else "Stop evaluating further rules") for s in catalog.actions
     ]
     if spec is None:
         choices.insert(
@@ -184,6 +190,7 @@ def builder_rows(
             {
                 "name": group,
                 "label": GROUP_LABELS[group],
+                "title": GROUP_TITLES[group],
                 "present": group in draft.groups,
                 "rows": [condition_view(r, group, catalog, errors=errors.get(r.key)) for r in rows],
             }

@@ -79,11 +79,38 @@ def describe_scope(scope: str) -> str:
     return SCOPE_INFO.get(scope, ("Other", scope))[1]
 
 
+#: scope → (what a token without it cannot do, the access to ask the account owner for)
+SCOPE_CANNOT: dict[str, tuple[str, str]] = {
+    "projects:read": ("see projects", "project"),
+    "projects:write": ("change projects", "project change"),
+    "projects.backups:read": ("see backups", "backup"),
+    "projects.backups:write": ("take backups", "backup"),
+    "projects.domains:read": ("see domains", "domain"),
+    "projects.domains:write": ("change domains", "domain change"),
+    "projects.files:read": ("see a site's files", "file"),
+    "projects.files:write": ("change a site's files", "file change"),
+    "projects.logs:read": ("read logs", "log"),
+    "projects.rules:read": ("see rules", "rule"),
+    "projects.rules:write": ("change rules", "rule change"),
+    "projects.sql:execute": ("run SQL", "SQL"),
+    "projects.usage:read": ("see usage", "usage"),
+    "projects.variables:read": ("see variables", "variable"),
+    "projects.variables:write": ("change variables", "variable change"),
+    "billing:read": ("see billing", "billing"),
+    "billing:write": ("change billing", "billing change"),
+    "notifications:read": ("read notifications", "notification"),
+    "notifications:write": ("dismiss notifications", "notification change"),
+}
+
+
 def missing_scope_reason(scope: str) -> str:
-    """The sentence shown next to a disabled control (and for an upstream 403)."""
+    """The one wording for a control the token cannot use (and for an upstream 403), for a
+    person: "Your Agiler token can't take backups. Ask the account owner for a token with
+    backup access." The scope's name is secondary text beside it (``Gate.scope``,
+    components/gate_reason.html), never the sentence itself."""
+    cannot, access = SCOPE_CANNOT.get(scope, (describe_scope(scope).lower(), scope))
     return (
-        f"Your Agiler token lacks the scope {scope} ({describe_scope(scope).lower()}). "
-        "Ask the account owner for a token that has it, then replace yours."
+        f"Your Agiler token can't {cannot}. Ask the account owner for a token with {access} access."
     )
 
 
@@ -177,6 +204,20 @@ def effective_scopes(user: Any) -> frozenset[str] | None:
     return lookup_scopes(user).scopes
 
 
+class Reason(str):
+    """A disabled control's sentence for a person, carrying the Agiler scope behind it, so
+    wherever the text travels (a confirmation's ``blocked``) the scope can be shown beside it as
+    secondary text (components/gate_reason.html, components/confirm.html)."""
+
+    scope: str = ""
+
+    @classmethod
+    def of(cls, text: str, scope: str) -> Reason:
+        reason = cls(text)
+        reason.scope = scope
+        return reason
+
+
 @dataclass(frozen=True)
 class Gate:
     """The answer to "may this person's token do ``scope``?" for one control."""
@@ -199,7 +240,7 @@ def scope_gate(user: Any, scope: str) -> Gate:
     if lookup.scopes is not None:
         if scope in lookup.scopes:
             return Gate(scope, True)
-        return Gate(scope, False, missing_scope_reason(scope))
+        return Gate(scope, False, Reason.of(missing_scope_reason(scope), scope))
     if lookup.problem == "no_token":
         return Gate(scope, False, "Save your Agiler token first (Your Agiler token page).")
     if lookup.problem == "rejected":

@@ -43,6 +43,59 @@
   document.body.addEventListener("htmx:timeout", function () {
     showToast("The portal took too long to answer. Try again in a moment.", "error");
   });
+  // Stacked tables (docs/ui.md): each cell of a "table-stack" table carries its column's name
+  // in data-label, which portal.css shows before the value on a phone. Cells that already have
+  // one keep it; a column whose header has no visible text (the actions) closes the card.
+  function labelStackedTables(root) {
+    (root || document).querySelectorAll("table.table-stack").forEach(function (table) {
+      var headers = [];
+      table.querySelectorAll("thead tr:last-child th").forEach(function (th) {
+        var hidden = th.querySelector(".visually-hidden");
+        var visible = th.textContent.trim();
+        if (hidden && hidden.textContent.trim() === visible) { visible = ""; }
+        for (var i = 0; i < (th.colSpan || 1); i++) { headers.push({ label: visible }); }
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          var header = headers[column] || null;
+          column += cell.colSpan || 1;
+          if (!header || cell.hasAttribute("data-label") || cell.colSpan > 1) { return; }
+          if (header.label) { cell.setAttribute("data-label", header.label); }
+          else { cell.classList.add("table-stack-actions"); }
+        });
+      });
+    });
+  }
+  window.portalLabelStackedTables = labelStackedTables;
+  labelStackedTables(document);
+  document.body.addEventListener("htmx:afterSettle", function () { labelStackedTables(document); });
+  // Copy buttons: <button data-copy="#id"> copies the text of #id (one line per list item) and
+  // says so on the button for a moment (and to screen readers through the toast region).
+  document.body.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) { return; }
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source) { return; }
+    var items = source.querySelectorAll("li");
+    var text = items.length
+      ? Array.prototype.map.call(items, function (li) { return li.textContent.trim(); }).join("\n")
+      : source.textContent.trim();
+    var label = button.textContent;
+    function said(message, level) {
+      button.textContent = message;
+      showToast(message, level);
+      window.setTimeout(function () { button.textContent = label; }, 2000);
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(
+        function () { said("Copied", "success"); },
+        function () { said("Copy failed: select the text and copy it yourself", "warning"); }
+      );
+    } else {
+      said("Copy failed: select the text and copy it yourself", "warning");
+    }
+  });
   // Confirmation dialogs swapped in by htmx (templates/components/confirm.html): focus moves
   // into the dialog, Escape or Cancel closes it without a page load, and focus returns to the
   // control that opened it. Without JavaScript, Cancel is a plain link back.

@@ -27,13 +27,18 @@
   function restoreFocus(root) {
     var table = root.id === "rules-table" ? root : root.querySelector && root.querySelector("#rules-table");
     if (!table || !table.dataset.focus) { return; }
+    // The same arrow of the moved rule keeps the focus, also at the top or bottom where it is
+    // aria-disabled (still focusable): jumping to the other arrow made Enter move it back.
     var button = table.querySelector('[data-focus-key="' + table.dataset.focus + '"]');
-    if (button && button.disabled) {
-      // At the top or bottom the arrow just used is disabled: its sibling is the useful one.
-      button = button.parentElement.querySelector("button:not([disabled])");
-    }
     if (button) { button.focus(); }
   }
+
+  // An arrow at the end of the list is aria-disabled, not disabled (so focus can stay on it):
+  // it does nothing when pressed.
+  document.addEventListener("click", function (event) {
+    var arrow = event.target.closest("#rules-table [data-focus-key][aria-disabled='true']");
+    if (arrow) { event.preventDefault(); }
+  });
 
   function ready() {
     initSortable(document);

@@ -191,3 +191,15 @@ def _hex(totp: pyotp.TOTP) -> str:
 
     padded = totp.secret + "=" * (-len(totp.secret) % 8)
     return base64.b32decode(padded).hex()
+
+
+def test_a_code_used_once_is_refused_again_saying_it_was_already_used(operator: User) -> None:
+    totp, _ = enrol(operator)
+    code = totp.at(time.time() + 30)
+    first = sign_in("otto")
+    assert first.post("/accounts/login/verify/", {"otp_token": code}).status_code == 302
+    second = sign_in("otto")
+    response = second.post("/accounts/login/verify/", {"otp_token": code})
+    body = response.content.decode()
+    assert "already used" in body and "Wait for the next code" in body
+    assert second.get("/").status_code == 302  # still not signed in

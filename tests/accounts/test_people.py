@@ -98,3 +98,30 @@ def test_saving_the_mfa_policy_unchanged_says_nothing_changed(admin: User) -> No
     assert not AuditEvent.objects.filter(action="mfa.policy_changed").exists()
     page = client.post("/accounts/people/policy/", {"require_mfa": "on"}, follow=True)
     assert "now required for everyone" in page.content.decode()
+
+
+def test_only_the_last_admins_page_says_they_cannot_be_demoted(
+    admin: User, operator: User, make_user
+) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(admin)
+    assert (
+        'data-testid="last-admin"'
+        in client.get(f"/accounts/people/user/{admin.username}/").content.decode()
+    )
+    assert (
+        'data-testid="last-admin"'
+        not in client.get(f"/accounts/people/user/{operator.username}/").content.decode()
+    )
+    make_user("second", "admin")
+    assert (
+        'data-testid="last-admin"'
+        not in client.get(f"/accounts/people/user/{admin.username}/").content.decode()
+    )
+
+
+def test_people_pages_use_the_same_breadcrumbs_as_every_page(admin: User, operator: User) -> None:
+    client = client_for(admin)
+    for url in ("/accounts/people/new/", f"/accounts/people/user/{operator.username}/"):
+        body = client.get(url).content.decode()
+        assert '<nav aria-label="Breadcrumb">' in body and "breadcrumb-arrows" in body, url
+        assert 'href="/accounts/people/">People</a>' in body, url

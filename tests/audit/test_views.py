@@ -118,7 +118,9 @@ def test_an_intent_and_its_outcome_are_one_row_with_a_two_step_timeline(admin: A
     rows = [e.id for e in client.get(LIST, {"action": "backups.restore"}).context["page"].events]
     assert rows == [outcome.id]
     detail = client.get(reverse("audit:detail", args=[outcome.id]))
-    assert f"#{intent.id} intent".encode() in detail.content
+    assert f'href="{reverse("audit:detail", args=[intent.id])}">About to send'.encode() in (
+        detail.content
+    )
     fragment = client.get(reverse("audit:detail", args=[outcome.id]), **HTMX).content.decode()
     assert "<html" not in fragment and 'id="event-detail"' in fragment
 

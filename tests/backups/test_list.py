@@ -73,9 +73,24 @@ def test_support_sees_the_list_without_download_restore_or_delete(tokened_cast, 
     assert 'data-testid="backup-row"' in body
     for control in ("download-database", "restore-backup", "delete-backup", "edit-policy"):
         assert f'data-testid="{control}"' not in body
-    # Support may take a backup, but its read-only token cannot: the button says why.
+    # Support may take a backup, and its demo token has the scope for it.
     assert 'data-testid="take-backup"' in body
-    assert "projects.backups:write" in body.split('data-testid="scope-reason"')[1]
+    assert 'data-testid="scope-reason"' not in body
+
+
+def test_a_token_without_backup_access_disables_take_backup_in_words_a_person_reads(
+    tokened_cast, sandbox, give_token
+) -> None:  # type: ignore[no-untyped-def]
+    give_token(tokened_cast["support"], "ak_sandbox_readonly")
+    body = client_for(tokened_cast["support"]).get(_url(a_project(sandbox))).content.decode()
+    reason = body.split('data-testid="scope-reason"')[1].split("</div>")[0]
+    assert "Your Agiler token can&#x27;t take backups." in reason
+    assert "Ask the account owner for a token with backup access." in reason
+    # The scope's name is there, as secondary text.
+    assert (
+        '<span class="portal-scope-name">Agiler scope: <code>projects.backups:write</code>'
+        in reason
+    )
 
 
 def test_operator_sees_every_control(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]

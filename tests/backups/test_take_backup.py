@@ -98,9 +98,10 @@ def test_a_failed_backup_shows_failed_and_stops_polling(tokened_cast, sandbox) -
     assert 'data-status="failed"' in html and "Failed" in html and "hx-trigger" not in html
 
 
-def test_support_token_without_write_scope_gets_a_403_explained_and_audited(
-    tokened_cast, sandbox
+def test_a_token_without_write_scope_gets_a_403_explained_and_audited(
+    tokened_cast, sandbox, give_token
 ) -> None:  # type: ignore[no-untyped-def]
+    give_token(tokened_cast["support"], "ak_sandbox_readonly")
     project = a_project(sandbox)
     before = _count(sandbox, project)
     response = _take(client_for(tokened_cast["support"]), project, "support-key", **HTMX)

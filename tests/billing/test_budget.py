@@ -144,7 +144,8 @@ def test_a_token_without_billing_write_gets_a_403_and_the_refusal_is_audited(
     give_token(finance, "ak_sandbox_readonly")
     client = client_for(finance)
     body = client.get(URL).content.decode()
-    assert "lacks the scope billing:write" in body  # the save button is disabled and says why
+    assert "can&#x27;t change billing" in body  # the save button is disabled and says why
+    assert "<code>billing:write</code>" in body  # the scope as secondary text
     values = _form(client)
     values["charge_amount"] = "60.00"
     response = client.post(URL, values)

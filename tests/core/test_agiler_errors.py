@@ -81,5 +81,5 @@ def test_upstream_403_names_the_scope_the_operation_needs(db) -> None:  # type: 
     response = AgilerErrorMiddleware(lambda r: None).process_exception(_request(False), error)  # type: ignore[arg-type,return-value]
     assert response is not None and response.status_code == 403
     body = response.content.decode()
-    assert "lacks the scope projects.backups:write" in body
+    assert "can&#x27;t take backups" in body and "projects.backups:write" in body
     assert "Token lacks a scope." in body

@@ -1,5 +1,6 @@
 """A bad day in Chromium: the operator takes a backup, edits the policy, downloads a dump,
-restores with draining and watches the banner, deletes a backup; support sees no restore/delete."""
+restores with draining and watches the banner, deletes a backup; support takes a backup but
+sees no restore/delete."""
 
 from __future__ import annotations
 
@@ -94,6 +95,9 @@ def test_operator_backs_up_downloads_restores_and_deletes(
     expect(banner).to_have_attribute("data-state", "finished", timeout=20_000)
     expect(banner).to_contain_text("Restore finished")
     expect(banner.get_by_test_id("restore-duration")).to_have_text(re.compile(r"\d+ s"))
+    # The details beside the banner refresh too: no "Draining" under "Restore finished".
+    expect(page.get_by_test_id("project-details")).not_to_contain_text("Draining")
+    expect(page.get_by_test_id("project-details")).not_to_contain_text("Restoring")
     shot(page, "restore-finished")
 
     # The restore is in the history, with who and the outcome.
@@ -101,7 +105,11 @@ def test_operator_backs_up_downloads_restores_and_deletes(
     history = page.get_by_test_id("history-row").first
     expect(history).to_contain_text("operator")
     expect(history).to_contain_text("drained requests first")
-    expect(history).to_contain_text("Success")
+    expect(history).to_contain_text("Done")
+    # The backup is named by its kind and time, not by an id.
+    expect(history).to_contain_text(
+        re.compile(r"(on-demand|automatic) backup of \d+ \w{3} \d{4}, \d\d:\d\d")
+    )
     shot(page, "restore-history")
 
     # Delete a backup: the dialog names it; the row goes.
@@ -129,7 +137,10 @@ def test_support_sees_backups_without_restore_or_delete(
     expect(page.get_by_test_id("delete-backup")).to_have_count(0)
     expect(page.get_by_test_id("download-database")).to_have_count(0)
     expect(page.get_by_test_id("edit-policy")).to_have_count(0)
-    # Support may take a backup, but its read-only token cannot: the button says why.
-    expect(page.get_by_test_id("take-backup")).to_be_disabled()
-    expect(page.get_by_test_id("scope-reason")).to_contain_text("projects.backups:write")
+    # Support may take an on-demand backup: its role allows it and its demo token has the scope.
+    expect(page.get_by_test_id("scope-reason")).to_have_count(0)
+    rows = page.get_by_test_id("backup-row")
+    page.get_by_test_id("take-backup").click()
+    expect(rows.first).to_contain_text("On demand")
+    expect(rows.first.get_by_test_id("backup-status")).to_have_text("Done", timeout=15_000)
     shot(page, "support-list")

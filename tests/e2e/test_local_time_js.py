@@ -47,4 +47,19 @@ def test_loaded_after_the_page_it_localises_at_once(blank_page) -> None:  # type
     blank_page.add_script_tag(path=str(SCRIPT))
     time = blank_page.locator("time")
     assert "21:00" in time.inner_text()  # 12:00 UTC in Tokyo
-    assert time.get_attribute("title") == "2026-10-01 12:00 UTC"
+    # The full time, with the viewer's zone, stays on hover.
+    assert "1 Oct 2026, 21:00" in (time.get_attribute("title") or "")
+
+
+def test_relative_times_say_how_long_ago_and_keep_the_full_time_on_hover(blank_page) -> None:  # type: ignore[no-untyped-def]
+    blank_page.evaluate(
+        "() => { const t = document.querySelector('time');"
+        " t.setAttribute('datetime', new Date(Date.now() - 3 * 60000).toISOString());"
+        " t.setAttribute('data-relative', ''); }"
+    )
+    blank_page.add_script_tag(path=str(SCRIPT))
+    time = blank_page.locator("time")
+    assert time.inner_text() == "3 minutes ago"
+    assert "GMT+9" in (time.get_attribute("title") or "") or "JST" in (
+        time.get_attribute("title") or ""
+    )

@@ -51,7 +51,13 @@ def test_operator_creates_renames_deactivates_and_deletes_a_project(
     expect(page.get_by_role("heading", name="e2e-site-renamed", level=1)).to_be_visible()
     shot(page, "renamed")
 
+    # Deactivating asks first, naming the project and saying the site stops answering.
     page.get_by_test_id("toggle-active").click()
+    dialog = page.get_by_test_id("deactivate-dialog")
+    expect(dialog.get_by_test_id("confirm-object")).to_contain_text("e2e-site-renamed")
+    expect(dialog.get_by_test_id("confirm-consequence")).to_contain_text("stops answering")
+    shot(page, "deactivate-dialog")
+    dialog.get_by_test_id("confirm-submit").click()
     expect(page.get_by_test_id("toggle-active")).to_have_text("Activate")
     expect(page.get_by_test_id("project-details")).to_contain_text("Stopped")
     shot(page, "deactivated")

@@ -53,6 +53,11 @@ def test_operator_builds_tests_reorders_and_toggles_a_rule(
     page.get_by_label("Name", exact=True).fill(NAME)
     page.get_by_label("Priority").fill("50")
     all_group = page.get_by_test_id("group-all")
+    # From scratch the rule is empty: every statement and action is one the person adds.
+    expect(all_group.get_by_test_id("condition-row")).to_have_count(0)
+    expect(page.get_by_test_id("action-row")).to_have_count(0)
+    all_group.get_by_test_id("add-all").click()
+    settle(page)
     first = all_group.get_by_test_id("condition-row").first
     pick(page, first.get_by_test_id("fact"), "request.method")
     pick(page, first.get_by_test_id("operator"), "eq")
@@ -84,6 +89,8 @@ def test_operator_builds_tests_reorders_and_toggles_a_rule(
     country.get_by_test_id("value").select_option("DE")
 
     actions = page.get_by_test_id("action-row")
+    page.get_by_test_id("add-action").click()
+    settle(page)
     pick(page, actions.first.get_by_test_id("action"), "set response.status")
     actions.first.get_by_test_id("value").select_option("429")
     page.get_by_test_id("add-action").click()
@@ -91,6 +98,7 @@ def test_operator_builds_tests_reorders_and_toggles_a_rule(
     expect(actions).to_have_count(2)
     pick(page, actions.nth(1).get_by_test_id("action"), "end")
     expect(actions.nth(1)).to_contain_text("Takes no value")
+    expect(actions.nth(1).get_by_test_id("action")).to_contain_text("Stop evaluating further rules")
 
     preview = page.get_by_test_id("rule-json")
     expect(preview).to_contain_text('"request.header.user-agent"')
@@ -151,6 +159,17 @@ def test_operator_builds_tests_reorders_and_toggles_a_rule(
     assert _names(page)[-2] == NAME
     expect(page.locator(f"#rule-{saved['id']}").get_by_test_id("move-up")).to_be_focused()
     shot(page, "moved-by-keyboard")
+    # Back down to the bottom: focus stays on the same arrow, now inert at the end of the list,
+    # so a second Enter does not move the rule anywhere (it used to jump to the other arrow).
+    page.locator(f"#rule-{saved['id']}").get_by_test_id("move-down").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("rule-name").last).to_have_text(NAME)
+    down = page.locator(f"#rule-{saved['id']}").get_by_test_id("move-down")
+    expect(down).to_be_focused()
+    expect(down).to_have_attribute("aria-disabled", "true")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    assert _names(page)[-1] == NAME
 
     # --- reorder by drag and drop: to the top -------------------------------------------------
     handle = page.locator(f"#rule-{saved['id']}").get_by_test_id("drag-handle")

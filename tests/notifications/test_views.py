@@ -33,7 +33,7 @@ def test_list_shows_every_notification_with_its_priority(tokened_cast, sandbox) 
     assert response.status_code == 200 and "<html" in body
     items = owner_notifications(sandbox)
     assert body.count('data-testid="notification"') == len(items)
-    assert "Budget at 80%" in body and ">Critical<" in body and ">Low<" in body
+    assert "Budget at 80% last month" in body and ">Critical<" in body and ">Low<" in body
     assert "bg-red" in body  # critical stands out
 
 

@@ -258,7 +258,8 @@ def test_settings_of_an_unknown_project_is_404(tokened_cast) -> None:  # type: i
 
 
 def active_key(client: Any, project: Any) -> str:
-    body = client.get(reverse("projects:detail", args=[project.id])).content.decode()
+    """The key of the deactivate confirmation (the project home links to it)."""
+    body = client.get(reverse("projects:active", args=[project.id])).content.decode()
     return form_key(body)
 
 
@@ -268,7 +269,9 @@ def test_deactivate_then_activate_from_the_project_home(tokened_cast, sandbox) -
     url = reverse("projects:active", args=[project.id])
     detail = client.get(reverse("projects:detail", args=[project.id])).content.decode()
     assert "Deactivate" in detail
-    response = client.post(url, {"active": "false", "idempotency_key": form_key(detail)}, **HTMX)
+    response = client.post(
+        url, {"active": "false", "idempotency_key": active_key(client, project)}, **HTMX
+    )
     assert response["HX-Redirect"] == reverse("projects:detail", args=[project.id])
     assert sandbox.state.projects[project.id].active is False
     detail = client.get(reverse("projects:detail", args=[project.id])).content.decode()
@@ -288,9 +291,18 @@ def test_replayed_deactivate_does_not_flip_it_back(tokened_cast, sandbox) -> Non
     assert sandbox.state.projects[project.id].active is False
 
 
-def test_active_switch_is_post_only(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
-    url = reverse("projects:active", args=[a_project(sandbox).id])
-    assert client_for(tokened_cast["operator"]).get(url).status_code == 405
+def test_deactivate_asks_first_naming_the_project_and_saying_the_site_stops_answering(
+    tokened_cast, sandbox
+) -> None:  # type: ignore[no-untyped-def]
+    project = a_project(sandbox)
+    client = client_for(tokened_cast["operator"])
+    home = client.get(reverse("projects:detail", args=[project.id])).content.decode()
+    # The header's Deactivate opens the dialog (htmx) or the confirmation page; it never POSTs.
+    assert f'hx-get="{reverse("projects:active", args=[project.id])}"' in home
+    dialog = client.get(reverse("projects:active", args=[project.id]), **HTMX).content.decode()
+    assert 'data-testid="deactivate-dialog"' in dialog
+    assert project.name in dialog and "stops answering" in dialog
+    assert sandbox.state.projects[project.id].active is True
 
 
 def test_upstream_conflict_on_deactivate_is_a_409_page(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
@@ -385,7 +397,7 @@ def test_delete_with_a_readonly_token_is_blocked_naming_the_scope(
         .get(reverse("projects:delete", args=[a_project(sandbox).id]))
         .content.decode()
     )
-    assert 'data-testid="confirm-blocked"' in body and "projects:write" in body
+    assert 'data-testid="confirm-blocked"' in body and "can&#x27;t change projects" in body
     assert 'data-testid="confirm-submit"' not in body
 
 

@@ -19,7 +19,7 @@ def audit_links(body: str, testid: str) -> list[str]:
 def event_actions(audit_page: str) -> list[str]:
     """The action of every event row on the audit page, top to bottom."""
     rows = audit_page.split('data-testid="audit-row"')[1:]
-    return [re.search(r"<code>([^<]+)</code>", row).group(1) for row in rows]  # type: ignore[union-attr]
+    return [re.search(r'data-action="([^"]+)"', row).group(1) for row in rows]  # type: ignore[union-attr]
 
 
 def filtered_to(url: str) -> dict[str, list[str]]:

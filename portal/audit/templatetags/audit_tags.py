@@ -23,3 +23,19 @@ def audit_trail_url(target_type: str, target_id: object, project: str = "") -> s
     if project:
         params["project"] = project
     return reverse("audit:list") + "?" + urlencode(params)
+
+
+@register.filter
+def describe(event: object) -> str:
+    """The event as a sentence ("finance changed the monthly budget from … to …")."""
+    from portal.audit.sentences import describe as sentence
+
+    return sentence(event)
+
+
+@register.filter
+def outcome_words(event: object) -> str:
+    """ "Done", "Refused by Agiler: …", "Not sure — may have been applied"."""
+    from portal.audit.sentences import outcome_words as words
+
+    return words(event)

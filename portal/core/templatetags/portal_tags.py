@@ -34,3 +34,32 @@ def human_bytes(value: Any) -> str:
     if index == 0:
         return f"{int(size)} B"
     return f"{size:.1f} {units[index]}"
+
+
+@register.simple_tag
+def when(value: Any, seconds: bool = False, relative: bool = False) -> str:
+    """The one date format (docs/ui.md): ``{% when backup.created_at relative=True %}``.
+
+    Renders ``<time datetime="ISO 8601" data-local>5 Dec 2026, 03:00 UTC</time>``;
+    static/js/local-time.js shows it in the viewer's time zone with the zone's label, or as
+    "3 min ago" with ``relative`` (the full time stays in the title, on hover and focus).
+    """
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    from portal.lib.when import iso, when_text
+
+    if value is None or value == "":
+        return format_html('<span class="text-secondary">—</span>')
+    try:
+        text, stamp = when_text(value, seconds=seconds), iso(value)
+    except (AttributeError, TypeError, ValueError, OverflowError):
+        return format_html("{}", value)
+    return format_html(
+        '<time datetime="{}" data-local{}{} title="{}">{}</time>',
+        stamp,
+        mark_safe(" data-seconds") if seconds else "",  # noqa: S308 - constant markup
+        mark_safe(' data-relative tabindex="0"') if relative else "",  # noqa: S308 - constant
+        text,
+        text,
+    )
