@@ -7,12 +7,10 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-
-PASSWORD = "correct-horse-battery"
+from tests.helpers import PASSWORD
 
 
 @pytest.fixture
@@ -117,17 +115,6 @@ def tokened_cast(cast: dict[str, User], give_token: Callable[[User, str], None])
     for role, user in cast.items():
         give_token(user, ROLE_TOKENS[role])
     return cast
-
-
-def client_for(user: User | None, *, enforce_csrf: bool = False) -> Client:
-    """A test client signed in as ``user`` (anonymous when None)."""
-    client = Client(enforce_csrf_checks=enforce_csrf)
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

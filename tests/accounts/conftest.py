@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 
 import httpx
@@ -10,10 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from agiler_sandbox import create_app
-
-#: a token with a few scopes only, for the scope-gate tests; random so a leak search is exact
-CANARY = "ak_canary_" + secrets.token_hex(16)
-CANARY_SCOPES = ["projects:read", "billing:read"]
+from tests.helpers import CANARY, CANARY_SCOPES
 
 
 @pytest.fixture(autouse=True)

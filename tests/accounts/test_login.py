@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.test import Client, override_settings
 
 from portal.accounts.models import User
-from tests.conftest import PASSWORD, client_for
+from tests.helpers import PASSWORD, client_for
 
 ROOT = Path(__file__).resolve().parents[2]
 

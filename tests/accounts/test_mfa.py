@@ -11,7 +11,7 @@ from django.test import Client
 
 from portal.accounts.models import User
 from portal.audit.models import AuditEvent
-from tests.conftest import PASSWORD, client_for
+from tests.helpers import PASSWORD, client_for
 
 
 def enrol(user: User) -> tuple[pyotp.TOTP, list[str]]:

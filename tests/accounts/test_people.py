@@ -6,7 +6,7 @@ from django.test import Client
 
 from portal.accounts.models import User
 from portal.audit.models import AuditEvent
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 
 def last_action() -> str:

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from portal.accounts.models import User
 from portal.tokens.scopes import effective_scopes
 from portal.tokens.store import token_save
-from tests.accounts.conftest import CANARY
+from tests.helpers import CANARY
 
 BUTTON = engines["django"].from_string(
     '{% scope_gate "projects.backups:write" as gate %}'

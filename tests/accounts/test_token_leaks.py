@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from portal.accounts.models import AgilerToken, User
 from portal.tokens.store import token_for
-from tests.accounts.conftest import CANARY
-from tests.conftest import HTMX, client_for
+from tests.helpers import CANARY, HTMX, client_for
 from tests.url_matrix import URL_RULES
 
 

@@ -14,8 +14,7 @@ from portal.accounts.models import AgilerToken, User
 from portal.audit.models import AuditEvent
 from portal.tokens.crypto import generate_key_entry
 from portal.tokens.store import token_for, token_seed
-from tests.accounts.conftest import CANARY
-from tests.conftest import client_for
+from tests.helpers import CANARY, client_for
 
 TOKEN_URL = "/accounts/token/"
 

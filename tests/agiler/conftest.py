@@ -8,50 +8,12 @@ everything else runs against the sandbox (see test_sandbox_*.py).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 import httpx
 import pytest
 
-from portal.agiler import AgilerClient, CallInfo, CallOutcome, close_all
-
-
-@dataclass
-class FakeTime:
-    """A clock that only moves when the client sleeps: retries take no real time."""
-
-    now: float = 1000.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def clock(self) -> float:
-        return self.now
-
-
-@dataclass
-class RecordingObserver:
-    """An audit observer that records what the client told it."""
-
-    events: list[tuple[str, object]] = field(default_factory=list)
-    refuse: bool = False
-
-    def before_write(self, call: CallInfo) -> object:
-        if self.refuse:
-            raise RuntimeError("audit log unavailable")
-        self.events.append(("before_write", call))
-        return f"handle-{len(self.events)}"
-
-    def after_write(self, handle: object, outcome: CallOutcome) -> None:
-        self.events.append(("after_write", (handle, outcome)))
-
-    def sensitive_read(self, call: CallInfo, outcome: CallOutcome) -> None:
-        self.events.append(("sensitive_read", (call, outcome)))
-
-    def of(self, kind: str) -> list[object]:
-        return [payload for k, payload in self.events if k == kind]
+from portal.agiler import AgilerClient, close_all
+from tests.helpers import FakeTime, RecordingObserver, RecordingTransport, WireHandler
 
 
 @pytest.fixture
@@ -69,9 +31,6 @@ def _fresh_pool() -> Iterator[None]:
     # Each test's transport gets its own pooled client; close them so no socket outlives a test.
     yield
     close_all()
-
-
-WireHandler = Callable[[httpx.Request], httpx.Response]
 
 
 @pytest.fixture
@@ -94,56 +53,7 @@ def wire_client(fake_time: FakeTime, observer: RecordingObserver) -> Callable[..
     return build
 
 
-def project_json(**overrides: object) -> dict[str, object]:
-    """A valid ProjectDetail body."""
-    body: dict[str, object] = {
-        "id": "0193aaaa-0000-7000-8000-000000000001",
-        "name": "shop",
-        "region": "eu-central-1",
-        "runtime": "php-8.3",
-        "status": "running",
-        "active": True,
-        "workspace_id": "0193aaaa-0000-7000-8000-0000000000ff",
-        "created_at": "2025-01-02T03:04:05Z",
-        "updated_at": "2025-01-02T03:04:05Z",
-    }
-    body.update(overrides)
-    return body
-
-
-def error_json(code: str, message: str, **extra: str) -> dict[str, object]:
-    """An ErrorResponse body."""
-    return {"error": {"code": code, "message": message, **extra}}
-
-
 # --------------------------------------------------------------------------- sandbox fixtures
-
-
-class RecordingTransport(httpx.BaseTransport):
-    """Passes requests to the real (sandbox) transport and keeps them for assertions."""
-
-    def __init__(self, inner: httpx.BaseTransport) -> None:
-        self.inner = inner
-        self.requests: list[httpx.Request] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.read()  # keep the body for assertions (test uploads are small)
-        self.requests.append(request)
-        return self.inner.handle_request(request)
-
-    def close(self) -> None:
-        self.inner.close()
-
-    @property
-    def last(self) -> httpx.Request:
-        return self.requests[-1]
-
-
-def sent_json(request: httpx.Request) -> object:
-    """The JSON body a request carried."""
-    import json
-
-    return json.loads(request.content) if request.content else None
 
 
 @pytest.fixture

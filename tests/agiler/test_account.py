@@ -21,8 +21,7 @@ from portal.agiler import (
     WorkspaceMemberOutput,
     WorkspaceOutput,
 )
-
-from .conftest import RecordingObserver, RecordingTransport, sent_json
+from tests.helpers import RecordingObserver, RecordingTransport, sent_json
 
 
 def test_regions_and_runtimes(client: AgilerClient, wire: RecordingTransport) -> None:

@@ -12,8 +12,7 @@ from portal.agiler import (
     ProjectBackupEntry,
     ProjectBackupPolicyOutput,
 )
-
-from .conftest import RecordingObserver, RecordingTransport, sent_json
+from tests.helpers import RecordingObserver, RecordingTransport, sent_json
 
 
 def test_list_backups_is_a_typed_page(

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portal.agiler import AgilerClient, BadRequest, ProjectDomainOutput
-
-from .conftest import RecordingTransport, sent_json
+from tests.helpers import RecordingTransport, sent_json
 
 
 def test_attach_make_primary_and_detach_a_domain(

@@ -22,8 +22,7 @@ from portal.agiler import (
     Unauthorized,
 )
 from portal.agiler.errors import error_from_response, parse_retry_after
-
-from .conftest import error_json
+from tests.helpers import error_json
 
 
 def response(status: int, body: bytes | None = None, **headers: str) -> httpx.Response:

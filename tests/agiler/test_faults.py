@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from portal.agiler import AgilerClient, AgilerResponseError, RateLimited, ServerError
-
-from .conftest import FakeTime, RecordingObserver, RecordingTransport
+from tests.helpers import FakeTime, RecordingObserver, RecordingTransport
 
 
 def fault(**kwargs: Any) -> Any:

@@ -15,8 +15,7 @@ from portal.agiler import (
     PreconditionFailed,
     ProjectFileEntry,
 )
-
-from .conftest import RecordingObserver, RecordingTransport
+from tests.helpers import RecordingObserver, RecordingTransport
 
 
 def test_the_root_and_a_directory_list_as_pages(

@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from portal.agiler import AgilerClient, BadRequest, ProjectLogEventOutput, ProjectUsageResponse
-
-from .conftest import RecordingTransport
+from tests.helpers import RecordingTransport
 
 
 def test_list_logs_sends_the_window_and_filter(

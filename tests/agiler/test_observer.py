@@ -9,8 +9,7 @@ import httpx
 import pytest
 
 from portal.agiler import AgilerClient, AgilerUnavailable, CallInfo, CallOutcome, NotFound
-
-from .conftest import RecordingObserver, error_json, project_json
+from tests.helpers import RecordingObserver, error_json, project_json
 
 Build = Callable[..., AgilerClient]
 

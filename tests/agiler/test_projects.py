@@ -16,8 +16,7 @@ from portal.agiler import (
     ProjectSummary,
     Unauthorized,
 )
-
-from .conftest import RecordingTransport, sent_json
+from tests.helpers import RecordingTransport, sent_json
 
 
 def test_list_projects_returns_a_typed_page_with_the_next_cursor(

@@ -16,8 +16,7 @@ from portal.agiler import (
     ProjectBackupEntry,
     close_all,
 )
-
-from .conftest import FakeTime, RecordingObserver
+from tests.helpers import FakeTime, RecordingObserver
 
 
 @pytest.fixture

@@ -17,8 +17,7 @@ from portal.agiler import (
     RateLimited,
     ServerError,
 )
-
-from .conftest import FakeTime, error_json, project_json
+from tests.helpers import FakeTime, error_json, project_json
 
 Build = Callable[..., AgilerClient]
 

@@ -11,8 +11,7 @@ from portal.agiler import (
     RuleOptionsOutput,
     RuleStatement,
 )
-
-from .conftest import RecordingTransport, sent_json
+from tests.helpers import RecordingTransport, sent_json
 
 
 def test_the_catalog_is_typed(client: AgilerClient, wire: RecordingTransport) -> None:

@@ -10,8 +10,7 @@ import httpx
 import pytest
 
 from portal.agiler import AgilerClient, AgilerError, Secret
-
-from .conftest import error_json
+from tests.helpers import error_json
 
 CANARY = "ak_canary_3f9d7c1e5b"
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from portal.agiler import AgilerClient, StatementListItem
-
-from .conftest import RecordingTransport, sent_json
+from tests.helpers import RecordingTransport, sent_json
 
 
 def test_run_a_read_only_select_and_read_it_back(

@@ -17,8 +17,7 @@ from portal.agiler import (
     WorkspaceMemberOutput,
 )
 from portal.agiler.types import decode
-
-from .conftest import project_json
+from tests.helpers import project_json
 
 
 def test_datetimes_become_aware_datetimes() -> None:

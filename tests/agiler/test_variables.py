@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from portal.agiler import AgilerClient, CallInfo, ProjectVariableOutput
-
-from .conftest import RecordingObserver, RecordingTransport, sent_json
+from tests.helpers import RecordingObserver, RecordingTransport, sent_json
 
 
 def test_create_update_delete_a_sensitive_variable(

@@ -7,10 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
-from django.db import connection
 
 from portal.agiler import AgilerClient, close_all
-from portal.audit.models import AuditEvent
 
 
 @pytest.fixture
@@ -55,21 +53,3 @@ def make_client(sandbox: Any) -> Iterator[Callable[..., AgilerClient]]:
 
     yield build
     close_all()
-
-
-def tamper(sql: str, params: list[Any] | None = None) -> None:
-    """Change the table behind the application's back, as someone with database access could.
-
-    On PostgreSQL the append-only trigger must be bypassed first (the table's owner can disable
-    its triggers), which is exactly the attacker the hash chain is for. No superuser needed, so
-    this runs as CI's ordinary database role too.
-    """
-    table = AuditEvent._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
-        try:
-            cursor.execute(sql.replace("{table}", table), params or [])
-        finally:
-            if connection.vendor == "postgresql":
-                cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')

@@ -14,7 +14,7 @@ from django.test import override_settings
 from portal.audit import record
 from portal.audit.chain import compute_hash, verify_chain
 from portal.audit.models import GENESIS_HASH, AppendOnlyError, AuditChainHead, AuditEvent
-from tests.audit.conftest import tamper
+from tests.helpers import tamper
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.observer import AuditObserver
 from portal.audit.sentences import describe, outcome_words
 from portal.audit.services import record_event
-from tests.audit.conftest import tamper
-from tests.conftest import client_for
+from tests.helpers import client_for, tamper
 
 pytestmark = pytest.mark.django_db
 

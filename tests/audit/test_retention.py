@@ -14,7 +14,7 @@ from django.utils import timezone
 from portal.audit import record
 from portal.audit.chain import verify_chain
 from portal.audit.models import AuditCheckpoint, AuditEvent
-from tests.audit.conftest import tamper
+from tests.helpers import tamper
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from portal.audit.models import AuditEvent
 from portal.audit.services import client_ip
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

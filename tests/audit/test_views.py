@@ -11,7 +11,7 @@ from django.urls import reverse
 from portal.audit import record
 from portal.audit.models import AuditEvent
 from portal.audit.queries import page_of, visible_events
-from tests.conftest import HTMX, client_for
+from tests.helpers import HTMX, client_for
 
 pytestmark = pytest.mark.django_db
 

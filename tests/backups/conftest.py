@@ -3,8 +3,6 @@ and helpers to pick a project and backup and to move the sandbox's clock forward
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -24,17 +22,6 @@ def direct(sandbox: Any) -> AgilerClient:
         transport=httpx.WSGITransport(app=sandbox),
         max_retries=0,
     )
-
-
-def a_project(sandbox: Any) -> Any:
-    """The first seeded project (it has ~90 automatic backups and some on-demand ones)."""
-    return next(iter(sandbox.state.projects.values()))
-
-
-def advance(sandbox: Any, seconds: float) -> None:
-    """Move the sandbox's clock forward: backups finish, restores end, without sleeping."""
-    current: Callable[[], datetime] = sandbox.state.clock
-    sandbox.state.clock = lambda: current() + timedelta(seconds=seconds)
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 from django.urls import reverse
 
-from tests.backups.conftest import a_project
-from tests.conftest import client_for
+from tests.helpers import a_project, client_for
 
 
 def test_backup_page_links_to_the_audit_trail_of_that_backup(tokened_cast, sandbox, direct) -> None:  # type: ignore[no-untyped-def]

@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from agiler_sandbox import FaultRule
 from portal.audit.models import AuditEvent
-from tests.backups.conftest import a_project
-from tests.conftest import HTMX, client_for
+from tests.helpers import HTMX, a_project, client_for
 
 
 def _ids(sandbox: Any, project: Any) -> list[str]:

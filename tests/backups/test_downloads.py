@@ -12,8 +12,7 @@ from django.urls import reverse
 from agiler_sandbox import FaultRule
 from portal.agiler import AgilerUnavailable
 from portal.audit.models import AuditEvent
-from tests.backups.conftest import a_project
-from tests.conftest import client_for
+from tests.helpers import a_project, client_for
 
 
 def _done_backup(direct: Any, project: Any) -> Any:

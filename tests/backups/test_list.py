@@ -8,8 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from agiler_sandbox import FaultRule
-from tests.backups.conftest import a_project
-from tests.conftest import HTMX, client_for
+from tests.helpers import HTMX, a_project, client_for
 
 ROW_ID = re.compile(r'<tr id="backup-([0-9a-f-]{36})"')
 

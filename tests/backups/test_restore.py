@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from agiler_sandbox import FaultRule
 from portal.audit.models import AuditEvent
-from tests.backups.conftest import a_project, advance
-from tests.conftest import HTMX, client_for
+from tests.helpers import HTMX, a_project, advance, client_for
 
 
 def _url(project: Any, backup_id: str) -> str:

@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from agiler_sandbox import FaultRule
 from portal.audit.models import AuditEvent
-from tests.backups.conftest import a_project, advance
-from tests.conftest import HTMX, client_for
+from tests.helpers import HTMX, a_project, advance, client_for
 
 KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
 

@@ -10,29 +10,13 @@ from typing import Any
 import pytest
 
 from portal.accounts.models import User
-
-#: extra sandbox tokens (owner's data) for the missing-scope cases
-NO_BILLING_TOKEN = "ak_test_no_billing"
+from tests.helpers import NO_BILLING_TOKEN
 
 
 @pytest.fixture
 def fin(tokened_cast: dict[str, User]) -> User:
     """The finance user, holding the finance token (billing:read and billing:write)."""
     return tokened_cast["finance"]
-
-
-def owner_months(sandbox: Any) -> list[dict[str, Any]]:
-    """The account owner's transaction months as the sandbox holds them (newest first)."""
-    from agiler_sandbox.scopes import OWNER
-
-    return list(sandbox.state.user_data[OWNER].months)
-
-
-def owner_billing(sandbox: Any) -> dict[str, Any]:
-    """The account owner's billing profile as the sandbox holds it."""
-    from agiler_sandbox.scopes import OWNER
-
-    return dict(sandbox.state.user_data[OWNER].billing)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 from django.urls import reverse
 
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 
 def audit_link(body: str) -> str:

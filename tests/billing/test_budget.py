@@ -11,8 +11,7 @@ from django.urls import reverse
 
 from agiler_sandbox import FaultRule
 from portal.audit.models import AuditEvent
-from tests.billing.conftest import owner_billing
-from tests.conftest import HTMX, client_for
+from tests.helpers import HTMX, client_for, owner_billing
 
 URL = "/billing/budget/"
 

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from agiler_sandbox import FaultRule
 from portal.audit.models import AuditEvent
-from tests.billing.conftest import NO_BILLING_TOKEN, owner_billing, owner_months
-from tests.conftest import HTMX, client_for
+from tests.helpers import HTMX, NO_BILLING_TOKEN, client_for, owner_billing, owner_months
 
 THIS_MONTH = f"{datetime.now(UTC):%Y-%m}"
 

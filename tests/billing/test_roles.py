@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from agiler_sandbox import FaultRule
 from portal.audit.models import AuditEvent
-from tests.conftest import HTMX, client_for
+from tests.helpers import HTMX, client_for
 
 THIS_MONTH = f"{datetime.now(UTC):%Y-%m}"
 URLS = [

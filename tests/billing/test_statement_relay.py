@@ -10,7 +10,7 @@ import httpx
 import pytest
 from django.urls import reverse
 
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 THIS_MONTH = f"{datetime.now(UTC):%Y-%m}"
 SANDBOX_CSP = "sandbox; default-src 'none'"

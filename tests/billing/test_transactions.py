@@ -14,8 +14,7 @@ from django.urls import reverse
 from agiler_sandbox import FaultRule
 from portal.audit.models import AuditEvent
 from portal.billing.forms import MONTH_NEEDS_YEAR
-from tests.billing.conftest import owner_months
-from tests.conftest import HTMX, client_for
+from tests.helpers import HTMX, client_for, owner_months
 
 URL = "/billing/transactions/"
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from portal.agiler import AgilerResponseError, BillingTransactionMonth
 from portal.billing.ledger import card_expiry, month_view
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 
 def _month(year: int, month: int) -> BillingTransactionMonth:

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from portal.core.checks import iter_patterns
-from tests.conftest import HTMX, client_for
+from tests.helpers import HTMX, client_for
 from tests.url_matrix import PUBLIC, URL_RULES, UrlRule
 
 

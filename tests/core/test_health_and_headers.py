@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test import Client, override_settings
 
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.core.middleware import SessionRefreshMiddleware
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

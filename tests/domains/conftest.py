@@ -6,15 +6,7 @@ from typing import Any
 
 import pytest
 
-
-def a_project(sandbox: Any) -> Any:
-    """The first seeded project: www.<name>.example (primary), <name>.example, *.<name>.example."""
-    return next(iter(sandbox.state.projects.values()))
-
-
-def domains_of(sandbox: Any, project: Any) -> list[dict[str, Any]]:
-    """What Agiler holds (the sandbox's own records)."""
-    return sandbox.state.data(project).domains  # type: ignore[no-any-return]
+from tests.helpers import a_project
 
 
 @pytest.fixture

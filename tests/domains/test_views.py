@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from agiler_sandbox import FaultRule
 from portal.audit.models import AuditEvent
-from tests.conftest import HTMX, client_for
-from tests.domains.conftest import domains_of
+from tests.helpers import HTMX, client_for, domains_of
 
 
 def _list(project: Any) -> str:

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import ARTIFACTS
+
 ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 HAVE_CHROMIUM = Path(CHROMIUM).exists()
 REQUIRE_BROWSER = os.environ.get("PORTAL_REQUIRE_BROWSER") == "1"
@@ -38,7 +39,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-DEMO_PASSWORD = "agiler-demo"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -211,10 +211,3 @@ def shot(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
         return path
 
     return take
-
-
-def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()

@@ -8,8 +8,8 @@ from collections import defaultdict
 
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import ARTIFACTS, login
 from tests.e2e.pages import ROLES, axe_violations, pages_for, sample_ids
+from tests.helpers import ARTIFACTS, login
 
 
 def test_axe_finds_no_serious_or_critical_violation_on_any_page_for_any_role(

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import login
+from tests.helpers import login
 
 
 def test_admin_finds_their_login_filters_and_opens_the_detail(

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import login
+from tests.helpers import login
 
 
 def test_finance_reconciles_a_month_and_tunes_the_budget(page: Page, base_url: str, shot) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import login
+from tests.helpers import login
 
 OWNER = {"Authorization": "Bearer ak_sandbox_owner"}
 PHONE = {"width": 390, "height": 844}

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from portal.accounts.roles import role_allows
 from portal.core.navigation import NAV_ITEMS
-from tests.e2e.conftest import login
+from tests.helpers import login
 
 
 def expected_nav(role: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import login
+from tests.helpers import login
 
 
 def test_admin_copies_a_new_persons_one_time_password(page: Page, base_url: str, shot) -> None:  # type: ignore[no-untyped-def]

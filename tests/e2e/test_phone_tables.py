@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import login
 from tests.e2e.pages import sample_ids
+from tests.helpers import login
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import login
+from tests.helpers import login
 
 
 def test_operator_creates_renames_deactivates_and_deletes_a_project(

@@ -9,7 +9,7 @@ import time
 import pyotp
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import login
+from tests.helpers import login
 
 NEW_PASSWORD = "a-long-and-private-passphrase"
 

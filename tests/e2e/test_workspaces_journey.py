@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import login
+from tests.helpers import login
 
 
 def test_support_finds_an_expiring_invite_by_search_and_filter(

@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 import pytest
-from django.urls import reverse
 
 from portal.agiler import AgilerClient
 
@@ -28,17 +27,3 @@ def direct(sandbox: Any) -> AgilerClient:
 def project(sandbox: Any) -> Any:
     """The first seeded project (a small WordPress tree)."""
     return next(iter(sandbox.state.projects.values()))
-
-
-def stored(direct: AgilerClient, project: Any, path: str) -> bytes:
-    result = direct.get_file(project.id, path)
-    assert not hasattr(result, "items"), f"{path} is a folder"
-    with result as download:  # type: ignore[union-attr]
-        return b"".join(download.iter_bytes())
-
-
-def browse(project: Any, path: str = "", *, folder: bool = True) -> str:
-    if not path:
-        return reverse("files:browse", kwargs={"project": project.id})
-    url = reverse("files:path", kwargs={"project": project.id, "path": path})
-    return url + "/" if folder else url

@@ -8,8 +8,7 @@ import pytest
 from django.urls import reverse
 
 from agiler_sandbox import FaultRule
-from tests.conftest import HTMX, client_for
-from tests.files.conftest import browse
+from tests.helpers import HTMX, browse, client_for
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,7 @@ from html import unescape
 
 import pytest
 
-from tests.conftest import HTMX, client_for
-from tests.files.conftest import browse
+from tests.helpers import HTMX, browse, client_for
 
 NAMES = ["Q1 report ñ.txt", "Größe ü 日本.bin", "50% off #1?.txt", "a+b c.txt"]
 

@@ -8,8 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from portal.audit.models import AuditEvent
-from tests.conftest import HTMX, client_for
-from tests.files.conftest import browse, stored
+from tests.helpers import HTMX, browse, client_for, stored
 
 
 def _url(name: str, project: Any, path: str) -> str:

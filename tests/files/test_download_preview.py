@@ -11,8 +11,7 @@ from django.urls import reverse
 from agiler_sandbox import FaultRule
 from portal.audit.models import AuditEvent
 from portal.files.views import TEXT_PREVIEW_CAP
-from tests.conftest import client_for
-from tests.files.conftest import browse
+from tests.helpers import browse, client_for
 
 
 def _download_url(project, path: str) -> str:  # type: ignore[no-untyped-def]

@@ -11,8 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from portal.audit.models import AuditEvent
-from tests.conftest import client_for
-from tests.files.conftest import browse, stored
+from tests.helpers import browse, client_for, stored
 
 
 def _upload_url(project: Any, folder: str = "") -> str:

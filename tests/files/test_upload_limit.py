@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import client_for
 from tests.files.test_upload import _send
+from tests.helpers import client_for
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from agiler_sandbox import FaultRule
 from portal.audit import record
-from tests.conftest import HTMX, client_for
+from tests.helpers import HTMX, client_for
 
 
 def home(user) -> str:  # type: ignore[no-untyped-def]

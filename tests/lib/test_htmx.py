@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

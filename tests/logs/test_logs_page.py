@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from portal.audit.models import AuditEvent
-from tests.conftest import HTMX, client_for
+from tests.helpers import HTMX, client_for
 
 
 def _project(sandbox: Any) -> Any:

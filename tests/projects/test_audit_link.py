@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 
 from django.urls import reverse
 
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 
 def audit_link(body: str, testid: str = "audit-trail") -> str:

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 from django.urls import reverse
 
 from agiler_sandbox import FaultRule
-from tests.conftest import HTMX, client_for
+from tests.helpers import HTMX, client_for
 
 
 def _project(sandbox: Any) -> Any:

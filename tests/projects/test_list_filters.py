@@ -20,7 +20,7 @@ from django.urls import reverse
 from agiler_sandbox import FaultRule
 from agiler_sandbox.seed import REGIONS
 from portal.projects.listing import PAGE_SIZE, SCAN_LIMIT, SCAN_PAGES
-from tests.conftest import HTMX, client_for
+from tests.helpers import HTMX, client_for
 
 LARGE = pytest.mark.parametrize("sandbox_options", [{"scale": "large"}])
 

@@ -9,8 +9,7 @@ import pytest
 from django.urls import reverse
 
 from agiler_sandbox import FaultRule
-from tests.conftest import HTMX, client_for
-from tests.workspaces.conftest import first_workspace
+from tests.helpers import HTMX, client_for, first_workspace
 
 
 def a_project(sandbox: Any) -> Any:

@@ -3,7 +3,7 @@ direct client to check what Agiler holds, and the catalog the builder reads."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -11,10 +11,8 @@ import pytest
 from django.core.cache import cache
 
 from agiler_sandbox import create_app
-from agiler_sandbox.catalog import catalog as sandbox_catalog
 from portal.accounts.models import User
 from portal.agiler import AgilerClient, close_all
-from portal.rules.catalog import Catalog
 
 #: the sandbox token each portal role holds in the demo (see manage.py seed_demo)
 ROLE_TOKENS = {
@@ -64,11 +62,3 @@ def project_id(direct: AgilerClient) -> str:
     """The first project the owner sees (seeded with three rules from the templates)."""
     workspace = direct.list_workspaces().items[0]
     return direct.list_projects(workspace_id=workspace.id).items[0].id
-
-
-def the_catalog() -> Catalog:
-    """The sandbox's catalog as the builder parses it."""
-    return Catalog.from_json(sandbox_catalog())
-
-
-CatalogFactory = Callable[[], Catalog]

@@ -13,7 +13,7 @@ from agiler_sandbox.catalog import catalog as sandbox_catalog
 from portal.rules.catalog import Catalog
 from portal.rules.draft import from_rule
 from portal.rules.evaluate import Sample, evaluate, parse_pairs
-from tests.rules.conftest import the_catalog
+from tests.helpers import the_catalog
 
 CATALOG = the_catalog()
 SAMPLE = Sample(

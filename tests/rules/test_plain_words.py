@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 
 def test_a_new_rule_from_scratch_starts_empty_and_speaks_plain_words(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]

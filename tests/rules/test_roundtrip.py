@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 
-from tests.conftest import client_for
+from tests.helpers import client_for
 from tests.rules.formparse import form_fields
 from tests.rules.strategies import valid_rule
 

@@ -13,7 +13,7 @@ from agiler_sandbox.catalog import validate_actions, validate_conditions
 from agiler_sandbox.http import ApiError
 from portal.rules.draft import from_rule
 from portal.rules.validation import by_row, validate
-from tests.rules.conftest import the_catalog
+from tests.helpers import the_catalog
 from tests.rules.strategies import any_rule, valid_rule
 
 CATALOG = the_catalog()

@@ -13,7 +13,7 @@ from agiler_sandbox import FaultRule
 from agiler_sandbox.catalog import catalog as sandbox_catalog
 from portal.audit.models import AuditEvent
 from portal.rules.catalog import _CACHE_KEY
-from tests.conftest import HTMX, client_for
+from tests.helpers import HTMX, client_for
 from tests.rules.formparse import form_fields
 
 

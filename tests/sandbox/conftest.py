@@ -81,34 +81,3 @@ def fresh_project(owner: httpx.Client) -> Iterator[dict[str, Any]]:
     assert created.status_code == 201, created.text
     yield created.json()
     owner.delete(f"/projects/{created.json()['id']}")
-
-
-def assert_error(
-    response: httpx.Response, status: int, code: str | None = None, field: str | None = None
-) -> dict[str, Any]:
-    """Assert an ErrorResponse with the given status (and code/field when given)."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/json")
-    error = response.json()["error"]
-    assert isinstance(error["message"], str) and error["message"]
-    if code is not None:
-        assert error["code"] == code
-    if field is not None:
-        assert error.get("field") == field
-    return error
-
-
-def follow_all(client: httpx.Client, url: str, **params: Any) -> tuple[list[Any], int]:
-    """Follow Link rel=next to the end; returns all items and the number of pages."""
-    items: list[Any] = []
-    pages = 0
-    response = client.get(url, params=params)
-    while True:
-        assert response.status_code == 200, response.text
-        items.extend(response.json())
-        pages += 1
-        link = response.headers.get("link")
-        if not link:
-            return items, pages
-        assert link.endswith('; rel="next"') and link.startswith("<http")
-        response = client.get(link[1 : link.index(">")])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from .conftest import assert_error, follow_all
+from tests.helpers import assert_error, follow_all
 
 
 def test_me_has_the_self_user_shape(owner) -> None:

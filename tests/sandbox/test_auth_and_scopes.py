@@ -9,8 +9,7 @@ import httpx
 from agiler_sandbox import create_app
 from agiler_sandbox.scopes import expand_scopes
 from agiler_sandbox.server import start_in_thread
-
-from .conftest import assert_error
+from tests.helpers import assert_error
 
 
 def test_status_needs_no_token(server) -> None:

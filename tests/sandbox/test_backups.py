@@ -10,8 +10,7 @@ import time
 import httpx
 
 from agiler_sandbox import create_app
-
-from .conftest import assert_error
+from tests.helpers import assert_error
 
 
 def _wait_done(owner, pid: str, bid: str) -> dict:

@@ -11,8 +11,7 @@ import pytest
 from agiler_sandbox import FaultRule, create_app
 from agiler_sandbox.faults import load_faults
 from agiler_sandbox.http import ConnectionDropped
-
-from .conftest import assert_error
+from tests.helpers import assert_error
 
 
 @pytest.fixture(autouse=True)

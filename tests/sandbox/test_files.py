@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from urllib.parse import quote
 
-from .conftest import assert_error
+from tests.helpers import assert_error
 
 
 def enc(path: str) -> str:

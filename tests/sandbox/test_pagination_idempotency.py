@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from .conftest import assert_error, follow_all
+from tests.helpers import assert_error, follow_all
 
 
 def test_link_next_pages_through_every_project_exactly_once(owner) -> None:

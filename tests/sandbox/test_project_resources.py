@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from .conftest import assert_error, follow_all
+from tests.helpers import assert_error, follow_all
 
 
 # -- domains ---------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from .conftest import assert_error
+from tests.helpers import assert_error
 
 PROJECT_KEYS = {
     "id",

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from .conftest import assert_error
+from tests.helpers import assert_error
 
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 

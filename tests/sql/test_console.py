@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from portal.audit.models import AuditEvent
-from tests.conftest import HTMX, client_for
+from tests.helpers import HTMX, client_for
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from portal.audit.models import AuditEvent
 from portal.usage.series import UsageWindow, allowed_granularities, bytes_text, change
-from tests.conftest import HTMX, client_for
+from tests.helpers import HTMX, client_for
 
 
 def _project(sandbox: Any) -> Any:

@@ -8,11 +8,6 @@ from typing import Any
 import pytest
 
 
-def variables_of(sandbox: Any, project: Any) -> dict[str, dict[str, Any]]:
-    """What Agiler holds, by name (the sandbox's own records, values included)."""
-    return {v["name"]: v for v in sandbox.state.data(project).variables}
-
-
 @pytest.fixture
 def project(sandbox: Any) -> Any:
     return next(iter(sandbox.state.projects.values()))

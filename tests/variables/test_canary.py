@@ -16,8 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from portal.audit.models import AuditEvent
-from tests.conftest import HTMX, client_for
-from tests.variables.conftest import variables_of
+from tests.helpers import HTMX, client_for, variables_of
 from tests.variables.test_paste import _apply_data
 
 SECRET_ADD = "canary-secret-add-5e1f0a"

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from agiler_sandbox import FaultRule
 from portal.audit.models import AuditEvent
-from tests.conftest import HTMX, client_for
-from tests.variables.conftest import variables_of
+from tests.helpers import HTMX, client_for, variables_of
 
 PASTE = """# staging settings
 export WP_ENV=staging

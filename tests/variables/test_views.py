@@ -8,8 +8,7 @@ import pytest
 from django.urls import reverse
 
 from portal.audit.models import AuditEvent
-from tests.conftest import HTMX, client_for
-from tests.variables.conftest import variables_of
+from tests.helpers import HTMX, client_for, variables_of
 
 
 def _list(project: Any) -> str:

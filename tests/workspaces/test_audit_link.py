@@ -8,8 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 from django.urls import reverse
 
-from tests.conftest import client_for
-from tests.workspaces.conftest import first_workspace
+from tests.helpers import client_for, first_workspace
 
 
 def audit_link(body: str) -> str:

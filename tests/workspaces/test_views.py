@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from agiler_sandbox import FaultRule
 from portal.audit.models import AuditEvent
-from tests.conftest import HTMX, client_for
-from tests.workspaces.conftest import first_workspace
+from tests.helpers import HTMX, client_for, first_workspace
 
 
 def detail_url(sandbox: Any, name: str = "Acme Marketing") -> str:
