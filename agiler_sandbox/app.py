@@ -14,6 +14,7 @@ from . import binaries, control
 from .faults import FaultRule, FaultSet
 from .guards import IdempotencyStore, RateLimiter, fingerprint
 from .http import HTTP_REASONS, ApiError, ConnectionDropped, Request, Response, json_response
+from .inspect import Inspector
 from .routes import Route, resolve
 from .scopes import OWNER, TokenInfo, default_tokens
 from .seed import populate
@@ -47,6 +48,8 @@ class Sandbox:
         self.rate_limiter = RateLimiter(rate_limit) if rate_limit else None
         self.idempotency = IdempotencyStore()
         self.state = self._fresh_state()
+        #: what the portal's tests may read and set up (agiler_sandbox/inspect.py)
+        self.inspect = Inspector(self)
 
     def _fresh_state(self) -> State:
         state = State(self.settings)

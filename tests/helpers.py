@@ -11,7 +11,6 @@ import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -75,31 +74,27 @@ def tamper(sql: str, params: list[Any] | None = None) -> None:
 def a_project(sandbox: Any) -> Any:
     """The first seeded project (~90 automatic backups and some on-demand ones; domains
     www.<name>.example (primary), <name>.example, *.<name>.example; a small WordPress tree)."""
-    return next(iter(sandbox.state.projects.values()))
+    return sandbox.inspect.first_project()
 
 
 def advance(sandbox: Any, seconds: float) -> None:
     """Move the sandbox's clock forward: backups finish, restores end, without sleeping."""
-    current: Callable[[], datetime] = sandbox.state.clock
-    sandbox.state.clock = lambda: current() + timedelta(seconds=seconds)
+    sandbox.inspect.advance_clock(seconds)
 
 
 def first_workspace(sandbox: Any, name: str = "Acme Marketing") -> str:
     """The id of the seeded workspace called ``name``."""
-    for ws_id, ws in sandbox.state.workspaces.items():
-        if ws["name"] == name:
-            return str(ws_id)
-    raise LookupError(name)
+    return sandbox.inspect.workspace_named(name)  # type: ignore[no-any-return]
 
 
 def domains_of(sandbox: Any, project: Any) -> list[dict[str, Any]]:
     """What Agiler holds (the sandbox's own records)."""
-    return sandbox.state.data(project).domains  # type: ignore[no-any-return]
+    return sandbox.inspect.domains(project)  # type: ignore[no-any-return]
 
 
 def variables_of(sandbox: Any, project: Any) -> dict[str, dict[str, Any]]:
     """What Agiler holds, by name (the sandbox's own records, values included)."""
-    return {v["name"]: v for v in sandbox.state.data(project).variables}
+    return {v["name"]: v for v in sandbox.inspect.variables(project)}
 
 
 #: extra sandbox token (owner's data) without billing scopes, for the missing-scope cases
@@ -108,16 +103,12 @@ NO_BILLING_TOKEN = "ak_test_no_billing"
 
 def owner_months(sandbox: Any) -> list[dict[str, Any]]:
     """The account owner's transaction months as the sandbox holds them (newest first)."""
-    from agiler_sandbox.scopes import OWNER
-
-    return list(sandbox.state.user_data[OWNER].months)
+    return sandbox.inspect.months()  # type: ignore[no-any-return]
 
 
 def owner_billing(sandbox: Any) -> dict[str, Any]:
     """The account owner's billing profile as the sandbox holds it."""
-    from agiler_sandbox.scopes import OWNER
-
-    return dict(sandbox.state.user_data[OWNER].billing)
+    return sandbox.inspect.billing()  # type: ignore[no-any-return]
 
 
 def the_catalog() -> Any:

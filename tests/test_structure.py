@@ -30,3 +30,24 @@ def test_no_module_imports_from_a_conftest_module() -> None:
         if _imports_a_conftest(node)
     ]
     assert not offenders, f"import shared helpers from tests.helpers, not a conftest: {offenders}"
+
+
+def _reads_sandbox_state(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "state"
+        and (isinstance(node.value, ast.Name) and node.value.id in {"sandbox", "app"})
+    )
+
+
+def test_portal_tests_read_the_sandbox_through_its_inspection_api() -> None:
+    """Only tests/sandbox/ may know how the simulator stores its data; the portal's tests use
+    ``sandbox.inspect`` (agiler_sandbox/inspect.py)."""
+    offenders = [
+        f"{path.relative_to(TESTS.parent)}:{node.lineno}"
+        for path in _modules()
+        if path.relative_to(TESTS).parts[0] != "sandbox"
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path)))
+        if _reads_sandbox_state(node)
+    ]
+    assert not offenders, f"use sandbox.inspect, not sandbox.state: {offenders}"

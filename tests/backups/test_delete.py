@@ -13,7 +13,7 @@ from tests.helpers import HTMX, a_project, client_for
 
 
 def _ids(sandbox: Any, project: Any) -> list[str]:
-    return [b["id"] for b in sandbox.state.data(project).backups]
+    return [b["id"] for b in sandbox.inspect.backups(project)]
 
 
 def _url(project: Any, backup_id: str) -> str:

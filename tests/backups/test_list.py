@@ -56,10 +56,10 @@ def test_cursor_pagination_walks_to_older_backups_and_back(tokened_cast, sandbox
 
 
 def test_a_project_without_backups_shows_the_empty_state(tokened_cast, sandbox, direct) -> None:  # type: ignore[no-untyped-def]
-    workspace = next(iter(sandbox.state.workspaces))
+    workspace = next(iter(sandbox.inspect.workspaces()))
     fresh = direct.create_project(
         name="brand-new-site",
-        region=sandbox.state.regions[0]["id"],
+        region=sandbox.inspect.regions()[0]["id"],
         runtime="php-8.3",
         workspace_id=workspace,
     )

@@ -25,7 +25,7 @@ def _post(client: Any, project: Any, frequency: Any, retention: Any, **extra: An
 
 def test_the_form_shows_the_current_policy(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
     project = a_project(sandbox)
-    policy = sandbox.state.data(project).policy
+    policy = sandbox.inspect.policy(project)
     body = client_for(tokened_cast["operator"]).get(_url(project)).content.decode()
     assert f'value="{policy["frequency_days"]}"' in body
     assert f'value="{policy["retention_days"]}"' in body
@@ -43,7 +43,7 @@ def test_saving_changes_the_policy_on_agiler_and_is_audited(tokened_cast, sandbo
     response = _post(client_for(tokened_cast["operator"]), project, 2, 30, **HTMX)
     assert response.status_code == 200
     assert response.headers["HX-Redirect"] == reverse("backups:list", args=[project.id])
-    assert sandbox.state.data(project).policy == {"frequency_days": 2, "retention_days": 30}
+    assert sandbox.inspect.policy(project) == {"frequency_days": 2, "retention_days": 30}
     event = AuditEvent.objects.filter(action="backups.update_policy").order_by("-id").first()
     assert event is not None and event.outcome == "success"
     assert event.summary["retention_days"] == 30
@@ -53,7 +53,7 @@ def test_zero_frequency_turns_automatic_backups_off(tokened_cast, sandbox) -> No
     project = a_project(sandbox)
     response = _post(client_for(tokened_cast["admin"]), project, 0, 7)
     assert response.status_code == 302
-    assert sandbox.state.data(project).policy["frequency_days"] == 0
+    assert sandbox.inspect.policy(project)["frequency_days"] == 0
     body = client_for(tokened_cast["admin"]).get(response.headers["Location"]).content.decode()
     assert "Automatic backups are off" in body
 
@@ -73,13 +73,13 @@ def test_invalid_values_are_refused_on_their_field_without_asking_agiler(
     tokened_cast, sandbox, frequency, retention, field, words
 ) -> None:  # type: ignore[no-untyped-def]
     project = a_project(sandbox)
-    before = dict(sandbox.state.data(project).policy)
+    before = dict(sandbox.inspect.policy(project))
     response = _post(client_for(tokened_cast["operator"]), project, frequency, retention)
     assert response.status_code == 400
     body = response.content.decode()
     after_field = body.split(f'name="{field}"')[1].split('class="mb-3"')[0]
     assert words in after_field
-    assert sandbox.state.data(project).policy == before
+    assert sandbox.inspect.policy(project) == before
     assert not AuditEvent.objects.filter(action="backups.update_policy").exists()
 
 
@@ -117,7 +117,7 @@ def test_upstream_field_error_lands_on_that_field(tokened_cast, sandbox, setting
 
 def test_upstream_403_409_429_500_are_pages_and_change_nothing(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
     project = a_project(sandbox)
-    before = dict(sandbox.state.data(project).policy)
+    before = dict(sandbox.inspect.policy(project))
     client = client_for(tokened_cast["operator"])
     for status, ours in [(403, 403), (409, 409), (429, 429), (500, 502)]:
         sandbox.faults.add(FaultRule(operation="update_backup_policy", status=status, times=1))
@@ -125,7 +125,7 @@ def test_upstream_403_409_429_500_are_pages_and_change_nothing(tokened_cast, san
         assert response.status_code == ours
         event = AuditEvent.objects.filter(action="backups.update_policy").order_by("-id").first()
         assert event is not None and event.outcome == "failure" and event.status == status
-    assert sandbox.state.data(project).policy == before
+    assert sandbox.inspect.policy(project) == before
 
 
 def test_support_may_not_edit_the_policy(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]

@@ -48,7 +48,7 @@ def test_a_wrong_name_restores_nothing(tokened_cast, sandbox, direct) -> None:  
     )
     assert response.status_code == 200
     assert "Type the project&#x27;s name exactly" in response.content.decode()
-    assert sandbox.state.restores == []
+    assert sandbox.inspect.restores() == []
     assert not AuditEvent.objects.filter(action="backups.restore").exists()
 
 
@@ -60,7 +60,7 @@ def test_restore_with_draining_starts_and_the_project_page_shows_the_banner(
     client = client_for(tokened_cast["operator"])
     response = _restore(client, project, backup, drain_requests="on")
     assert response.headers["HX-Redirect"] == reverse("projects:detail", args=[project.id])
-    [restore] = sandbox.state.restores
+    [restore] = sandbox.inspect.restores()
     assert restore.backup_id == backup.id and restore.drain_requests is True
     event = AuditEvent.objects.get(action="backups.restore", outcome="success")
     assert event.target_id == backup.id and event.summary["drain_requests"] is True
@@ -113,7 +113,7 @@ def test_a_second_restore_while_one_runs_is_prevented_before_asking_agiler(
         _url(project, backup.id), {"confirm_name": project.name, "idempotency_key": "second"}
     )
     assert again.status_code == 409 and "already running" in again.content.decode()
-    assert len(sandbox.state.restores) == 1
+    assert len(sandbox.inspect.restores()) == 1
     assert AuditEvent.objects.filter(action="backups.restore", outcome="intent").count() == 1
 
 
@@ -124,7 +124,7 @@ def test_an_upstream_409_is_explained_in_the_dialog(tokened_cast, sandbox, direc
     body = response.content.decode()
     assert response.status_code == 200 and 'data-testid="confirm-error"' in body
     assert "another restore is still running" in body and "nothing was changed" in body
-    assert sandbox.state.restores == []
+    assert sandbox.inspect.restores() == []
     event = AuditEvent.objects.get(action="backups.restore", outcome="failure")
     assert event.status == 409
 
@@ -137,7 +137,7 @@ def test_other_upstream_failures_are_explained_and_start_nothing(
     sandbox.faults.add(FaultRule(operation="restore_backup", status=status, times=1))
     response = _restore(client_for(tokened_cast["operator"]), project, _backup(direct, project))
     assert response.status_code == ours and "data-error-message" in response.content.decode()
-    assert sandbox.state.restores == []
+    assert sandbox.inspect.restores() == []
     event = AuditEvent.objects.get(action="backups.restore", outcome="failure")
     assert event.status == status
 
@@ -148,7 +148,7 @@ def test_a_readonly_token_is_refused_naming_the_scope(cast, give_token, sandbox,
     project = a_project(sandbox)
     response = _restore(client_for(operator), project, _backup(direct, project))
     assert response.status_code == 403 and "projects.backups:write" in response.content.decode()
-    assert sandbox.state.restores == []
+    assert sandbox.inspect.restores() == []
     assert AuditEvent.objects.get(action="backups.restore", outcome="failure").status == 403
 
 
@@ -159,7 +159,7 @@ def test_support_and_finance_may_not_restore(tokened_cast, sandbox, direct, role
     client = client_for(tokened_cast[role])
     assert client.get(_url(project, backup.id)).status_code == 403
     assert _restore(client, project, backup).status_code == 403
-    assert sandbox.state.restores == []
+    assert sandbox.inspect.restores() == []
 
 
 def test_history_pages_show_who_restored_which_backup_and_the_outcome(

@@ -21,7 +21,7 @@ def _take(client: Any, project: Any, key: str, **extra: Any) -> Any:
 
 
 def _count(sandbox: Any, project: Any) -> int:
-    return len(sandbox.state.data(project).backups)
+    return len(sandbox.inspect.backups(project))
 
 
 def test_take_backup_adds_a_row_that_polls_and_a_fresh_form(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
@@ -35,7 +35,7 @@ def test_take_backup_adds_a_row_that_polls_and_a_fresh_form(tokened_cast, sandbo
     body = response.content.decode()
     assert response.status_code == 200 and "<html" not in body
     assert _count(sandbox, project) == before + 1
-    new = sandbox.state.data(project).backups[0]
+    new = sandbox.inspect.backups(project)[0]
     row = body.split(f'<tr id="backup-{new["id"]}"')[1].split("</tr>")[0]
     assert 'hx-trigger="every 2s"' in row
     # The form comes back out of band with a new key: the next click is a new backup.
@@ -55,7 +55,7 @@ def test_double_submit_with_the_same_key_makes_one_backup(tokened_cast, sandbox)
     assert again.status_code == 200
     assert _count(sandbox, project) == before + 1
     body = again.content.decode()
-    new_id = sandbox.state.data(project).backups[0]["id"]
+    new_id = sandbox.inspect.backups(project)[0]["id"]
     assert body.count(f'<tr id="backup-{new_id}"') == 1
 
 
@@ -70,7 +70,7 @@ def test_polled_row_stops_polling_once_the_backup_is_done(tokened_cast, sandbox)
     project = a_project(sandbox)
     client = client_for(tokened_cast["operator"])
     _take(client, project, "poll-key", **HTMX)
-    new_id = sandbox.state.data(project).backups[0]["id"]
+    new_id = sandbox.inspect.backups(project)[0]["id"]
     url = reverse("backups:detail", args=[project.id, new_id])
 
     running = client.get(url, **HTMX).content.decode()
@@ -90,7 +90,7 @@ def test_a_failed_backup_shows_failed_and_stops_polling(tokened_cast, sandbox) -
     sandbox.faults.add(FaultRule(operation="create_backup", fail_backup=True, times=1))
     client = client_for(tokened_cast["operator"])
     _take(client, project, "fail-key", **HTMX)
-    new_id = sandbox.state.data(project).backups[0]["id"]
+    new_id = sandbox.inspect.backups(project)[0]["id"]
     advance(sandbox, 10)
     row = client.get(reverse("backups:detail", args=[project.id, new_id]), **HTMX)
     html = row.content.decode()

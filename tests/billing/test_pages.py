@@ -53,26 +53,23 @@ def test_overview_shows_balance_spend_budget_bar_charges_card_address_and_statem
 
 
 def test_overview_warns_when_the_card_expires_within_sixty_days(fin, sandbox) -> None:  # type: ignore[no-untyped-def]
-    from agiler_sandbox.scopes import OWNER
 
     soon = timezone.now().date() + timedelta(days=20)
-    sandbox.state.user_data[OWNER].billing.update(exp_month=soon.month, exp_year=soon.year)
+    sandbox.inspect.set_billing(exp_month=soon.month, exp_year=soon.year)
     body = client_for(fin).get(reverse("billing:overview")).content.decode()
     assert 'data-testid="card-warning"' in body and "Expires in" in body
 
 
 def test_overview_asks_for_review_when_agiler_forces_an_update(fin, sandbox) -> None:  # type: ignore[no-untyped-def]
-    from agiler_sandbox.scopes import OWNER
 
-    sandbox.state.user_data[OWNER].billing["force_update"] = "2026-01-01T00:00:00Z"
+    sandbox.inspect.set_billing(force_update="2026-01-01T00:00:00Z")
     body = client_for(fin).get(reverse("billing:overview")).content.decode()
     assert 'data-testid="force-update"' in body
 
 
 def test_overview_without_transactions_says_so(fin, sandbox) -> None:  # type: ignore[no-untyped-def]
-    from agiler_sandbox.scopes import OWNER
 
-    sandbox.state.user_data[OWNER].months.clear()
+    sandbox.inspect.clear_months()
     body = client_for(fin).get(reverse("billing:overview")).content.decode()
     assert "No transactions yet." in body and "No statements yet" in body
     assert "$0.00 spent of $250.00 (0%)" in body
@@ -148,9 +145,8 @@ def test_payment_methods_show_cards_with_the_default_first_and_expiry_warnings(
 
 
 def test_no_payment_method_is_an_empty_state(fin, sandbox) -> None:  # type: ignore[no-untyped-def]
-    from agiler_sandbox.scopes import OWNER
 
-    sandbox.state.user_data[OWNER].payment_methods.clear()
+    sandbox.inspect.clear_payment_methods()
     body = client_for(fin).get(reverse("billing:payment_methods")).content.decode()
     assert "No payment method on file" in body
 

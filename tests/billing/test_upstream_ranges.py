@@ -4,7 +4,6 @@ a missing expiry, never a 500: the decoder checks types, the ledger checks range
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -40,17 +39,11 @@ def test_the_last_possible_expiry_still_works() -> None:
     assert last is not None and last.label == "12/9999" and not last.expired
 
 
-def _owner(sandbox: Any) -> Any:
-    from agiler_sandbox.scopes import OWNER
-
-    return sandbox.state.user_data[OWNER]
-
-
 @pytest.mark.parametrize(
     "url", ["billing:overview", "billing:transactions", "billing:statements", "core:home"]
 )
 def test_a_thirteenth_month_from_agiler_is_an_error_page_not_a_500(fin, sandbox, url) -> None:  # type: ignore[no-untyped-def]
-    _owner(sandbox).months[0]["month"] = 13
+    sandbox.inspect.set_month(0, month=13)
     response = client_for(fin).get(reverse(url))
     assert response.status_code in (200, 502)  # the home page reports it on its card
     if url != "core:home":
@@ -59,14 +52,14 @@ def test_a_thirteenth_month_from_agiler_is_an_error_page_not_a_500(fin, sandbox,
 
 
 def test_a_card_expiring_after_year_9999_leaves_the_overview_working(fin, sandbox) -> None:  # type: ignore[no-untyped-def]
-    _owner(sandbox).billing.update(exp_month=1, exp_year=10000)
+    sandbox.inspect.set_billing(exp_month=1, exp_year=10000)
     response = client_for(fin).get(reverse("billing:overview"))
     assert response.status_code == 200
     assert 'data-testid="card-on-file"' in response.content.decode()
 
 
 def test_a_payment_method_expiring_after_year_9999_is_shown_as_sent(fin, sandbox) -> None:  # type: ignore[no-untyped-def]
-    _owner(sandbox).payment_methods[0]["card"].update(exp_month=1, exp_year=10000)
+    sandbox.inspect.set_card(0, exp_month=1, exp_year=10000)
     response = client_for(fin).get(reverse("billing:payment_methods"))
     assert response.status_code == 200
     assert "1/10000" in response.content.decode()

@@ -40,13 +40,14 @@ def test_the_list_is_a_fragment_for_htmx_and_pages_with_a_cursor(  # type: ignor
     tokened_cast, sandbox, project
 ) -> None:
     for i in range(30):
-        domains_of(sandbox, project).append(
+        sandbox.inspect.add_domain(
+            project,
             {
                 "id": f"dom-{i:02d}",
                 "name": f"d{i:02d}.example.org",
                 "primary": False,
                 "created_at": "2026-01-01T00:00:00Z",
-            }
+            },
         )
     client = client_for(tokened_cast["support"])
     first = client.get(_list(project), **HTMX).content.decode()
@@ -184,8 +185,7 @@ def test_removing_the_last_domain_says_there_will_be_no_custom_address(  # type:
     tokened_cast, sandbox, project
 ) -> None:
     last = domains_of(sandbox, project)[1]
-    del domains_of(sandbox, project)[:]
-    domains_of(sandbox, project).append(last)
+    sandbox.inspect.set_domains(project, [last])
     body = (
         client_for(tokened_cast["operator"])
         .get(reverse("domains:remove", args=[project.id, last["id"]]))

@@ -26,4 +26,4 @@ def direct(sandbox: Any) -> AgilerClient:
 @pytest.fixture
 def project(sandbox: Any) -> Any:
     """The first seeded project (a small WordPress tree)."""
-    return next(iter(sandbox.state.projects.values()))
+    return sandbox.inspect.first_project()

@@ -66,12 +66,12 @@ def test_dot_and_empty_segments_are_refused_locally_with_a_message(
     tokened_cast, project, sandbox, tail: str
 ) -> None:  # type: ignore[no-untyped-def]
     url = browse(project) + tail
-    calls_before = len(sandbox.state.projects)
+    calls_before = len(sandbox.inspect.projects())
     for extra in ({}, HTMX):
         response = client_for(tokened_cast["operator"]).get(url, **extra)
         assert response.status_code == 400, url
         assert "This path cannot be opened" in response.content.decode()
-    assert len(sandbox.state.projects) == calls_before
+    assert len(sandbox.inspect.projects()) == calls_before
 
 
 def test_a_missing_file_is_a_404_in_words(tokened_cast, project) -> None:  # type: ignore[no-untyped-def]

@@ -64,7 +64,7 @@ def test_each_role_gets_its_cards(tokened_cast, role, expected) -> None:  # type
 def test_operator_sees_projects_and_their_recent_backups(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
     body = home(tokened_cast["operator"])
     projects = body.split('data-testid="card-projects"')[1].split("</section>")[0]
-    assert any(p.name in projects for p in sandbox.state.projects.values())
+    assert any(p.name in projects for p in sandbox.inspect.projects())
     backups = body.split('data-testid="card-backups"')[1].split("</section>")[0]
     assert "Done" in backups or "Failed" in backups
     assert "New project" in projects
@@ -106,7 +106,7 @@ def test_rate_limited_card_is_a_card_message_not_a_429_page(tokened_cast, sandbo
 
 
 def test_one_projects_backups_failing_does_not_hide_the_others(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
-    first = next(iter(sandbox.state.projects.values()))
+    first = sandbox.inspect.first_project()
     sandbox.faults.add(FaultRule(path=rf"^/v1/projects/{first.id}/backups", status=503))
     body = home(tokened_cast["operator"])
     backups = body.split('data-testid="card-backups"')[1].split("</section>")[0]

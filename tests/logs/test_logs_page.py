@@ -15,11 +15,11 @@ from tests.helpers import HTMX, client_for
 
 
 def _project(sandbox: Any) -> Any:
-    return next(iter(sandbox.state.projects.values()))
+    return sandbox.inspect.first_project()
 
 
 def _logs(sandbox: Any, project: Any) -> list[dict[str, Any]]:
-    return sandbox.state.data(project).logs
+    return sandbox.inspect.logs(project)
 
 
 def _url(project: Any, **query: str) -> str:
@@ -61,8 +61,8 @@ def test_a_search_is_recorded_in_the_audit_log_with_its_window(sandbox, support)
 
 def test_matches_are_highlighted_and_escaped(sandbox, support) -> None:  # type: ignore[no-untyped-def]
     project = _project(sandbox)
-    _logs(sandbox, project).insert(
-        0,
+    sandbox.inspect.add_log(
+        project,
         {
             "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "priority": "error",
@@ -154,8 +154,8 @@ def test_a_custom_range_is_read_in_the_viewers_time_zone(sandbox, support) -> No
 def test_the_tail_returns_only_newer_entries(sandbox, support) -> None:  # type: ignore[no-untyped-def]
     project = _project(sandbox)
     now = datetime.now(UTC)
-    _logs(sandbox, project).insert(
-        0,
+    sandbox.inspect.add_log(
+        project,
         {
             "timestamp": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "priority": "info",

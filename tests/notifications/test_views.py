@@ -14,7 +14,7 @@ from tests.helpers import HTMX, client_for
 
 
 def owner_notifications(sandbox: Any) -> list[dict[str, Any]]:
-    return sandbox.state.user_data["owner"].notifications  # type: ignore[no-any-return]
+    return sandbox.inspect.notifications()  # type: ignore[no-any-return]
 
 
 def dismiss_form(body: str) -> tuple[str, str]:
@@ -43,7 +43,7 @@ def test_list_as_htmx_is_its_fragment(tokened_cast) -> None:  # type: ignore[no-
 
 
 def test_no_notifications_is_an_empty_state(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
-    owner_notifications(sandbox).clear()
+    sandbox.inspect.clear_notifications()
     body = client_for(tokened_cast["admin"]).get(reverse("notifications:list")).content.decode()
     assert "No notifications" in body and "all caught up" in body
 
@@ -124,7 +124,8 @@ def test_indicator_count_is_cached_and_refreshed_after_a_dismiss(tokened_cast, s
     client = client_for(tokened_cast["operator"])
     count = len(owner_notifications(sandbox))
     client.get(reverse("notifications:indicator"), **HTMX)
-    owner_notifications(sandbox).pop()  # dismissed elsewhere: the cached count does not know yet
+    # dismissed elsewhere: the cached count does not know yet
+    sandbox.inspect.drop_last_notification()
     cached = client.get(reverse("notifications:indicator"), **HTMX).content.decode()
     assert f">{count}<" in cached
     url, key = dismiss_form(client.get(reverse("notifications:list")).content.decode())

@@ -23,7 +23,7 @@ def audit_link(body: str, testid: str = "audit-trail") -> str:
 
 
 def test_project_home_links_to_the_audit_trail_of_that_project(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
-    project = next(iter(sandbox.state.projects.values()))
+    project = sandbox.inspect.first_project()
     body = (
         client_for(tokened_cast["support"])
         .get(reverse("projects:detail", args=[project.id]))
@@ -38,7 +38,7 @@ def test_following_the_link_as_admin_after_a_change_shows_that_change_only(
     tokened_cast, sandbox
 ) -> None:  # type: ignore[no-untyped-def]
     admin = client_for(tokened_cast["admin"])
-    changed, other = list(sandbox.state.projects.values())[:2]
+    changed, other = sandbox.inspect.projects()[:2]
     for project in (changed, other):
         response = admin.post(
             reverse("projects:active", args=[project.id]),
@@ -57,7 +57,7 @@ def test_following_the_link_as_admin_after_a_change_shows_that_change_only(
 
 
 def test_the_link_is_in_the_htmx_fragment_too(tokened_cast, sandbox: Any) -> None:  # type: ignore[no-untyped-def]
-    project = next(iter(sandbox.state.projects.values()))
+    project = sandbox.inspect.first_project()
     body = (
         client_for(tokened_cast["operator"])
         .get(reverse("projects:detail", args=[project.id]), HTTP_HX_REQUEST="true")

@@ -12,7 +12,7 @@ from tests.helpers import HTMX, client_for
 
 
 def _project(sandbox: Any) -> Any:
-    return next(iter(sandbox.state.projects.values()))
+    return sandbox.inspect.first_project()
 
 
 def _home(sandbox: Any, user: Any, **extra: Any) -> str:
@@ -26,8 +26,7 @@ def test_the_operator_sees_the_site_address_backups_traffic_errors_and_counts(  
     sandbox, tokened_cast
 ) -> None:
     project = _project(sandbox)
-    data = sandbox.state.data(project)
-    primary = next(d["name"] for d in data.domains if d["primary"])
+    primary = next(d["name"] for d in sandbox.inspect.domains(project) if d["primary"])
     body = _home(sandbox, tokened_cast["operator"])
     assert f'data-testid="site-link">{primary}</a>' in body
     assert 'data-testid="last-backup"' in body and "None yet" not in body
@@ -36,7 +35,7 @@ def test_the_operator_sees_the_site_address_backups_traffic_errors_and_counts(  
     assert 'data-testid="error-entry"' in body
     assert 'data-testid="card-error"' not in body
     rules = body.split('data-testid="count-rules"')[1].split("</div>")[0]
-    assert f"<strong>{len(data.rules)}</strong>" in rules
+    assert f"<strong>{len(sandbox.inspect.rules(project))}</strong>" in rules
     assert reverse("rules:list", kwargs={"project": project.id}) in rules
 
 

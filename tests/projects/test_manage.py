@@ -15,7 +15,7 @@ from tests.helpers import HTMX, client_for, first_workspace
 
 
 def a_project(sandbox: Any) -> Any:
-    return next(iter(sandbox.state.projects.values()))
+    return sandbox.inspect.first_project()
 
 
 def form_key(body: str) -> str:
@@ -37,7 +37,7 @@ def create_data(sandbox: Any, body: str, **overrides: str) -> dict[str, str]:
 
 
 def by_name(sandbox: Any, name: str) -> Any:
-    return next((p for p in sandbox.state.projects.values() if p.name == name), None)
+    return next((p for p in sandbox.inspect.projects() if p.name == name), None)
 
 
 # --- create ---------------------------------------------------------------------------------------
@@ -84,7 +84,7 @@ def test_submitting_the_same_create_form_twice_creates_one_project(tokened_cast,
     first = client.post(reverse("projects:create"), data)
     second = client.post(reverse("projects:create"), data)
     assert first["Location"] == second["Location"]
-    assert sum(p.name == "brand-new-site" for p in sandbox.state.projects.values()) == 1
+    assert sum(p.name == "brand-new-site" for p in sandbox.inspect.projects()) == 1
 
 
 def test_upstream_field_error_shows_on_the_name_field_with_a_fresh_key(
@@ -204,7 +204,7 @@ def test_rename_sends_only_the_name_and_is_audited(tokened_cast, sandbox) -> Non
         settings_data(client, project, name="renamed-site"),
     )
     assert response.status_code == 302
-    assert sandbox.state.projects[project.id].name == "renamed-site"
+    assert sandbox.inspect.project(project.id).name == "renamed-site"
     event = AuditEvent.objects.get(action="projects.update", outcome="success")
     summary = json.loads(event.summary_json)
     assert summary.get("name") == "renamed-site"
@@ -222,7 +222,7 @@ def test_change_runtime_and_move_workspace(tokened_cast, sandbox) -> None:  # ty
         reverse("projects:settings", args=[project.id]),
         settings_data(client, project, runtime=new_runtime, workspace_id=other),
     )
-    changed = sandbox.state.projects[project.id]
+    changed = sandbox.inspect.project(project.id)
     assert changed.runtime == new_runtime and changed.workspace_id == other
 
 
@@ -237,7 +237,7 @@ def test_saving_without_changes_sends_nothing(tokened_cast, sandbox) -> None:  #
 
 
 def test_rename_to_a_taken_name_is_a_field_error(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
-    first, second = list(sandbox.state.projects.values())[:2]
+    first, second = sandbox.inspect.projects()[:2]
     client = client_for(tokened_cast["operator"])
     response = client.post(
         reverse("projects:settings", args=[first.id]),
@@ -245,7 +245,7 @@ def test_rename_to_a_taken_name_is_a_field_error(tokened_cast, sandbox) -> None:
     )
     assert response.status_code == 400
     assert "already exists" in response.content.decode()
-    assert sandbox.state.projects[first.id].name == first.name
+    assert sandbox.inspect.project(first.id).name == first.name
 
 
 def test_settings_of_an_unknown_project_is_404(tokened_cast) -> None:  # type: ignore[no-untyped-def]
@@ -272,11 +272,11 @@ def test_deactivate_then_activate_from_the_project_home(tokened_cast, sandbox) -
         url, {"active": "false", "idempotency_key": active_key(client, project)}, **HTMX
     )
     assert response["HX-Redirect"] == reverse("projects:detail", args=[project.id])
-    assert sandbox.state.projects[project.id].active is False
+    assert sandbox.inspect.project(project.id).active is False
     detail = client.get(reverse("projects:detail", args=[project.id])).content.decode()
     assert "Activate" in detail and "Inactive" in detail
     client.post(url, {"active": "true", "idempotency_key": form_key(detail)})
-    assert sandbox.state.projects[project.id].active is True
+    assert sandbox.inspect.project(project.id).active is True
     assert AuditEvent.objects.filter(action="projects.update", outcome="success").count() == 2
 
 
@@ -287,7 +287,7 @@ def test_replayed_deactivate_does_not_flip_it_back(tokened_cast, sandbox) -> Non
     url = reverse("projects:active", args=[project.id])
     client.post(url, data)
     client.post(url, data)
-    assert sandbox.state.projects[project.id].active is False
+    assert sandbox.inspect.project(project.id).active is False
 
 
 def test_deactivate_asks_first_naming_the_project_and_saying_the_site_stops_answering(
@@ -301,7 +301,7 @@ def test_deactivate_asks_first_naming_the_project_and_saying_the_site_stops_answ
     dialog = client.get(reverse("projects:active", args=[project.id]), **HTMX).content.decode()
     assert 'data-testid="deactivate-dialog"' in dialog
     assert project.name in dialog and "stops answering" in dialog
-    assert sandbox.state.projects[project.id].active is True
+    assert sandbox.inspect.project(project.id).active is True
 
 
 def test_upstream_conflict_on_deactivate_is_a_409_page(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
@@ -310,7 +310,7 @@ def test_upstream_conflict_on_deactivate_is_a_409_page(tokened_cast, sandbox) ->
     data = {"active": "false", "idempotency_key": active_key(client, project)}
     sandbox.faults.add(FaultRule(operation="update_project", status=409))
     assert client.post(reverse("projects:active", args=[project.id]), data).status_code == 409
-    assert sandbox.state.projects[project.id].active is True
+    assert sandbox.inspect.project(project.id).active is True
 
 
 def test_readonly_token_sees_disabled_controls_naming_the_scope(
@@ -355,7 +355,7 @@ def test_delete_needs_the_exact_name(tokened_cast, sandbox) -> None:  # type: ig
     key = form_key(client.get(url).content.decode())
     response = client.post(url, {"confirm_name": project.name.upper(), "idempotency_key": key})
     assert response.status_code == 400 and "exactly" in response.content.decode()
-    assert project.id in sandbox.state.projects
+    assert sandbox.inspect.project(project.id) is not None
 
 
 def test_delete_with_the_name_removes_it_and_is_audited(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
@@ -365,7 +365,7 @@ def test_delete_with_the_name_removes_it_and_is_audited(tokened_cast, sandbox) -
     key = form_key(client.get(url, **HTMX).content.decode())
     response = client.post(url, {"confirm_name": project.name, "idempotency_key": key}, **HTMX)
     assert response["HX-Redirect"] == reverse("projects:list")
-    assert project.id not in sandbox.state.projects
+    assert sandbox.inspect.project(project.id) is None
     event = AuditEvent.objects.get(action="projects.delete", outcome="success")
     assert event.project_id == project.id
 
@@ -383,7 +383,7 @@ def test_delete_upstream_server_error_keeps_the_project(tokened_cast, sandbox) -
     sandbox.faults.add(FaultRule(operation="delete_project", status=500))
     response = client.post(url, {"confirm_name": project.name, "idempotency_key": key})
     assert response.status_code == 502
-    assert project.id in sandbox.state.projects
+    assert sandbox.inspect.project(project.id) is not None
 
 
 def test_delete_with_a_readonly_token_is_blocked_naming_the_scope(

@@ -13,7 +13,7 @@ from tests.helpers import HTMX, client_for, first_workspace
 
 
 def a_project(sandbox: Any) -> Any:
-    return next(iter(sandbox.state.projects.values()))
+    return sandbox.inspect.first_project()
 
 
 def test_project_list_shows_status_badges_and_workspace_names(tokened_cast) -> None:  # type: ignore[no-untyped-def]
@@ -27,7 +27,7 @@ def test_project_list_shows_status_badges_and_workspace_names(tokened_cast) -> N
 
 def test_workspace_filter_asks_agiler_for_that_workspace_only(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
     ws = first_workspace(sandbox, "Initech Labs")
-    expected = sum(1 for p in sandbox.state.projects.values() if p.workspace_id == ws)
+    expected = sum(1 for p in sandbox.inspect.projects() if p.workspace_id == ws)
     body = (
         client_for(tokened_cast["operator"])
         .get(reverse("projects:list"), {"workspace": ws}, **HTMX)
@@ -83,7 +83,7 @@ def test_ten_thousand_projects_page_by_page_without_loading_them_all(
 
 
 def test_no_projects_is_an_empty_state(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
-    sandbox.state.projects.clear()
+    sandbox.inspect.clear_projects()
     body = client_for(tokened_cast["operator"]).get(reverse("projects:list")).content.decode()
     assert "No projects" in body
 

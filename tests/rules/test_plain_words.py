@@ -8,7 +8,7 @@ from tests.helpers import client_for
 
 
 def test_a_new_rule_from_scratch_starts_empty_and_speaks_plain_words(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
-    project = next(iter(sandbox.state.projects.values()))
+    project = sandbox.inspect.first_project()
     body = (
         client_for(tokened_cast["operator"])
         .get(reverse("rules:new", args=[project.id]))
@@ -23,7 +23,7 @@ def test_a_new_rule_from_scratch_starts_empty_and_speaks_plain_words(tokened_cas
 
 
 def test_operator_choices_read_as_words_without_codes(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
-    project = next(iter(sandbox.state.projects.values()))
+    project = sandbox.inspect.first_project()
     body = (
         client_for(tokened_cast["operator"])
         .get(reverse("rules:new", args=[project.id]) + "?template=0")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
-from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -22,13 +20,12 @@ def sandbox_options() -> dict[str, Any]:
 
 
 def a_project(sandbox: Any) -> Any:
-    return next(iter(sandbox.state.projects.values()))
+    return sandbox.inspect.first_project()
 
 
 def advance(sandbox: Any, seconds: float) -> None:
     """Move the sandbox's clock: pending statements finish without sleeping."""
-    current: Callable[[], datetime] = sandbox.state.clock
-    sandbox.state.clock = lambda: current() + timedelta(seconds=seconds)
+    sandbox.inspect.advance_clock(seconds)
 
 
 def run(client: Any, project: Any, sql: str, *, htmx: bool = True, **fields: Any) -> Any:
@@ -147,9 +144,9 @@ def test_turning_read_only_off_asks_for_confirmation_naming_the_project(op, sand
     body = ask.content.decode()
     assert ask.headers["HX-Retarget"] == "#sql-dialog"
     assert f"Change data in {project.name}?" in body and 'data-testid="confirm-code"' in body
-    assert 'name="confirmed" value="True"' in body and not sandbox.state.data(project).statements[
-        0
-    ]["sql"].startswith("UPDATE")
+    assert 'name="confirmed" value="True"' in body and not sandbox.inspect.statements(project)[0][
+        "sql"
+    ].startswith("UPDATE")
     response = run(op, project, sql, read_only=False, confirmed="True", key="w-1")
     assert response.headers["HX-Retarget"] == "#sql-result"
     assert '<div id="sql-dialog" hx-swap-oob="true"></div>' in response.content.decode()
@@ -174,9 +171,7 @@ def test_a_role_without_sql_write_cannot_turn_read_only_off(
     assert "Your role runs read-only statements only." in page
     response = run(client, project, "DELETE FROM wp_posts", read_only=False, confirmed="True")
     assert "may only run read-only statements" in response.content.decode()
-    assert not any(
-        s["sql"] == "DELETE FROM wp_posts" for s in sandbox.state.data(project).statements
-    )
+    assert not any(s["sql"] == "DELETE FROM wp_posts" for s in sandbox.inspect.statements(project))
 
 
 def test_cancel_stops_a_slow_statement(op, sandbox) -> None:
@@ -186,11 +181,11 @@ def test_cancel_stops_a_slow_statement(op, sandbox) -> None:
     cancel_url = reverse("sql:cancel", args=[project.id, sid])
     cancelled = op.post(cancel_url, {"idempotency_key": "c-1"}, **HTMX).content.decode()
     assert 'data-testid="result-cancelled"' in cancelled
-    assert sandbox.state.data(project).statements[0]["status"] == "cancelled"
+    assert sandbox.inspect.statements(project)[0]["status"] == "cancelled"
     assert AuditEvent.objects.filter(action="sql.cancel", target_id=sid).exists()
     # Cancelling again (a finished statement) keeps it: it is not deleted from the history.
     op.post(cancel_url, {"idempotency_key": "c-2"}, **HTMX)
-    assert sandbox.state.data(project).statements[0]["id"] == sid
+    assert sandbox.inspect.statements(project)[0]["id"] == sid
 
 
 def test_csv_export_streams_every_row_page_and_is_audited(op, sandbox) -> None:
@@ -215,7 +210,7 @@ def test_an_error_statement_has_nothing_to_export(op, sandbox) -> None:
 
 def test_opening_a_past_result_is_a_sensitive_read_recorded_once(op, sandbox) -> None:
     project = a_project(sandbox)
-    past = next(s for s in sandbox.state.data(project).statements if s["status"] == "success")
+    past = next(s for s in sandbox.inspect.statements(project) if s["status"] == "success")
     url = reverse("sql:result", args=[project.id, past["id"]])
     page = op.get(url).content.decode()
     assert 'data-testid="result-table"' in page and past["sql"].split()[0] in page
@@ -230,7 +225,7 @@ def test_opening_a_past_result_is_a_sensitive_read_recorded_once(op, sandbox) ->
 
 def test_edit_again_puts_a_past_statement_back_into_the_editor(op, sandbox) -> None:
     project = a_project(sandbox)
-    past = sandbox.state.data(project).statements[-1]
+    past = sandbox.inspect.statements(project)[-1]
     page = op.get(reverse("sql:console", args=[project.id]), {"edit": past["id"]})
     body = page.content.decode()
     assert past["sql"].replace("'", "&#x27;") in body
@@ -239,13 +234,13 @@ def test_edit_again_puts_a_past_statement_back_into_the_editor(op, sandbox) -> N
 
 def test_removing_a_statement_from_the_history_is_confirmed(op, sandbox) -> None:
     project = a_project(sandbox)
-    past = sandbox.state.data(project).statements[-1]
+    past = sandbox.inspect.statements(project)[-1]
     url = reverse("sql:delete", args=[project.id, past["id"]])
     dialog = op.get(url, **HTMX).content.decode()
     assert "Remove this statement from the history?" in dialog and "btn-danger" in dialog
     response = op.post(url, {"idempotency_key": "d-1"}, **HTMX)
     assert response.headers["HX-Redirect"] == reverse("sql:console", args=[project.id])
-    assert all(s["id"] != past["id"] for s in sandbox.state.data(project).statements)
+    assert all(s["id"] != past["id"] for s in sandbox.inspect.statements(project))
 
 
 def test_a_running_statement_cannot_be_removed_only_cancelled(op, sandbox) -> None:
@@ -285,7 +280,7 @@ def test_odd_edit_and_cursor_values_are_never_a_500(op, sandbox, bad) -> None:
     project = a_project(sandbox)
     console = op.get(reverse("sql:console", args=[project.id]) + f"?edit={bad}")
     assert console.status_code in (200, 400, 404)
-    past = sandbox.state.data(project).statements[-1]
+    past = sandbox.inspect.statements(project)[-1]
     url = reverse("sql:result", args=[project.id, past["id"]]) + f"?cursor={bad}&poll={bad}"
     assert op.get(url).status_code in (200, 400)
 

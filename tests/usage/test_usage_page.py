@@ -17,7 +17,7 @@ from tests.helpers import HTMX, client_for
 
 
 def _project(sandbox: Any) -> Any:
-    return next(iter(sandbox.state.projects.values()))
+    return sandbox.inspect.first_project()
 
 
 def _url(project: Any, name: str = "usage:project") -> str:
@@ -119,11 +119,10 @@ def test_a_troubled_projects_usage_and_logs_agree(sandbox) -> None:  # type: ign
     from agiler_sandbox.seed_project import troubled
 
     shares = {}
-    for project in sandbox.state.projects.values():
-        data = sandbox.state.data(project)
-        errors = sum(1 for e in data.logs if e["priority"] == "error")
-        shares[troubled(data.usage_seed)] = shares.get(troubled(data.usage_seed), []) + [
-            errors / len(data.logs)
-        ]
+    for project in sandbox.inspect.projects():
+        logs = sandbox.inspect.logs(project)
+        errors = sum(1 for e in logs if e["priority"] == "error")
+        seed = sandbox.inspect.usage_seed(project)
+        shares[troubled(seed)] = shares.get(troubled(seed), []) + [errors / len(logs)]
     assert True in shares and False in shares
     assert min(shares[True]) > max(shares[False])

@@ -10,4 +10,4 @@ import pytest
 
 @pytest.fixture
 def project(sandbox: Any) -> Any:
-    return next(iter(sandbox.state.projects.values()))
+    return sandbox.inspect.first_project()

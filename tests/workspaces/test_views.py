@@ -43,7 +43,7 @@ def test_list_as_htmx_is_the_table_fragment(tokened_cast) -> None:  # type: igno
 
 
 def test_no_workspaces_is_an_empty_state(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
-    sandbox.state.workspaces.clear()
+    sandbox.inspect.clear_workspaces()
     body = client_for(tokened_cast["support"]).get(reverse("workspaces:list")).content.decode()
     assert "No workspaces yet" in body
 
@@ -200,7 +200,7 @@ def test_creating_a_workspace_twice_with_one_form_makes_one_and_audits_it(
     second = client.post(reverse("workspaces:create"), data)
     assert first.status_code == 302 and second.status_code == 302
     assert first["Location"] == second["Location"]
-    names = [ws["name"] for ws in sandbox.state.workspaces.values()]
+    names = [ws["name"] for ws in sandbox.inspect.workspaces().values()]
     assert names.count("Umbrella Corp") == 1
     assert AuditEvent.objects.filter(action="workspaces.create", outcome="success").exists()
 
@@ -210,7 +210,7 @@ def test_an_empty_name_is_refused_before_anything_is_sent(tokened_cast, sandbox)
         reverse("workspaces:create"), {"name": "   ", "idempotency_key": "k"}
     )
     assert response.status_code == 400
-    assert len(sandbox.state.workspaces) == 3
+    assert len(sandbox.inspect.workspaces()) == 3
     assert not AuditEvent.objects.filter(action="workspaces.create").exists()
 
 
@@ -238,7 +238,7 @@ def test_only_admin_may_create_a_workspace(tokened_cast, sandbox, role) -> None:
         reverse("workspaces:create"), {"name": "Sneaky", "idempotency_key": "k3"}
     )
     assert response.status_code == 403
-    assert len(sandbox.state.workspaces) == 3
+    assert len(sandbox.inspect.workspaces()) == 3
 
 
 # --- the role matrix, with tokens ----------------------------------------------------------------
