@@ -22,6 +22,7 @@ from django_otp.util import random_hex
 from portal.accounts.mfa_models import RecoveryCodeDevice
 from portal.accounts.models import SecurityPolicy
 from portal.audit import user_target
+from portal.audit.actions import Action
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -60,7 +61,7 @@ def policy_set_require_mfa(*, actor: Any, value: bool, request: HttpRequest | No
         policy.require_mfa = value
         policy.save()
         _audit(
-            action="mfa.policy_changed",
+            action=Action.MFA_POLICY_CHANGED,
             actor=actor,
             request=request,
             target_type="security_policy",
@@ -179,7 +180,7 @@ def mfa_confirm_enrolment(
         recovery = RecoveryCodeDevice.objects.create(user=user, name="Recovery codes")
         codes = recovery.replace_codes()
         _audit(
-            action="mfa.enrolled",
+            action=Action.MFA_ENROLLED,
             actor=user,
             request=request,
             **user_target(user),
@@ -228,7 +229,7 @@ def mfa_reset(*, actor: Any, user: Any, request: HttpRequest | None = None) -> b
         removed += RecoveryCodeDevice.objects.filter(user_id=user.pk).delete()[0]
         if removed:
             _audit(
-                action="mfa.reset",
+                action=Action.MFA_RESET,
                 actor=actor,
                 request=request,
                 **user_target(user),

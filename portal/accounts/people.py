@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.audit.actions import Action
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -90,7 +91,11 @@ def user_create(
         user.set_password(password)
         user.save()
         _audit(
-            action="users.created", actor=actor, request=request, summary=summary, **_target(user)
+            action=Action.USERS_CREATED,
+            actor=actor,
+            request=request,
+            summary=summary,
+            **_target(user),
         )
     return user, password
 
@@ -111,7 +116,7 @@ def user_set_role(
         user.role = role
         user.save(update_fields=["role"])
         _audit(
-            action="users.role_changed",
+            action=Action.USERS_ROLE_CHANGED,
             actor=actor,
             request=request,
             summary={"from": old, "to": role},
@@ -133,7 +138,7 @@ def user_set_active(
         user.is_active = active
         user.save(update_fields=["is_active"])
         _audit(
-            action="users.reactivated" if active else "users.deactivated",
+            action=Action.USERS_REACTIVATED if active else Action.USERS_DEACTIVATED,
             actor=actor,
             request=request,
             summary={"role": user.role},

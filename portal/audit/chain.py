@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.audit.actions import Action
+
 if TYPE_CHECKING:
     from portal.audit.models import AuditEvent
 
@@ -192,7 +194,7 @@ def verify_chain() -> VerifyResult:
             return VerifyResult(
                 count, event.id, "its content does not match its hash (edited)", first_id, last_id
             )
-        if event.action == "audit.pruned":
+        if event.action == Action.AUDIT_PRUNED:
             summary = event.summary
             attested.add((int(summary.get("through_id", 0) or 0), str(summary.get("through_hash"))))
         count += 1

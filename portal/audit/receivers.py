@@ -8,6 +8,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.http import HttpRequest
 
 from portal.audit import user_target
+from portal.audit.actions import Action
 from portal.audit.models import Outcome
 from portal.audit.services import record_event
 
@@ -15,7 +16,7 @@ from portal.audit.services import record_event
 def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     """A successful sign-in."""
     record_event(
-        action="auth.login",
+        action=Action.AUTH_LOGIN,
         actor=user,
         request=request,
         **user_target(user),
@@ -27,7 +28,7 @@ def on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
     if user is None:
         return
     record_event(
-        action="auth.logout",
+        action=Action.AUTH_LOGOUT,
         actor=user,
         request=request,
         **user_target(user),
@@ -40,7 +41,7 @@ def on_login_failed(
     """A failed sign-in: only the attempted username, never the password."""
     username = str(credentials.get("username", "") or "")
     record_event(
-        action="auth.login_failed",
+        action=Action.AUTH_LOGIN_FAILED,
         actor=None,
         request=request,
         outcome=Outcome.FAILURE,
@@ -59,7 +60,7 @@ def on_locked_out(
 ) -> None:
     """django-axes locked an account or address out after repeated failures."""
     record_event(
-        action="auth.lockout",
+        action=Action.AUTH_LOCKOUT,
         actor=None,
         request=request,
         outcome=Outcome.FAILURE,

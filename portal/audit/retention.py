@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db import connection, transaction
 
+from portal.audit.actions import Action
 from portal.audit.chain import verify_chain
 from portal.audit.models import AuditCheckpoint, AuditEvent
 from portal.audit.services import lock_head, record_event
@@ -62,7 +63,7 @@ def prune_events(*, before: datetime, older_than_days: int) -> PruneResult:
                 through_id=through_id, through_hash=through_hash, deleted=deleted
             )
         event = record_event(
-            action="audit.pruned",
+            action=Action.AUDIT_PRUNED,
             actor=None,
             target_type="audit_log",
             target_label=f"events through #{through_id}" if deleted else "nothing to prune",

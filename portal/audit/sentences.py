@@ -3,8 +3,9 @@
 ``describe(event)`` → "finance changed the monthly budget from $250.00 to $300.00";
 ``outcome_words(event)`` → "Done", "Refused by Agiler: …", "Not sure — may have been applied".
 Everything else an event holds (ids, HTTP status, keys, hashes) stays in the detail page's
-"Technical details" fold. Actions without a sentence of their own fall back to one derived from
-their name ("deleted the variable DB_HOST"), so a new area never shows a bare action code.
+"Technical details" fold. Every ``Action`` has an entry in ``SENTENCES`` (a test checks it); many
+are worded from the action's verb and target ("deleted the variable DB_HOST"), and an event
+recorded before an action was renamed falls back to the same derivation, never a bare code.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from portal.audit.actions import Action
 from portal.billing.money import format_money
 
 __all__ = ["action_label", "describe", "outcome_words"]
@@ -131,58 +133,79 @@ def _restore(event: Any, summary: Mapping[str, Any]) -> str:
 _META = {"operation", "method", "before"}
 
 #: action → how to say it (the actor's name comes first)
-SENTENCES: dict[str, Callable[[Any, Mapping[str, Any]], str]] = {
-    "auth.login": lambda e, s: "signed in",
-    "auth.logout": lambda e, s: "signed out",
-    "auth.login_failed": lambda e, s: f"A sign-in as {e.target_label or 'an unknown user'} failed",
-    "auth.lockout": lambda e, s: (
+SENTENCES: dict[Action, Callable[[Any, Mapping[str, Any]], str]] = {
+    Action.AUTH_LOGIN: lambda e, s: "signed in",
+    Action.AUTH_LOGOUT: lambda e, s: "signed out",
+    Action.AUTH_LOGIN_FAILED: lambda e, s: (
+        f"A sign-in as {e.target_label or 'an unknown user'} failed"
+    ),
+    Action.AUTH_LOCKOUT: lambda e, s: (
         f"{e.target_label or 'An account'} was locked out after repeated failed sign-ins"
     ),
-    "mfa.enrolled": lambda e, s: "turned on two-factor sign-in",
-    "mfa.reset": lambda e, s: f"reset the two-factor sign-in of {_target(e)}",
-    "mfa.policy_changed": lambda e, s: (
+    Action.MFA_ENROLLED: lambda e, s: "turned on two-factor sign-in",
+    Action.MFA_RESET: lambda e, s: f"reset the two-factor sign-in of {_target(e)}",
+    Action.MFA_POLICY_CHANGED: lambda e, s: (
         "made two-factor sign-in required for everyone"
         if s.get("require_mfa")
         else "made two-factor sign-in optional"
     ),
-    "tokens.saved": lambda e, s: "saved their Agiler token",
-    "tokens.replaced": lambda e, s: "replaced their Agiler token",
-    "tokens.removed": lambda e, s: "removed their Agiler token",
-    "tokens.rejected": lambda e, s: "offered an Agiler token that Agiler refused",
-    "users.created": lambda e, s: f"created the portal user {_target(e)}",
-    "users.role_changed": lambda e, s: (
+    Action.TOKENS_SAVED: lambda e, s: "saved their Agiler token",
+    Action.TOKENS_REPLACED: lambda e, s: "replaced their Agiler token",
+    Action.TOKENS_REMOVED: lambda e, s: "removed their Agiler token",
+    Action.TOKENS_REJECTED: lambda e, s: "offered an Agiler token that Agiler refused",
+    Action.USERS_CREATED: lambda e, s: f"created the portal user {_target(e)}",
+    Action.USERS_ROLE_CHANGED: lambda e, s: (
         f"changed the role of {_target(e)} from {s.get('from', '?')} to {s.get('to', '?')}"
     ),
-    "users.deactivated": lambda e, s: f"deactivated the portal user {_target(e)}",
-    "users.reactivated": lambda e, s: f"reactivated the portal user {_target(e)}",
-    "billing.transactions_export": lambda e, s: "exported the transactions",
-    "billing.update": _billing,
-    "billing.download_statement": lambda e, s: f"downloaded the statement for {_target(e)}",
-    "workspaces.members_export": lambda e, s: f"exported the members of {_target(e)}",
-    "workspaces.create": lambda e, s: f"created the workspace {_target(e)}",
-    "audit.export": lambda e, s: "exported the audit log",
-    "audit.pruned": lambda e, s: "pruned old audit events",
-    "projects.create": lambda e, s: f"created the project {_target(e)}",
-    "projects.update": _project_update,
-    "projects.delete": lambda e, s: f"deleted the project {_target(e)}",
-    "backups.create": lambda e, s: f"took an on-demand backup of {_project(e) or 'a project'}",
-    "backups.update_policy": _policy,
-    "backups.delete": lambda e, s: f"deleted {_target(e)}{_of_project(e)}",
-    "backups.restore": _restore,
-    "backups.download_database": lambda e, s: (
+    Action.USERS_DEACTIVATED: lambda e, s: f"deactivated the portal user {_target(e)}",
+    Action.USERS_REACTIVATED: lambda e, s: f"reactivated the portal user {_target(e)}",
+    Action.BILLING_TRANSACTIONS_EXPORT: lambda e, s: "exported the transactions",
+    Action.BILLING_UPDATE: _billing,
+    Action.BILLING_DOWNLOAD_STATEMENT: lambda e, s: f"downloaded the statement for {_target(e)}",
+    Action.WORKSPACES_MEMBERS_EXPORT: lambda e, s: f"exported the members of {_target(e)}",
+    Action.WORKSPACES_CREATE: lambda e, s: f"created the workspace {_target(e)}",
+    Action.AUDIT_EXPORT: lambda e, s: "exported the audit log",
+    Action.AUDIT_PRUNED: lambda e, s: "pruned old audit events",
+    Action.PROJECTS_CREATE: lambda e, s: f"created the project {_target(e)}",
+    Action.PROJECTS_UPDATE: _project_update,
+    Action.PROJECTS_DELETE: lambda e, s: f"deleted the project {_target(e)}",
+    Action.BACKUPS_CREATE: lambda e, s: f"took an on-demand backup of {_project(e) or 'a project'}",
+    Action.BACKUPS_UPDATE_POLICY: _policy,
+    Action.BACKUPS_DELETE: lambda e, s: f"deleted {_target(e)}{_of_project(e)}",
+    Action.BACKUPS_RESTORE: _restore,
+    Action.BACKUPS_DOWNLOAD_DATABASE: lambda e, s: (
         f"downloaded the database of {_target(e)}{_of_project(e)}"
     ),
-    "backups.download_storage": lambda e, s: (
+    Action.BACKUPS_DOWNLOAD_STORAGE: lambda e, s: (
         f"downloaded the files of {_target(e)}{_of_project(e)}"
     ),
-    "rules.create": lambda e, s: f"created the rule {_target(e)}{_in_project(e)}",
-    "rules.update": _rule_update,
-    "rules.delete": lambda e, s: f"deleted the rule {_target(e)}{_of_project(e)}",
-    "notifications.dismiss": lambda e, s: f"dismissed the notification “{_target(e)}”",
+    Action.RULES_CREATE: lambda e, s: f"created the rule {_target(e)}{_in_project(e)}",
+    Action.RULES_UPDATE: _rule_update,
+    Action.RULES_DELETE: lambda e, s: f"deleted the rule {_target(e)}{_of_project(e)}",
+    Action.NOTIFICATIONS_DISMISS: lambda e, s: f"dismissed the notification “{_target(e)}”",
+    # worded from the action's verb and its target ("deleted the variable DB_HOST")
+    Action.DOMAINS_CREATE: lambda e, s: _derived(e),
+    Action.DOMAINS_UPDATE: lambda e, s: _derived(e),
+    Action.DOMAINS_DELETE: lambda e, s: _derived(e),
+    Action.FILES_PUT: lambda e, s: _derived(e),
+    Action.FILES_DELETE: lambda e, s: _derived(e),
+    Action.FILES_DOWNLOAD: lambda e, s: _derived(e),
+    Action.FILES_DOWNLOAD_SENT: lambda e, s: _derived(e),
+    Action.SQL_EXECUTE: lambda e, s: _derived(e),
+    Action.SQL_CANCEL: lambda e, s: _derived(e),
+    Action.SQL_RESULT: lambda e, s: _derived(e),
+    Action.SQL_OPEN_RESULT: lambda e, s: _derived(e),
+    Action.SQL_EXPORT_RESULT: lambda e, s: _derived(e),
+    Action.VARIABLES_CREATE: lambda e, s: _derived(e),
+    Action.VARIABLES_UPDATE: lambda e, s: _derived(e),
+    Action.VARIABLES_DELETE: lambda e, s: _derived(e),
+    Action.LOGS_SEARCH: lambda e, s: _derived(e),
+    Action.LOGS_EXPORT: lambda e, s: _derived(e),
+    Action.USAGE_EXPORT: lambda e, s: _derived(e),
 }
 
 #: sentences that name their own subject (no actor in front)
-_SUBJECTLESS = {"auth.login_failed", "auth.lockout"}
+_SUBJECTLESS = {Action.AUTH_LOGIN_FAILED, Action.AUTH_LOCKOUT}
 
 
 def _derived(event: Any) -> str:
@@ -225,40 +248,40 @@ def action_label(action: str) -> str:
     return ACTION_LABELS.get(action) or action.replace(".", ": ").replace("_", " ").capitalize()
 
 
-ACTION_LABELS = {
-    "auth.login": "Sign in",
-    "auth.logout": "Sign out",
-    "auth.login_failed": "Failed sign-in",
-    "auth.lockout": "Account locked out",
-    "mfa.enrolled": "Two-factor turned on",
-    "mfa.reset": "Two-factor reset",
-    "mfa.policy_changed": "Two-factor policy changed",
-    "tokens.saved": "Agiler token saved",
-    "tokens.replaced": "Agiler token replaced",
-    "tokens.removed": "Agiler token removed",
-    "tokens.rejected": "Agiler token refused",
-    "users.created": "Portal user created",
-    "users.role_changed": "Role changed",
-    "users.deactivated": "Portal user deactivated",
-    "users.reactivated": "Portal user reactivated",
-    "billing.transactions_export": "Transactions exported",
-    "billing.update": "Billing settings changed",
-    "billing.download_statement": "Statement downloaded",
-    "workspaces.members_export": "Members exported",
-    "workspaces.create": "Workspace created",
-    "audit.export": "Audit log exported",
-    "audit.pruned": "Audit log pruned",
-    "projects.create": "Project created",
-    "projects.update": "Project changed (or (de)activated)",
-    "projects.delete": "Project deleted",
-    "backups.create": "Backup taken",
-    "backups.update_policy": "Backup policy changed",
-    "backups.delete": "Backup deleted",
-    "backups.restore": "Backup restored",
-    "backups.download_database": "Database downloaded",
-    "backups.download_storage": "Files downloaded",
-    "rules.create": "Rule created",
-    "rules.update": "Rule changed or moved",
-    "rules.delete": "Rule deleted",
-    "notifications.dismiss": "Notification dismissed",
+ACTION_LABELS: dict[Action, str] = {
+    Action.AUTH_LOGIN: "Sign in",
+    Action.AUTH_LOGOUT: "Sign out",
+    Action.AUTH_LOGIN_FAILED: "Failed sign-in",
+    Action.AUTH_LOCKOUT: "Account locked out",
+    Action.MFA_ENROLLED: "Two-factor turned on",
+    Action.MFA_RESET: "Two-factor reset",
+    Action.MFA_POLICY_CHANGED: "Two-factor policy changed",
+    Action.TOKENS_SAVED: "Agiler token saved",
+    Action.TOKENS_REPLACED: "Agiler token replaced",
+    Action.TOKENS_REMOVED: "Agiler token removed",
+    Action.TOKENS_REJECTED: "Agiler token refused",
+    Action.USERS_CREATED: "Portal user created",
+    Action.USERS_ROLE_CHANGED: "Role changed",
+    Action.USERS_DEACTIVATED: "Portal user deactivated",
+    Action.USERS_REACTIVATED: "Portal user reactivated",
+    Action.BILLING_TRANSACTIONS_EXPORT: "Transactions exported",
+    Action.BILLING_UPDATE: "Billing settings changed",
+    Action.BILLING_DOWNLOAD_STATEMENT: "Statement downloaded",
+    Action.WORKSPACES_MEMBERS_EXPORT: "Members exported",
+    Action.WORKSPACES_CREATE: "Workspace created",
+    Action.AUDIT_EXPORT: "Audit log exported",
+    Action.AUDIT_PRUNED: "Audit log pruned",
+    Action.PROJECTS_CREATE: "Project created",
+    Action.PROJECTS_UPDATE: "Project changed (or (de)activated)",
+    Action.PROJECTS_DELETE: "Project deleted",
+    Action.BACKUPS_CREATE: "Backup taken",
+    Action.BACKUPS_UPDATE_POLICY: "Backup policy changed",
+    Action.BACKUPS_DELETE: "Backup deleted",
+    Action.BACKUPS_RESTORE: "Backup restored",
+    Action.BACKUPS_DOWNLOAD_DATABASE: "Database downloaded",
+    Action.BACKUPS_DOWNLOAD_STORAGE: "Files downloaded",
+    Action.RULES_CREATE: "Rule created",
+    Action.RULES_UPDATE: "Rule changed or moved",
+    Action.RULES_DELETE: "Rule deleted",
+    Action.NOTIFICATIONS_DISMISS: "Notification dismissed",
 }

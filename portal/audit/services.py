@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from portal.agiler.observer import redact
+from portal.audit.actions import Action
 from portal.audit.chain import compute_hash
 from portal.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent, Outcome
 from portal.audit.sqltext import SQL_KEYS, redact_sql_fields, redact_sql_literals
@@ -109,8 +110,8 @@ def record_event(
     """
     if outcome not in _OUTCOMES:
         raise ValueError(f"unknown audit outcome {outcome!r}; use one of {sorted(_OUTCOMES)}")
-    if not action:
-        raise ValueError("an audit event needs an action")
+    if action not in Action.values:
+        raise ValueError(f"unknown audit action {action!r}: add it to portal.audit.actions.Action")
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     event = AuditEvent(
         actor_id=actor.pk if is_user else None,

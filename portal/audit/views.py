@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from portal.accounts.access import requires
+from portal.audit.actions import Action
 from portal.audit.export import csv_lines, jsonl_lines
 from portal.audit.forms import AuditFilterForm
 from portal.audit.models import AuditEvent, Outcome
@@ -120,7 +121,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     content_type, lines = EXPORT_FORMATS[fmt]
     # Recorded before the first byte: an export that cannot be audited does not happen.
     record_event(
-        action="audit.export",
+        action=Action.AUDIT_EXPORT,
         actor=request.user,
         request=request,
         target_type="audit_log",

@@ -13,9 +13,10 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from portal.audit.actions import Action
 from portal.audit.models import AuditEvent, Outcome
 
-RESTORE = "backups.restore"
+RESTORE = Action.BACKUPS_RESTORE
 HISTORY_LIMIT = 50
 
 

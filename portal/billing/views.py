@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from portal.accounts.access import requires
 from portal.agiler import AgilerClient, BadRequest, BillingTransactionMonth
 from portal.audit import record
+from portal.audit.actions import Action
 from portal.billing.forms import (
     BudgetForm,
     TransactionFilterForm,
@@ -189,7 +190,7 @@ def transactions_export(request: HttpRequest) -> HttpResponse:
     year, month = filters["year"], filters["month"]
     scope = f"{year:04d}-{month:02d}" if month else (f"{year:04d}" if year else "all")
     record(
-        action="billing.transactions_export",
+        action=Action.BILLING_TRANSACTIONS_EXPORT,
         actor=request.user,
         request=request,
         target_type="transactions",

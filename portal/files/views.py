@@ -22,6 +22,7 @@ from portal.accounts.access import requires
 from portal.agiler import NotFound
 from portal.agiler.downloads import FileDownload
 from portal.audit import record
+from portal.audit.actions import Action
 from portal.files.listing import SORTS, Sort, rows
 from portal.files.paths import (
     BadPath,
@@ -61,7 +62,7 @@ TEXT_EXTENSIONS = frozenset(
     }
 )
 DOWNLOAD_CHUNK = 256 * 1024
-DOWNLOAD_SENT = "files.download_sent"
+DOWNLOAD_SENT = Action.FILES_DOWNLOAD_SENT
 
 
 def extension(name: str) -> str:

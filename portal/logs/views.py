@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET
 from portal.accounts.access import requires
 from portal.agiler import AgilerError, BadRequest
 from portal.audit import record
+from portal.audit.actions import Action
 from portal.core.agiler_errors import describe
 from portal.lib.csv import csv_lines
 from portal.lib.downloads import protect
@@ -157,10 +158,10 @@ def log_list(request: HttpRequest, project: str) -> HttpResponse:
         result = _search(client, detail.id, search, None)
     summary = {**search.audit_summary(), "page": trail.number}
     if isinstance(result, AgilerError):
-        _audit(request, "logs.search", detail, summary, error=str(result))
+        _audit(request, Action.LOGS_SEARCH, detail, summary, error=str(result))
         raise result
     if valid:
-        _audit(request, "logs.search", detail, summary)
+        _audit(request, Action.LOGS_SEARCH, detail, summary)
     rows = _rows(detail.id, search, result.entries) if result else []
     pager = trail.pager(
         result.next_cursor if result else None,
@@ -266,9 +267,9 @@ def log_export(request: HttpRequest, project: str, fmt: str) -> HttpResponse:
     try:
         first = list(itertools.islice(entries, 1))  # an immediate refusal is a page, not a file
     except AgilerError as error:
-        _audit(request, "logs.export", detail, summary, error=str(error))
+        _audit(request, Action.LOGS_EXPORT, detail, summary, error=str(error))
         raise
-    _audit(request, "logs.export", detail, summary)
+    _audit(request, Action.LOGS_EXPORT, detail, summary)
     stream = _guarded(itertools.chain(first, entries))
     stamp = f"{timezone.now():%Y%m%d-%H%M}"
     name = f"{slugify(detail.name) or 'project'}-logs-{stamp}.{fmt}"

@@ -27,6 +27,7 @@ from django_htmx.http import push_url, reswap, retarget, trigger_client_event
 from portal.accounts.access import requires
 from portal.agiler import BadRequest
 from portal.audit import record
+from portal.audit.actions import Action
 from portal.audit.models import AuditEvent
 from portal.audit.sqltext import redact_sql_literals
 from portal.lib.confirm import Confirmation, confirm
@@ -104,10 +105,10 @@ def _record_outcome(request: HttpRequest, project: str, view: StatementView) -> 
     """Record how a statement run in this session ended (once, whoever sees it first)."""
     if view.pending or view.id not in request.session.get(RAN_KEY, []):
         return
-    if AuditEvent.objects.filter(action="sql.result", target_id=view.id).exists():
+    if AuditEvent.objects.filter(action=Action.SQL_RESULT, target_id=view.id).exists():
         return
     record(
-        action="sql.result",
+        action=Action.SQL_RESULT,
         actor=request.user,
         request=request,
         outcome="success" if view.status == "success" else "failure",
@@ -134,7 +135,7 @@ def _record_open(request: HttpRequest, project: str, view: StatementView) -> Non
     if view.id in request.session.get(OPENED_KEY, []):
         return
     record(
-        action="sql.open_result",
+        action=Action.SQL_OPEN_RESULT,
         actor=request.user,
         request=request,
         target_type="sql_statement",
@@ -161,7 +162,7 @@ def _history_context(client: Any, project: str, trail: CursorTrail, page: Any = 
         page = _history_page(client, project, trail)
     ids = [item.id for item in page.items]
     who = dict(
-        AuditEvent.objects.filter(action="sql.execute", target_id__in=ids)
+        AuditEvent.objects.filter(action=Action.SQL_EXECUTE, target_id__in=ids)
         .exclude(outcome="intent")
         .values_list("target_id", "actor_username")
     )
@@ -530,7 +531,7 @@ def export(request: HttpRequest, project: str, statement: str) -> HttpResponse:
             status=409,
         )
     record(
-        action="sql.export_result",
+        action=Action.SQL_EXPORT_RESULT,
         actor=request.user,
         request=request,
         target_type="sql_statement",

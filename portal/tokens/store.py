@@ -31,6 +31,7 @@ from portal.accounts.models import AgilerToken
 from portal.agiler import AgilerClient, AgilerError, SelfUser
 from portal.agiler import errors as agiler_errors
 from portal.audit import user_target
+from portal.audit.actions import Action
 from portal.tokens.clients import build_client
 from portal.tokens.crypto import Sealed, TokenDecryptError, get_keyring
 
@@ -157,7 +158,7 @@ def token_save(*, user: Any, token: str, request: HttpRequest | None = None) -> 
         me = validate_token(token)
     except TokenRefused as refused:
         _audit(
-            action="tokens.saved",
+            action=Action.TOKENS_SAVED,
             actor=user,
             request=request,
             outcome="failure",
@@ -208,7 +209,7 @@ def _store(
         if me is None:
             summary["seeded"] = "demo user, not checked with Agiler"
         _audit(
-            action="tokens.replaced" if replacing else "tokens.saved",
+            action=Action.TOKENS_REPLACED if replacing else Action.TOKENS_SAVED,
             actor=user,
             request=request,
             **user_target(user, "agiler_token"),
@@ -241,7 +242,7 @@ def token_remove(*, user: Any, request: HttpRequest | None = None) -> bool:
         summary = _summary(row)
         row.delete()
         _audit(
-            action="tokens.removed",
+            action=Action.TOKENS_REMOVED,
             actor=user,
             request=request,
             **user_target(user, "agiler_token"),
@@ -332,7 +333,7 @@ def mark_token_rejected(user: Any, *, request: HttpRequest | None = None) -> Non
         row.rejected_at = timezone.now()
         row.save(update_fields=["rejected_at"])
         _audit(
-            action="tokens.rejected",
+            action=Action.TOKENS_REJECTED,
             actor=user,
             request=request,
             outcome="failure",

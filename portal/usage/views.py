@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from portal.accounts.access import requires
 from portal.audit import record
+from portal.audit.actions import Action
 from portal.lib.csv import csv_response
 from portal.lib.htmx import render_page
 from portal.lib.pager import with_query
@@ -198,7 +199,7 @@ def usage_export(request: HttpRequest, project: str) -> HttpResponse:
     )
     detail, current = found["project"], found["current"]
     record(
-        action="usage.export",
+        action=Action.USAGE_EXPORT,
         actor=request.user,
         request=request,
         target_type="project",

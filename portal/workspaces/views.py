@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from portal.accounts.access import requires
 from portal.agiler import BadRequest, NotFound
 from portal.audit import record
+from portal.audit.actions import Action
 from portal.lib.csv import csv_download
 from portal.lib.forms import new_idempotency_key, rekey
 from portal.lib.htmx import is_fragment
@@ -170,7 +171,7 @@ def members_export(request: HttpRequest, workspace: str) -> HttpResponse:
     rows = context["rows"]
     # Personal data leaves the portal here: who took it, and which rows, goes in the log first.
     record(
-        action="workspaces.members_export",
+        action=Action.WORKSPACES_MEMBERS_EXPORT,
         actor=request.user,
         request=request,
         target_type="workspace",
