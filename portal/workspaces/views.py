@@ -14,22 +14,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from portal.accounts.access import requires
 from portal.agiler import BadRequest, NotFound
-from portal.audit import record
-from portal.audit.actions import Action
 from portal.lib.csv import csv_download
 from portal.lib.forms import new_idempotency_key, rekey
 from portal.lib.htmx import is_fragment
 from portal.lib.parallel import run_concurrently
 from portal.tokens.service import agiler_for
+from portal.workspaces import exports
 from portal.workspaces.forms import MemberFilterForm, WorkspaceCreateForm
 from portal.workspaces.members import (
-    csv_lines,
     member_row,
     select_rows,
     status_counts,
@@ -168,20 +165,14 @@ def members_export(request: HttpRequest, workspace: str) -> HttpResponse:
     )
     ws = found["workspace"]
     context = _table_context(request, found["members"], workspace)
-    rows = context["rows"]
-    # Personal data leaves the portal here: who took it, and which rows, goes in the log first.
-    record(
-        action=Action.WORKSPACES_MEMBERS_EXPORT,
+    lines, filename = exports.members_export(
         actor=request.user,
         request=request,
-        target_type="workspace",
-        target_id=ws.id,
-        target_label=ws.name,
-        workspace_id=ws.id,
-        summary={"rows": len(rows), **{k: v for k, v in context["filters"].items() if v}},
+        workspace=ws,
+        rows=context["rows"],
+        filters=context["filters"],
     )
-    filename = f"{slugify(ws.name) or 'workspace'}-members-{timezone.now():%Y%m%d}.csv"
-    return csv_download(csv_lines(rows), filename=filename)
+    return csv_download(lines, filename=filename)
 
 
 @require_http_methods(["GET", "POST"])
