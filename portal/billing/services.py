@@ -10,7 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.http import HttpRequest
+
 from portal.agiler import AgilerClient, BillingOutput
+from portal.audit import record
+from portal.audit.actions import Action
 
 #: the fields the portal changes, in the order finance reads them
 SETTINGS_FIELDS = (
@@ -55,3 +59,24 @@ def billing_update(
         idempotency_key=idempotency_key,
         audit_before={key: before.get(key) for key in body},
     )
+
+
+def transactions_export(
+    *, actor: Any, request: HttpRequest | None, filters: Mapping[str, Any]
+) -> str:
+    """Record that ``actor`` exported the transactions ``filters`` select; return the file name
+    to stream them under (its scope: "2026-03", "2026" or "all").
+
+    Recorded before the first byte: an export that cannot be recorded does not happen.
+    """
+    year, month = filters.get("year"), filters.get("month")
+    scope = f"{year:04d}-{month:02d}" if month else (f"{year:04d}" if year else "all")
+    record(
+        action=Action.BILLING_TRANSACTIONS_EXPORT,
+        actor=actor,
+        request=request,
+        target_type="transactions",
+        target_label=f"transactions {scope}",
+        summary={"format": "csv", **{k: v for k, v in filters.items() if v is not None}},
+    )
+    return f"agiler-transactions-{scope}.csv"

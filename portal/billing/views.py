@@ -22,8 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.access import requires
 from portal.agiler import AgilerClient, BadRequest, BillingTransactionMonth
-from portal.audit import record
-from portal.audit.actions import Action
+from portal.billing import services
 from portal.billing.forms import (
     BudgetForm,
     TransactionFilterForm,
@@ -187,18 +186,9 @@ def transactions_export(request: HttpRequest) -> HttpResponse:
     client = agiler_for(request.user, request=request)
     # The first page is fetched now so an Agiler error is a page, not a broken download.
     first = client.list_transactions(**filters, limit=EXPORT_PAGE)
-    year, month = filters["year"], filters["month"]
-    scope = f"{year:04d}-{month:02d}" if month else (f"{year:04d}" if year else "all")
-    record(
-        action=Action.BILLING_TRANSACTIONS_EXPORT,
-        actor=request.user,
-        request=request,
-        target_type="transactions",
-        target_label=f"transactions {scope}",
-        summary={"format": "csv", **{k: v for k, v in filters.items() if v is not None}},
-    )
+    filename = services.transactions_export(actor=request.user, request=request, filters=filters)
     lines = csv_lines(month_view(m) for m in _all_months(client, first, filters))
-    return csv_download(lines, filename=f"agiler-transactions-{scope}.csv")  # type: ignore[return-value]  # the access decorator is typed for HttpResponse
+    return csv_download(lines, filename=filename)  # type: ignore[return-value]  # the access decorator is typed for HttpResponse
 
 
 # --- statements ----------------------------------------------------------------------------------
