@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
 
+from portal.audit.actions import Action
 from portal.audit.chain import EXTENSION_FIELDS, HASHED_FIELDS, format_time
 from portal.audit.models import AuditEvent
 from portal.audit.queries import iter_events
+from portal.audit.services import record_event
 from portal.lib import csv as spreadsheet
 
 #: The hashed fields in chain order, then the summary decoded (in place of its canonical JSON)
@@ -54,3 +58,36 @@ def jsonl_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:
     """The JSON Lines export, one event per line."""
     for event in iter_events(events):
         yield json.dumps(event_row(event), ensure_ascii=False) + "\n"
+
+
+#: format → (content type, line writer)
+EXPORT_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", csv_lines),
+    "jsonl": ("application/x-ndjson; charset=utf-8", jsonl_lines),
+}
+
+
+def audit_export(
+    *,
+    actor: Any,
+    request: HttpRequest | None,
+    events: QuerySet[AuditEvent],
+    fmt: str,
+    filters: Mapping[str, Any],
+) -> tuple[str, Iterator[str], str]:
+    """Record that ``actor`` exported the ``events`` the ``filters`` select as ``fmt``; return
+    the content type, the lines and the file name to stream them under.
+
+    Recorded before the first byte: an export that cannot be audited does not happen.
+    """
+    content_type, lines = EXPORT_FORMATS[fmt]
+    record_event(
+        action=Action.AUDIT_EXPORT,
+        actor=actor,
+        request=request,
+        target_type="audit_log",
+        target_label=f"{fmt.upper()} export",
+        summary={"format": fmt, "filters": dict(filters)},
+    )
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    return content_type, lines(events), f"audit-{stamp}.{fmt}"

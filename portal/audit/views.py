@@ -5,26 +5,18 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from portal.accounts.access import requires
-from portal.audit.actions import Action
-from portal.audit.export import csv_lines, jsonl_lines
+from portal.audit.export import EXPORT_FORMATS, audit_export
 from portal.audit.forms import AuditFilterForm
 from portal.audit.models import AuditEvent, Outcome
 from portal.audit.queries import apply_filters, page_of, visible_events
-from portal.audit.services import record_event
 from portal.lib.downloads import protect
 from portal.lib.htmx import form_status, is_fragment, render_page
 
 #: the filter form's id, which htmx sends as HX-Trigger when the form itself asks
 FILTER_FORM_ID = "audit-filter"
-
-EXPORT_FORMATS = {
-    "csv": ("text/csv; charset=utf-8", csv_lines),
-    "jsonl": ("application/x-ndjson; charset=utf-8", jsonl_lines),
-}
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, object]:
@@ -118,18 +110,14 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in EXPORT_FORMATS:
         raise Http404("Unknown export format.")
     form, events = _filtered(request)
-    content_type, lines = EXPORT_FORMATS[fmt]
-    # Recorded before the first byte: an export that cannot be audited does not happen.
-    record_event(
-        action=Action.AUDIT_EXPORT,
+    content_type, lines, filename = audit_export(
         actor=request.user,
         request=request,
-        target_type="audit_log",
-        target_label=f"{fmt.upper()} export",
-        summary={"format": fmt, "filters": form.active_filters()},
+        events=events,  # type: ignore[arg-type]
+        fmt=fmt,
+        filters=form.active_filters(),
     )
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    response = StreamingHttpResponse(lines(events), content_type=content_type)  # type: ignore[arg-type]
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.{fmt}"'
+    response = StreamingHttpResponse(lines, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return protect(response)
