@@ -29,13 +29,14 @@ from portal.agiler import BadRequest
 from portal.audit import record
 from portal.audit.actions import Action
 from portal.audit.models import AuditEvent
-from portal.audit.sqltext import redact_sql_literals
 from portal.lib.confirm import Confirmation, confirm
 from portal.lib.csv import csv_response
 from portal.lib.forms import new_idempotency_key
 from portal.lib.htmx import done, form_status, is_fragment, render_page
 from portal.lib.pager import CursorTrail, with_query
 from portal.lib.parallel import run_concurrently
+from portal.sql import exports
+from portal.sql.exports import preview as _preview
 from portal.sql.forms import DeleteStatementForm, StatementForm, WriteConfirmForm
 from portal.sql.results import (
     StatementView,
@@ -90,12 +91,6 @@ def _int_param(request: HttpRequest, name: str) -> int:
         return max(0, min(int(request.GET.get(name, "0")), 100))
     except ValueError:
         return 0
-
-
-def _preview(sql: str, *, redact: bool = True) -> str:
-    """The statement on one line, cut at 80 characters; for the audit log, literals redacted."""
-    text = " ".join((redact_sql_literals(sql) if redact else sql).split())
-    return text if len(text) <= 80 else text[:79] + "…"
 
 
 # --- audit: outcomes and reads of past results --------------------------------------------------
@@ -530,15 +525,8 @@ def export(request: HttpRequest, project: str, statement: str) -> HttpResponse:
             },
             status=409,
         )
-    record(
-        action=Action.SQL_EXPORT_RESULT,
-        actor=request.user,
-        request=request,
-        target_type="sql_statement",
-        target_id=view.id,
-        target_label=_preview(view.sql),
-        project_id=detail.id,
-        summary={"sql": view.sql, "format": "csv", "row_count": view.row_count},
+    filename = exports.result_export(
+        actor=request.user, request=request, project=detail, statement=view
     )
 
     def rows() -> Iterator[list[object]]:
@@ -553,5 +541,4 @@ def export(request: HttpRequest, project: str, statement: str) -> HttpResponse:
             yield from page.rows
             cursor = page.next_cursor
 
-    stamp = view.submitted_at.strftime("%Y%m%d-%H%M%S") if view.submitted_at else view.id
-    return csv_response(view.columns, rows(), filename=f"{detail.name}-sql-{stamp}.csv")  # type: ignore[return-value]  # the access decorator is typed for HttpResponse
+    return csv_response(view.columns, rows(), filename=filename)  # type: ignore[return-value]  # the access decorator is typed for HttpResponse

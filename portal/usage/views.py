@@ -9,19 +9,15 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from portal.accounts.access import requires
-from portal.audit import record
-from portal.audit.actions import Action
 from portal.lib.csv import csv_response
 from portal.lib.htmx import render_page
 from portal.lib.pager import with_query
 from portal.lib.parallel import run_concurrently
 from portal.tokens.service import agiler_for
-from portal.usage import charts
+from portal.usage import charts, exports
 from portal.usage.charts import Series
 from portal.usage.series import (
     GRANULARITIES,
@@ -198,20 +194,8 @@ def usage_export(request: HttpRequest, project: str) -> HttpResponse:
         }
     )
     detail, current = found["project"], found["current"]
-    record(
-        action=Action.USAGE_EXPORT,
-        actor=request.user,
-        request=request,
-        target_type="project",
-        target_id=detail.id,
-        target_label=detail.name,
-        project_id=detail.id,
-        workspace_id=detail.workspace_id,
-        summary={
-            "window": span.window,
-            "granularity": span.granularity,
-            "rows": len(current.items),
-        },
+    filename = exports.usage_export(
+        actor=request.user, request=request, project=detail, span=span, rows=len(current.items)
     )
     header = [
         "Period start (UTC)",
@@ -250,5 +234,4 @@ def usage_export(request: HttpRequest, project: str) -> HttpResponse:
         ]
         for item in current.items
     )
-    name = f"{slugify(detail.name) or 'project'}-usage-{span.window}-{span.granularity}"
-    return csv_response(header, rows, filename=f"{name}-{timezone.now():%Y%m%d}.csv")
+    return csv_response(header, rows, filename=filename)
