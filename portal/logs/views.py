@@ -8,7 +8,6 @@ an already-recorded search and are not recorded one by one; an export is recorde
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -33,6 +32,7 @@ from portal.lib.downloads import protect
 from portal.lib.htmx import render_page
 from portal.lib.pager import CursorTrail, with_query
 from portal.lib.parallel import run_concurrently
+from portal.logs import exports
 from portal.logs.search import (
     PRIORITY_CHOICES,
     SCAN_LIMIT,
@@ -263,14 +263,14 @@ def log_export(request: HttpRequest, project: str, fmt: str) -> HttpResponse:
     client = agiler_for(request.user, request=request)
     detail = client.get_project(project)
     summary = {**search.audit_summary(), "format": fmt, "limit": EXPORT_LIMIT}
-    entries = walk(client, detail.id, search, limit=EXPORT_LIMIT)
-    try:
-        first = list(itertools.islice(entries, 1))  # an immediate refusal is a page, not a file
-    except AgilerError as error:
-        _audit(request, Action.LOGS_EXPORT, detail, summary, error=str(error))
-        raise
-    _audit(request, Action.LOGS_EXPORT, detail, summary)
-    stream = _guarded(itertools.chain(first, entries))
+    entries = exports.logs_export(
+        actor=request.user,
+        request=request,
+        project=detail,
+        summary=summary,
+        entries=walk(client, detail.id, search, limit=EXPORT_LIMIT),
+    )
+    stream = _guarded(entries)
     stamp = f"{timezone.now():%Y%m%d-%H%M}"
     name = f"{slugify(detail.name) or 'project'}-logs-{stamp}.{fmt}"
     if fmt == "csv":
