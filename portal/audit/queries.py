@@ -153,3 +153,46 @@ def iter_events(events: QuerySet[AuditEvent], batch: int = 1000) -> Iterator[Aud
             return
         yield from rows
         cursor = (rows[-1].time, rows[-1].id)
+
+
+# --- a project's history (read by other areas' pages) -------------------------------------------
+
+
+def folded_events() -> QuerySet[AuditEvent]:
+    """One row per action: outcomes, plus intents that never got one (shown as unknown)."""
+    completed = AuditEvent.objects.filter(intent_id=OuterRef("id"))
+    return AuditEvent.objects.filter(~Q(outcome=Outcome.INTENT) | ~Exists(completed))
+
+
+def project_history(
+    project_id: str,
+    *,
+    limit: int,
+    action: str = "",
+    area: str = "",
+    target_type: str = "",
+    target_id: str = "",
+) -> list[AuditEvent]:
+    """What was done to ``project_id`` through the portal, newest first, one row per action:
+    only ``action`` (an ``Action``), or only an ``area``'s actions ("backups"), or only those on
+    one target, when given."""
+    events = folded_events().filter(project_id=project_id)
+    if action:
+        events = events.filter(action=action)
+    if area:
+        events = events.filter(action__startswith=f"{area}.")
+    if target_type:
+        events = events.filter(target_type=target_type)
+    if target_id:
+        events = events.filter(target_id=target_id)
+    return list(events.order_by("-time", "-id")[:limit])
+
+
+def latest_success(project_id: str, action: str) -> AuditEvent | None:
+    """The most recent successful ``action`` on ``project_id`` (its intent row joined)."""
+    return (
+        AuditEvent.objects.filter(project_id=project_id, action=action, outcome=Outcome.SUCCESS)
+        .select_related("intent")
+        .order_by("-time", "-id")
+        .first()
+    )

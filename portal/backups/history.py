@@ -11,38 +11,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-
 from portal.audit.actions import Action
-from portal.audit.models import AuditEvent, Outcome
+from portal.audit.models import AuditEvent
+from portal.audit.queries import latest_success, project_history
 
 RESTORE = Action.BACKUPS_RESTORE
 HISTORY_LIMIT = 50
 
 
-def _folded() -> QuerySet[AuditEvent]:
-    """One row per action: outcomes, plus intents that never got one (shown as unknown)."""
-    completed = AuditEvent.objects.filter(intent_id=OuterRef("id"))
-    return AuditEvent.objects.filter(~Q(outcome=Outcome.INTENT) | ~Exists(completed))
-
-
 def project_restores(project_id: str, *, limit: int = HISTORY_LIMIT) -> list[AuditEvent]:
     """The project's restores through the portal, newest first (successful or not)."""
-    events = _folded().filter(project_id=project_id, action=RESTORE)
-    return list(events.order_by("-time", "-id")[:limit])
+    return project_history(project_id, action=RESTORE, limit=limit)
 
 
 def backup_history(
     project_id: str, backup_id: str, *, limit: int = HISTORY_LIMIT
 ) -> list[AuditEvent]:
     """Everything done to one backup through the portal (restores, downloads, deletion)."""
-    events = _folded().filter(
-        project_id=project_id,
-        target_type="backup",
-        target_id=backup_id,
-        action__startswith="backups.",
+    return project_history(
+        project_id, area="backups", target_type="backup", target_id=backup_id, limit=limit
     )
-    return list(events.order_by("-time", "-id")[:limit])
 
 
 @dataclass(frozen=True)
@@ -57,12 +45,7 @@ class RestoreStart:
 
 def latest_restore(project_id: str) -> RestoreStart | None:
     """The most recent restore of ``project_id`` that Agiler accepted (202), if any."""
-    event = (
-        AuditEvent.objects.filter(project_id=project_id, action=RESTORE, outcome=Outcome.SUCCESS)
-        .select_related("intent")
-        .order_by("-time", "-id")
-        .first()
-    )
+    event = latest_success(project_id, RESTORE)
     if event is None:
         return None
     # The intent's time is when the request left the portal; the outcome's when Agiler took it.
