@@ -33,6 +33,7 @@ from portal.agiler import errors as agiler_errors
 from portal.audit import user_target
 from portal.tokens.clients import build_client
 from portal.tokens.crypto import Sealed, TokenDecryptError, get_keyring
+from portal.tokens.scope_cache import _memo
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -257,6 +258,9 @@ def token_for(user: Any) -> str | None:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     row = AgilerToken.objects.filter(user_id=user.pk).first()
+    # The page's scope gates read the same row next (``lookup_scopes``): one SELECT, not two.
+    # Cleared with the scopes memo by every write that replaces, removes or refuses the token.
+    _memo(user)["row"] = row
     if row is None:
         return None
     try:
