@@ -7,9 +7,11 @@ dead link.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,8 @@ def nav_for(request: HttpRequest) -> list[dict[str, object]]:
     for item in NAV_ITEMS:
         if not user.can(item.action):  # type: ignore[union-attr]
             continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
+        url = _url(item.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+        if url is None:
             continue
         # A section with a slash ("accounts/people") marks the item active by path prefix.
         if "/" in item.section:
@@ -54,3 +55,16 @@ def nav_for(request: HttpRequest) -> list[dict[str, object]]:
             active = section == item.section
         items.append({"label": item.label, "url": url, "active": active})
     return items
+
+
+@lru_cache(maxsize=64)
+def _url(url_name: str, script_prefix: str, urlconf: object) -> str | None:
+    """``reverse(url_name)``, or None when the feature is not built; once per process.
+
+    ``reverse`` is slow and every page's layout asks for the same six URLs: the answer only
+    changes with the script prefix and the URLconf (a test may override it), which are the key.
+    """
+    try:
+        return reverse(url_name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None

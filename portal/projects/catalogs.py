@@ -33,6 +33,18 @@ class CatalogEntry:
         return f"{text} (deprecated)" if self.deprecated else text
 
 
+def cached_regions() -> list[CatalogEntry] | None:
+    """The regions if the cache holds them (no upstream call), else None."""
+    cached = cache.get(_REGIONS_KEY)
+    return None if cached is None else [CatalogEntry(*row) for row in cached]
+
+
+def cached_runtimes() -> list[CatalogEntry] | None:
+    """The runtimes if the cache holds them (no upstream call), else None."""
+    cached = cache.get(_RUNTIMES_KEY)
+    return None if cached is None else [CatalogEntry(*row) for row in cached]
+
+
 def regions(client: Any) -> list[CatalogEntry]:
     """Every region Agiler offers, from the cache or ``GET /regions``."""
     cached = cache.get(_REGIONS_KEY)

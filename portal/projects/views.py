@@ -73,15 +73,20 @@ def project_list(request: HttpRequest) -> HttpResponse:
     first = start == Position()
     trail = [] if first else request.GET.getlist("prev")
     client = agiler_for(request.user, request=request)
-    found = run_concurrently(
-        {
-            # A bounded scan: a 10,000-project account costs the same per page as ten.
-            "scan": lambda: scan(client, filters, start),
-            "workspaces": lambda: _workspace_names(client),
-            "regions": lambda: catalogs.regions(client),
-            "runtimes": lambda: catalogs.runtimes(client),
-        }
-    )
+    # The catalogs are nearly always cached: read them here rather than hand two cache reads to
+    # the thread pool (a hand-off costs more CPU than the read); only a miss goes upstream.
+    found: dict[str, Any] = {"regions": catalogs.cached_regions()}
+    found["runtimes"] = catalogs.cached_runtimes()
+    calls: dict[str, Any] = {
+        # A bounded scan: a 10,000-project account costs the same per page as ten.
+        "scan": lambda: scan(client, filters, start),
+        "workspaces": lambda: _workspace_names(client),
+    }
+    if found["regions"] is None:
+        calls["regions"] = lambda: catalogs.regions(client)
+    if found["runtimes"] is None:
+        calls["runtimes"] = lambda: catalogs.runtimes(client)
+    found.update(run_concurrently(calls))
     result: ScanResult = found["scan"]
     names: dict[str, str] = found["workspaces"]
     project_url, workspace_url = url_maker("projects:detail"), url_maker("workspaces:detail")

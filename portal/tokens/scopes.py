@@ -148,7 +148,7 @@ def lookup_scopes(user: Any) -> ScopeLookup:
         return memo["lookup"]  # type: ignore[no-any-return]
     if not getattr(user, "is_authenticated", False):
         return ScopeLookup(None, "no_token")
-    row = AgilerToken.objects.filter(user_id=user.pk).first()
+    row = memo["row"] if "row" in memo else AgilerToken.objects.filter(user_id=user.pk).first()
     if row is None:
         result = ScopeLookup(None, "no_token")
     elif row.rejected_at is not None:

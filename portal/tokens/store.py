@@ -34,6 +34,7 @@ from portal.audit import user_target
 from portal.audit.actions import Action
 from portal.tokens.clients import build_client
 from portal.tokens.crypto import Sealed, TokenDecryptError, get_keyring
+from portal.tokens.scope_cache import _memo
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -258,6 +259,9 @@ def token_for(user: Any) -> str | None:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     row = AgilerToken.objects.filter(user_id=user.pk).first()
+    # The page's scope gates read the same row next (``lookup_scopes``): one SELECT, not two.
+    # Cleared with the scopes memo by every write that replaces, removes or refuses the token.
+    _memo(user)["row"] = row
     if row is None:
         return None
     try:

@@ -138,7 +138,9 @@ def test_recent_portal_activity_on_the_project_is_listed(tokened_cast, sandbox) 
         .get(reverse("projects:detail", args=[project.id]))
         .content.decode()
     )
-    assert "projects.update" in body
+    # In words, not the action code: "<who> changed the project …".
+    activity = body.split('data-testid="project-events"')[1].split("</section>")[0]
+    assert "otto" in activity and "projects.update" not in activity
 
 
 def test_unknown_project_is_a_404(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]

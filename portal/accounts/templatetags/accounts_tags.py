@@ -11,6 +11,7 @@ from typing import Any
 
 from django import template
 
+from portal.tokens.scope_cache import _memo
 from portal.tokens.scopes import Gate, lookup_scopes
 from portal.tokens.scopes import scope_gate as gate_for
 from portal.tokens.store import token_rejected
@@ -31,7 +32,14 @@ def agiler_token_banner(context: template.Context) -> dict[str, Any]:
     """The banner asking to replace a token Agiler refused (nothing when all is well)."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    show = bool(user is not None and user.is_authenticated and token_rejected(user))
+    if user is None or not user.is_authenticated:
+        return {"show": False, "request": request}
+    known = _memo(user).get("lookup")
+    if known is not None and known.problem != "rejected":
+        # This page's scope gates already looked the token up and it is not refused: the banner
+        # cannot show, so the database need not be asked again (a query on every page).
+        return {"show": False, "request": request}
+    show = token_rejected(user)
     if show:
         # Re-asks Agiler at most once per scopes TTL; a token it accepts again loses the banner.
         show = lookup_scopes(user).problem == "rejected"

@@ -79,10 +79,16 @@ def _hints(cls: type[Model]) -> dict[str, Any]:
     return _hints_cached(cast(type, cls))
 
 
+@cache
+def _origin_args(hint: Any) -> tuple[Any, tuple[Any, ...]]:
+    return typing.get_origin(hint), typing.get_args(hint)
+
+
 def _convert(hint: Any, value: object, where: str) -> object:
-    origin = typing.get_origin(hint)
+    if hint is str and isinstance(value, str):
+        return value  # most fields: no typing introspection needed
+    origin, args = _origin_args(hint)
     if origin in (typing.Union, types.UnionType):
-        args = typing.get_args(hint)
         if value is None and type(None) in args:
             return None
         (inner,) = (a for a in args if a is not type(None))
@@ -114,7 +120,7 @@ def _convert(hint: Any, value: object, where: str) -> object:
                 raise _Invalid(where, "expected an RFC 3339 date-time string") from None
     elif origin is list:
         if isinstance(value, list):
-            (item_hint,) = typing.get_args(hint)
+            (item_hint,) = args
             return [_convert(item_hint, item, f"{where}[{i}]") for i, item in enumerate(value)]
     elif origin is dict:
         if isinstance(value, dict):
@@ -145,22 +151,33 @@ def _describe(hint: Any) -> str:
     return f"object ({getattr(hint, '__name__', hint)})"
 
 
+@cache
+def _plan(cls: type) -> tuple[tuple[tuple[str, bool, Any], ...], frozenset[str]]:
+    """Per model class, once: each field's name, whether it is required, and its type hint."""
+    hints = _hints(cls)
+    fields = tuple(
+        (
+            f.name,
+            f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+            hints[f.name],
+        )
+        for f in dataclasses.fields(cls)
+        if f.name != "extra"
+    )
+    return fields, frozenset(name for name, _, _ in fields)
+
+
 def _decode_model(cls: type[T], value: object, where: str) -> T:
     if not isinstance(value, dict):
         raise _Invalid(where, f"expected object ({cls.__name__}), got {_json_type(value)}")
-    hints = _hints(cls)
+    fields, known = _plan(cast(type, cls))
     kwargs: dict[str, object] = {}
-    known: set[str] = set()
-    for f in dataclasses.fields(cls):
-        if f.name == "extra":
-            continue
-        known.add(f.name)
-        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        if f.name not in value:
+    for name, required, hint in fields:
+        if name not in value:
             if required:
-                raise _Invalid(f"{where}.{f.name}", "required field is missing")
+                raise _Invalid(f"{where}.{name}", "required field is missing")
             continue
-        kwargs[f.name] = _convert(hints[f.name], value[f.name], f"{where}.{f.name}")
+        kwargs[name] = _convert(hint, value[name], f"{where}.{name}")
     kwargs["extra"] = {k: v for k, v in value.items() if k not in known}
     # Field types were checked one by one above; the constructor call itself is dynamic.
     return cast(Any, cls)(**kwargs)  # type: ignore[no-any-return]
