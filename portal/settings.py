@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After sessions, auth and htmx (its 400 page uses the layout), before any view runs.
+    "portal.core.middleware.BadInputMiddleware",
     "portal.core.middleware.HtmxMessagesMiddleware",
     "portal.core.middleware.AccessControlMiddleware",
     "portal.core.agiler_errors.AgilerErrorMiddleware",

@@ -8,12 +8,17 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from portal.accounts.access import declared_access
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
+
+
+class BadInput(BadRequest):
+    """Bad input from the user, refused with a 400 page showing ``str(exception)``: raise it
+    anywhere a value cannot be read (Django turns it into the 400 handler)."""
 
 
 class HealthProbeMiddleware:
@@ -49,6 +54,47 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
         )
         return response
+
+
+#: Longest query-string or form value the portal reads; a longer one is bad input (the largest
+#: real field, a rule's JSON, is far below this).
+MAX_VALUE = 256 * 1024
+
+
+def input_problem(request: HttpRequest) -> str | None:
+    """Why the request's address or form is bad input, or None. Checked once, for every view:
+    a NUL character can never be stored (PostgreSQL refuses it in text) nor sent upstream."""
+    if "\x00" in request.path_info:
+        return "The address contains a NUL character."
+    sources = [("address", request.GET)]
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        sources.append(("form", request.POST))
+    for where, data in sources:
+        for key, values in data.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return f"The {where} contains a NUL character in “{key[:40]}”."
+            if any(len(value) > MAX_VALUE for value in values):
+                return f"The {where} has a value that is too long in “{key[:40]}”."
+    return None
+
+
+class BadInputMiddleware:
+    """Refuse a request carrying input no view can handle (NUL characters, oversized values) with
+    a 400 page that says what is wrong, before any view touches the database or Agiler."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        problem = input_problem(request)
+        if problem is not None:
+            from portal.core.views import bad_request
+
+            return bad_request(request, BadInput(f"{problem} Nothing was changed."))
+        return self.get_response(request)
 
 
 class HtmxMessagesMiddleware:

@@ -90,9 +90,12 @@ def _error_page(request: HttpRequest, status: int, title: str, message: str) -> 
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(
-        request, 400, "Bad request", "The request could not be understood. Nothing was changed."
-    )
+    from portal.core.middleware import BadInput
+
+    message = "The request could not be understood. Nothing was changed."
+    if isinstance(exception, BadInput) and str(exception):
+        message = str(exception)
+    return _error_page(request, 400, "Bad request", message)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

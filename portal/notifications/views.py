@@ -21,6 +21,7 @@ from portal.accounts.scopes import scope_gate
 from portal.agiler import AgilerError, NotFound
 from portal.agiler.service import agiler_for
 from portal.core.htmx import is_fragment
+from portal.core.inputs import valid_idempotency_key
 from portal.notifications.services import badge_class, forget_count, unread_count
 
 logger = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def indicator(request: HttpRequest) -> HttpResponse:
 @require_POST
 def dismiss(request: HttpRequest, notification: str) -> HttpResponse:
     """Dismiss one notification (idempotent per rendered button); htmx removes its row."""
-    key = request.POST.get("idempotency_key", "")[:128] or None
+    key = valid_idempotency_key(request.POST.get("idempotency_key"))
     client = agiler_for(request.user, request=request)
     try:
         client.dismiss_notification(notification, idempotency_key=key)
