@@ -54,6 +54,7 @@ from .errors import (
     AgilerResponseError,
     AgilerUnavailable,
     RateLimited,
+    ServerError,
     error_from_response,
     parse_retry_after,
     request_id_from,
@@ -414,6 +415,8 @@ class BaseClient:
                     may_retry, state, started, response.status_code, retry_after
                 )
                 if delay is None:
+                    if isinstance(err, ServerError) and spec.is_write:
+                        state.maybe_applied = err.may_have_been_applied = True
                     raise err
                 self._sleep(delay)
                 continue

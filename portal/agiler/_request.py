@@ -218,11 +218,11 @@ def outcome_of(
         return CallOutcome(
             "success", state.status, None, None, state.request_id, duration_ms, state.attempts
         )
-    # "unknown" only for writes whose answer was lost: a timeout/reset after sending, a 504,
-    # or a server error following an earlier lost attempt (that one may have been applied).
-    lost_after_send = state.maybe_applied and isinstance(error, AgilerUnavailable | ServerError)
-    gateway_timeout = isinstance(error, ServerError) and error.status == 504
-    unknown = is_write and (lost_after_send or gateway_timeout)
+    # "unknown" for writes whose effect cannot be known: the answer was lost after sending
+    # (timeout, reset), or Agiler received the (keyed) write and answered 5xx after the retries
+    # (a server may fail after applying a write; a gateway may time out while it still runs).
+    lost_after_send = state.maybe_applied and isinstance(error, AgilerUnavailable)
+    unknown = is_write and (lost_after_send or isinstance(error, ServerError))
     return CallOutcome(
         "unknown" if unknown else "failure",
         error.status,

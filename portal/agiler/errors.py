@@ -154,9 +154,16 @@ class RateLimited(AgilerError):
 
 
 class ServerError(AgilerError):
-    """5xx: Agiler failed to handle the request."""
+    """5xx: Agiler failed to handle the request.
+
+    ``may_have_been_applied`` is True for a write: a 5xx answers a request Agiler received, and
+    a server may fail after applying it (or a proxy may time out while it still runs), so after
+    the retries the change may exist. Pages then say so instead of inviting a second click.
+    """
 
     default_message = "Agiler had an internal problem."
+
+    may_have_been_applied: bool = False
 
 
 class AgilerUnavailable(AgilerError):
