@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 import math
-from urllib.parse import urlsplit
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
