@@ -57,10 +57,10 @@ def start_portal(*, role: str, token: str) -> Portal:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
+    from agiler_sandbox import create_app
+    from agiler_sandbox.server import start_in_thread
     from portal.accounts.models import User
-    from portal.accounts.tokens import token_save
-    from portal.sandbox import create_app
-    from portal.sandbox.server import start_in_thread
+    from portal.tokens.store import token_save
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]

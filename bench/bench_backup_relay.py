@@ -154,7 +154,7 @@ def main() -> None:
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
     sandbox = subprocess.Popen(
-        [python, "-m", "portal.sandbox", "--host", "127.0.0.1", "--port", str(sandbox_port),
+        [python, "-m", "agiler_sandbox", "--host", "127.0.0.1", "--port", str(sandbox_port),
          "--dump-size", str(size)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip

@@ -90,7 +90,7 @@ def main() -> None:
         [
             sys.executable,
             "-m",
-            "portal.sandbox",
+            "agiler_sandbox",
             "--host",
             "127.0.0.1",
             "--port",

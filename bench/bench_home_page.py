@@ -17,8 +17,8 @@ import _page_harness as harness
 def main() -> None:
     args = harness.parse_args()
     portal = harness.start_portal(role="admin", token="ak_sandbox_owner")
+    from agiler_sandbox import FaultRule
     from portal.core import home
-    from portal.sandbox import FaultRule
 
     # /users/me is answered from the scope cache after the warm-up; everything else is slowed.
     portal.app.faults.add(

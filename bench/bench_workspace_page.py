@@ -16,7 +16,7 @@ import _page_harness as harness
 def main() -> None:
     args = harness.parse_args()
     portal = harness.start_portal(role="support", token="ak_sandbox_support")
-    from portal.sandbox import FaultRule
+    from agiler_sandbox import FaultRule
     from portal.workspaces import views
 
     portal.app.faults.add(FaultRule(path=r"^/v1/workspaces", latency_ms=args.latency_ms))

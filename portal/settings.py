@@ -35,7 +35,7 @@ elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("insecure", "
     raise ImproperlyConfigured("PORTAL_SECRET_KEY must be at least 50 random characters.")
 
 # Keys that encrypt the stored Agiler tokens: "id:base64key[,id:base64key…]"; the first encrypts,
-# all decrypt. Parsed and validated by portal.accounts.crypto at start-up (see AccountsConfig).
+# all decrypt. Parsed and validated by portal.tokens.crypto at start-up (see AccountsConfig).
 PORTAL_TOKEN_KEYS = env_str("PORTAL_TOKEN_KEYS") or ""
 # Where the demo keeps a generated key when PORTAL_TOKEN_KEYS is unset and DEBUG is on.
 PORTAL_DEMO_KEY_FILE = Path(env_str("PORTAL_DEMO_KEY_FILE") or BASE_DIR / ".portal-keys")
@@ -68,10 +68,10 @@ INSTALLED_APPS = [
     "template_partials.apps.SimpleAppConfig",
     "portal.core",
     "portal.accounts",
+    "portal.tokens",
     "portal.audit",
     "portal.workspaces",
     "portal.projects",
-    "portal.sandbox",
     "portal.backups",
     "portal.billing",
     "portal.rules",
@@ -82,6 +82,10 @@ INSTALLED_APPS = [
     # Login throttling; last, as its docs ask.
     "axes",
 ]
+if DEBUG:
+    # Demo mode only: the Agiler simulator is a development tool beside the product (it is not
+    # in the production image); as an app it only carries `manage.py runsandbox`.
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("axes"), "agiler_sandbox")
 
 MIDDLEWARE = [
     "portal.core.middleware.HealthProbeMiddleware",
@@ -98,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "portal.lib.htmx.VaryOnHtmxMiddleware",
     # After sessions, auth and htmx (its 400 page uses the layout), before any view runs.
     "portal.core.middleware.BadInputMiddleware",
     "portal.core.middleware.HtmxMessagesMiddleware",
@@ -205,7 +210,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit log already
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token"]
-AXES_CLIENT_IP_CALLABLE = "portal.accounts.throttle.client_ip"
+AXES_CLIENT_IP_CALLABLE = "portal.lib.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "portal.accounts.throttle.lockout_response"
 OTP_TOTP_ISSUER = "Agiler Team Portal"
 # Hide sensitive_variables / sensitive_post_parameters (tokens, passwords, codes) on the DEBUG

@@ -89,8 +89,8 @@ def sandbox(settings: Any, sandbox_options: dict[str, Any]) -> Iterator[Any]:
     """
     import httpx
 
+    from agiler_sandbox import create_app
     from portal.agiler import close_all
-    from portal.sandbox import create_app
 
     app = create_app(seed=1, **{"faults_enabled": True, **sandbox_options})
     settings.AGILER_API_URL = "http://sandbox.test/v1"
@@ -103,7 +103,7 @@ def sandbox(settings: Any, sandbox_options: dict[str, Any]) -> Iterator[Any]:
 @pytest.fixture
 def give_token(sandbox: Any) -> Callable[[User, str], None]:
     """Store ``token`` for ``user`` the way the token page does (validated against the sandbox)."""
-    from portal.accounts.tokens import token_save
+    from portal.tokens.store import token_save
 
     def give(user: User, token: str) -> None:
         token_save(user=user, token=token)

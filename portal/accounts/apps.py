@@ -13,7 +13,7 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from portal.accounts.crypto import load_keyring
+        from portal.tokens.crypto import load_keyring
 
         # Fail at start-up, not at the first token save: with DEBUG off the keys must be there
         # and well-formed; configured keys are checked in demo mode too. (With DEBUG on and no

@@ -6,7 +6,9 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.validators import MaxLengthValidator
 
 from portal.accounts.roles import Role
 
@@ -115,3 +117,19 @@ class PolicyForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+
+
+class PortalAuthenticationForm(AuthenticationForm):
+    """Django's login form with a message that does not reveal which half was wrong."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That username and password do not match an active portal account.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Django sets the username's max_length after the field is built, so no validator
+        # enforces it: a 256-character name reached authenticate() and axes' varchar(255).
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length or 150))

@@ -26,7 +26,7 @@ from portal.accounts.mfa import (
     recovery_codes_left,
 )
 from portal.accounts.throttle import lockout_minutes
-from portal.core.htmx import is_fragment
+from portal.lib.htmx import is_fragment
 
 
 @requires("self.manage")

@@ -32,7 +32,7 @@ class User(AbstractUser):
 
 
 class AgilerToken(models.Model):
-    """A person's own Agiler API token, encrypted (see ``portal.accounts.crypto``).
+    """A person's own Agiler API token, encrypted (see ``portal.tokens.crypto``).
 
     Only the ciphertext is stored. ``fingerprint`` (last characters and a keyed-hash prefix) lets
     the person recognise their token without the portal ever showing it again.

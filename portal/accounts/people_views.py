@@ -16,7 +16,7 @@ from portal.accounts.forms import ActiveForm, PolicyForm, RoleForm, UserCreateFo
 from portal.accounts.mfa import has_mfa, mfa_required, mfa_reset, policy_set_require_mfa
 from portal.accounts.models import AgilerToken, User
 from portal.accounts.people import LastAdminError, user_create, user_set_active, user_set_role
-from portal.core.htmx import is_fragment
+from portal.lib.htmx import is_fragment
 
 
 def _fragment(request: HttpRequest, template: str, name: str) -> str:

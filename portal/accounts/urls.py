@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from portal.accounts import mfa_views, people_views, token_views, views
+from portal.accounts import mfa_views, people_views, views
+from portal.tokens import views as token_views
 
 app_name = "accounts"
 

@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model, user_login_failed
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -23,29 +22,13 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from portal.accounts.access import public, requires
-from portal.accounts.forms import CodeForm
+from portal.accounts.forms import CodeForm, PortalAuthenticationForm
 from portal.accounts.mfa import has_mfa, verify_second_factor
 from portal.accounts.mfa_models import RecoveryCodeDevice
 
 #: how long the second step of a sign-in may take before the password must be entered again
 MFA_PENDING_SECONDS = 300
 _PENDING = "mfa_pending"
-
-
-class PortalAuthenticationForm(AuthenticationForm):
-    """Django's login form with a message that does not reveal which half was wrong."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "That username and password do not match an active portal account.",
-    }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Django sets the username's max_length after the field is built, so no validator
-        # enforces it: a 256-character name reached authenticate() and axes' varchar(255).
-        field = self.fields["username"]
-        field.validators.append(MaxLengthValidator(field.max_length or 150))
 
 
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")

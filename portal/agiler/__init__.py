@@ -2,7 +2,7 @@
 
 Typical use from a view::
 
-    from portal.agiler.service import agiler_for
+    from portal.tokens.service import agiler_for
     client = agiler_for(request.user, request=request)
     page = client.list_backups(project_id)
 

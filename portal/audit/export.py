@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -12,6 +11,7 @@ from django.db.models import QuerySet
 from portal.audit.chain import HASHED_FIELDS, format_time
 from portal.audit.models import AuditEvent
 from portal.audit.queries import iter_events
+from portal.lib import csv as spreadsheet
 
 #: The hashed fields in chain order, then the summary decoded (in place of its canonical JSON)
 #: and the event's own hash (in place of the link to the one before). Derived from the chain so
@@ -38,28 +38,15 @@ def event_row(event: AuditEvent) -> dict[str, Any]:
     return row
 
 
-class _Echo:
-    """A file-like object whose write() returns the line, for csv.writer in a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_safe(value: object) -> object:
-    # Spreadsheet formula injection: a cell starting with = + - @ would be run by Excel.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def csv_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:
     """The CSV export, one line at a time."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow(COLUMNS)
-    for event in iter_events(events):
-        row = event_row(event)
-        row["summary"] = json.dumps(row["summary"], sort_keys=True, ensure_ascii=False)
-        yield writer.writerow(["" if row[c] is None else _csv_safe(row[c]) for c in COLUMNS])
+    return spreadsheet.csv_lines(COLUMNS, (_csv_row(event) for event in iter_events(events)))
+
+
+def _csv_row(event: AuditEvent) -> list[object]:
+    row = event_row(event)
+    row["summary"] = json.dumps(row["summary"], sort_keys=True, ensure_ascii=False)
+    return [row[c] for c in COLUMNS]
 
 
 def jsonl_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:

@@ -17,11 +17,11 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from portal.accounts.throttle import client_ip
 from portal.agiler.observer import redact
 from portal.audit.chain import compute_hash
 from portal.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent, Outcome
 from portal.audit.sqltext import SQL_KEYS, redact_sql_fields, redact_sql_literals
+from portal.lib.client_ip import client_ip
 
 if TYPE_CHECKING:
     from django.http import HttpRequest

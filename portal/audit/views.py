@@ -14,8 +14,8 @@ from portal.audit.forms import AuditFilterForm
 from portal.audit.models import AuditEvent, Outcome
 from portal.audit.queries import apply_filters, page_of, visible_events
 from portal.audit.services import record_event
-from portal.core.downloads import protect
-from portal.core.htmx import form_status, is_fragment
+from portal.lib.downloads import protect
+from portal.lib.htmx import form_status, is_fragment, render_page
 
 #: the filter form's id, which htmx sends as HX-Trigger when the form itself asks
 FILTER_FORM_ID = "audit-filter"
@@ -107,8 +107,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
             {"label": f"Event #{event.id}", "url": ""},
         ],
     }
-    template = "audit/detail.html#event-detail" if is_fragment(request) else "audit/detail.html"
-    return render(request, template, context)
+    return render_page(request, "audit/detail.html", context, fragment="event-detail")
 
 
 @require_GET

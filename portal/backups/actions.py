@@ -7,6 +7,7 @@ client, so they are audited by construction. A 409 is explained in the dialog it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -17,15 +18,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.access import requires
 from portal.agiler import Conflict
-from portal.agiler.service import agiler_for
 from portal.backups.forms import DeleteBackupForm, RestoreForm
 from portal.backups.history import latest_restore
 from portal.backups.pages import crumbs, list_url
 from portal.backups.restores import RESTORE_STATUSES
 from portal.backups.services import backup_label, download_filename, find_backup, in_progress
-from portal.core.downloads import ARCHIVE_TYPES, allowed_type, relay
-from portal.core.htmx import done, form_status, is_fragment
-from portal.core.parallel import run_concurrently
+from portal.lib.confirm import Confirmation, confirm
+from portal.lib.downloads import ARCHIVE_TYPES, allowed_type, relay
+from portal.lib.forms import IdempotentForm
+from portal.lib.htmx import done, is_fragment
+from portal.lib.parallel import run_concurrently
+from portal.tokens.service import agiler_for
 
 #: Relay chunk: big enough that per-chunk overhead vanishes, small enough to stay flat.
 CHUNK_SIZE = 256 * 1024
@@ -93,12 +96,28 @@ def download_storage(request: HttpRequest, project: str, backup: str) -> HttpRes
 # --- delete and restore (confirmation dialogs) --------------------------------------------------
 
 
-def _dialog(request: HttpRequest, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
-    context["modal"] = is_fragment(request)
-    template = (
-        "backups/confirm.html#backup-dialog" if is_fragment(request) else "backups/confirm.html"
+def _dialog(
+    request: HttpRequest,
+    detail: Any,
+    confirmation: Confirmation,
+    *,
+    perform: Callable[[dict[str, Any]], HttpResponse],
+    form_class: type[IdempotentForm],
+    refused: str,
+    crumb: str,
+    form_kwargs: dict[str, Any] | None = None,
+) -> HttpResponse:
+    return confirm(
+        request,
+        confirmation,
+        form_class=form_class,
+        form_kwargs=form_kwargs,
+        perform=perform,
+        refusals={Conflict: lambda conflict: refused.format(message=conflict.message)},
+        template="backups/confirm.html",
+        fragment="backup-dialog",
+        context={"page_title": crumb, "project": detail, "crumbs": crumbs(detail, (crumb, ""))},
     )
-    return render(request, template, context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -107,52 +126,35 @@ def backup_delete(request: HttpRequest, project: str, backup: str) -> HttpRespon
     """Confirm, then delete one backup."""
     client = agiler_for(request.user, request=request)
     detail, entry = _project_and_backup(client, project, backup)
-    error = ""
-    status = 200
-    if request.method == "POST":
-        form = DeleteBackupForm(request.POST)
-        if form.is_valid():
-            try:
-                client.delete_backup(
-                    detail.id, entry.id, idempotency_key=form.cleaned_data["idempotency_key"]
-                )
-            except Conflict as conflict:
-                error = (
-                    f"Agiler refused: {conflict.message} Nothing was deleted; try again once "
-                    "the backup has finished."
-                )
-                form = DeleteBackupForm.fresh()
-                status = form_status(request)
-            else:
-                messages.success(request, f"Backup {backup_label(entry)} deleted.")
-                return done(request, list_url(detail.id))
-        else:
-            form = DeleteBackupForm.fresh()
-            status = form_status(request)
-    else:
-        form = DeleteBackupForm.fresh()
-    blocked = (
-        "This backup is still being taken; it can be deleted once it has finished."
-        if in_progress(entry)
-        else ""
-    )
-    context = {
-        "page_title": "Delete backup",
-        "project": detail,
-        "crumbs": crumbs(detail, ("Delete backup", "")),
-        "form": form,
-        "title": "Delete this backup?",
-        "object": f"The {backup_label(entry)} backup of {detail.name}",
-        "consequence": "Its database dump and storage archive are deleted from Agiler for good. "
+
+    def perform(data: dict[str, Any]) -> HttpResponse:
+        client.delete_backup(detail.id, entry.id, idempotency_key=data["idempotency_key"])
+        messages.success(request, f"Backup {backup_label(entry)} deleted.")
+        return done(request, list_url(detail.id))
+
+    confirmation = Confirmation(
+        title="Delete this backup?",
+        object=f"The {backup_label(entry)} backup of {detail.name}",
+        consequence="Its database dump and storage archive are deleted from Agiler for good. "
         "The live site is not affected.",
-        "submit": "Delete backup",
-        "action": reverse("backups:delete", args=[detail.id, entry.id]),
-        "cancel_url": list_url(detail.id),
-        "error": error,
-        "blocked": blocked,
-        "testid": "delete-dialog",
-    }
-    return _dialog(request, context, status=status)
+        submit="Delete backup",
+        action=reverse("backups:delete", args=[detail.id, entry.id]),
+        cancel_url=list_url(detail.id),
+        blocked="This backup is still being taken; it can be deleted once it has finished."
+        if in_progress(entry)
+        else "",
+        testid="delete-dialog",
+    )
+    return _dialog(
+        request,
+        detail,
+        confirmation,
+        perform=perform,
+        form_class=DeleteBackupForm,
+        refused="Agiler refused: {message} Nothing was deleted; try again once the backup has "
+        "finished.",
+        crumb="Delete backup",
+    )
 
 
 def _restore_blocked(detail: Any) -> str:
@@ -175,56 +177,42 @@ def backup_restore(request: HttpRequest, project: str, backup: str) -> HttpRespo
     blocked = _restore_blocked(detail)
     if not blocked and entry.status != "done":
         blocked = f"This backup is {entry.status}: only a finished backup can be restored."
-    error = ""
-    status = 200
-    if request.method == "POST" and not blocked:
-        form = RestoreForm(request.POST, project_name=detail.name)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                client.restore_backup(
-                    detail.id,
-                    entry.id,
-                    drain_requests=data["drain_requests"],
-                    idempotency_key=data["idempotency_key"],
-                )
-            except Conflict as conflict:
-                error = (
-                    f"Agiler refused to start the restore: {conflict.message} Usually another "
-                    "restore is still running on this project; nothing was changed."
-                )
-                form = RestoreForm.fresh(project_name=detail.name)
-                status = form_status(request)
-            else:
-                messages.success(
-                    request,
-                    f"Restore of the {backup_label(entry)} backup started. The site's database "
-                    "and files are being replaced.",
-                )
-                return done(request, reverse("projects:detail", args=[detail.id]))
-        else:
-            status = form_status(request)
-    else:
-        form = RestoreForm.fresh(project_name=detail.name)
-        if request.method == "POST":
-            # Refused before asking Agiler; htmx needs a 2xx to show the dialog's explanation.
-            status = 200 if is_fragment(request) else 409
-    context = {
-        "page_title": "Restore backup",
-        "project": detail,
-        "crumbs": crumbs(detail, ("Restore backup", "")),
-        "form": form,
-        "title": f"Restore {detail.name} from this backup?",
-        "object": f"The {backup_label(entry)} backup of {detail.name}",
-        "consequence": f"The live database and all stored files of {detail.name} are overwritten "
+
+    def perform(data: dict[str, Any]) -> HttpResponse:
+        client.restore_backup(
+            detail.id,
+            entry.id,
+            drain_requests=data["drain_requests"],
+            idempotency_key=data["idempotency_key"],
+        )
+        messages.success(
+            request,
+            f"Restore of the {backup_label(entry)} backup started. The site's database "
+            "and files are being replaced.",
+        )
+        return done(request, reverse("projects:detail", args=[detail.id]))
+
+    confirmation = Confirmation(
+        title=f"Restore {detail.name} from this backup?",
+        object=f"The {backup_label(entry)} backup of {detail.name}",
+        consequence=f"The live database and all stored files of {detail.name} are overwritten "
         f"with their state as of {entry.created_at:%Y-%m-%d %H:%M} UTC. Everything changed since "
         "then (posts, orders, uploads, users) is lost. This cannot be undone: take a backup "
         "now first if you may need today's data.",
-        "submit": "Restore this backup",
-        "action": reverse("backups:restore", args=[detail.id, entry.id]),
-        "cancel_url": list_url(detail.id),
-        "error": error,
-        "blocked": blocked,
-        "testid": "restore-dialog",
-    }
-    return _dialog(request, context, status=status)
+        submit="Restore this backup",
+        action=reverse("backups:restore", args=[detail.id, entry.id]),
+        cancel_url=list_url(detail.id),
+        blocked=blocked,
+        testid="restore-dialog",
+    )
+    return _dialog(
+        request,
+        detail,
+        confirmation,
+        perform=perform,
+        form_class=RestoreForm,
+        form_kwargs={"project_name": detail.name},
+        refused="Agiler refused to start the restore: {message} Usually another restore is "
+        "still running on this project; nothing was changed.",
+        crumb="Restore backup",
+    )

@@ -11,8 +11,8 @@ from typing import Any
 
 from django import forms
 
-from portal.core.forms import IdempotentForm
-from portal.core.inputs import AsciiIntegerField
+from portal.lib.forms import IdempotentForm
+from portal.lib.inputs import AsciiIntegerField
 from portal.projects.forms import ProjectNameConfirmForm
 
 #: Upper bounds the portal accepts (Agiler's own: frequency 0–30 days, retention 1–365 days).

@@ -18,15 +18,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.accounts.access import requires
 from portal.agiler import BadRequest
-from portal.agiler.service import agiler_for
 from portal.backups.forms import PolicyForm, TakeBackupForm
 from portal.backups.history import backup_history, project_restores
 from portal.backups.pages import crumbs, list_url
 from portal.backups.restores import restore_banner
 from portal.backups.services import backup_label, find_backup
-from portal.core.forms import add_refusal
-from portal.core.htmx import done, form_status, is_fragment
-from portal.core.parallel import run_concurrently
+from portal.lib.forms import add_refusal
+from portal.lib.htmx import done, form_status, is_fragment, render_page
+from portal.lib.parallel import run_concurrently
+from portal.tokens.service import agiler_for
 
 PAGE_SIZE = 25
 
@@ -184,8 +184,9 @@ def policy_edit(request: HttpRequest, project: str) -> HttpResponse:
         "form": form,
         "crumbs": crumbs(detail, ("Policy", "")),
     }
-    template = "backups/policy.html#policy-form" if is_fragment(request) else "backups/policy.html"
-    return render(request, template, context, status=status)
+    return render_page(
+        request, "backups/policy.html", context, fragment="policy-form", status=status
+    )
 
 
 # --- restore status and history -----------------------------------------------------------------

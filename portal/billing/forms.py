@@ -10,8 +10,8 @@ from django import forms
 from django.utils.safestring import mark_safe
 
 from portal.billing.money import cents_from_decimal, decimal_from_cents
-from portal.core.forms import new_idempotency_key
-from portal.core.inputs import AsciiDecimalField, AsciiIntegerField
+from portal.lib.forms import new_idempotency_key
+from portal.lib.inputs import AsciiDecimalField, AsciiIntegerField
 
 #: Agiler refuses an automatic charge below this (cents); the sandbox enforces the same floor.
 MIN_CHARGE_AMOUNT = 500

@@ -4,13 +4,13 @@ budget bar, the monthly chart, card expiry and the CSV rows. Pure functions, no 
 from __future__ import annotations
 
 import calendar
-import csv
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from portal.agiler import AgilerResponseError, BillingTransactionEntry, BillingTransactionMonth
 from portal.billing.money import format_money, plain_decimal
+from portal.lib import csv as spreadsheet
 
 #: a card expiring within this many days gets a warning
 CARD_WARNING_DAYS = 60
@@ -256,18 +256,6 @@ CSV_HEADER = [
 ]
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer in a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(text: str) -> str:
-    # A description starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _kind(amount: int) -> str:
     return "credit" if amount > 0 else ("debit" if amount < 0 else "zero")
 
@@ -278,19 +266,18 @@ def _iso_date(moment: datetime) -> str:
 
 def csv_lines(months: Iterable[MonthView]) -> Iterator[str]:
     """One line per transaction, header first; lazily, for a streamed response."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
-    for view in months:
-        for tx in view.entries:
-            yield writer.writerow(
-                [
-                    view.period,
-                    _iso_date(tx.created_at),
-                    _cell(tx.description),
-                    _kind(tx.amount),
-                    format_money(tx.amount, signed=True),
-                    plain_decimal(tx.amount),
-                    _iso_date(tx.expires_at) if tx.expires_at else "",
-                    plain_decimal(view.balance),
-                ]
-            )
+    rows = (_csv_row(view, tx) for view in months for tx in view.entries)
+    return spreadsheet.csv_lines(CSV_HEADER, rows)
+
+
+def _csv_row(view: MonthView, tx: BillingTransactionEntry) -> list[object]:
+    return [
+        view.period,
+        _iso_date(tx.created_at),
+        tx.description,
+        _kind(tx.amount),
+        format_money(tx.amount, signed=True),
+        plain_decimal(tx.amount),
+        _iso_date(tx.expires_at) if tx.expires_at else "",
+        plain_decimal(view.balance),
+    ]

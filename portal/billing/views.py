@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.access import requires
 from portal.agiler import AgilerClient, BadRequest, BillingTransactionMonth
-from portal.agiler.service import agiler_for
 from portal.audit import record
 from portal.billing.forms import (
     BudgetForm,
@@ -38,9 +37,11 @@ from portal.billing.ledger import (
     spend_in,
 )
 from portal.billing.services import billing_update, changed_settings, settings_of
-from portal.core.downloads import media_type, protect, relay
-from portal.core.forms import add_refusal
-from portal.core.htmx import done, form_status, is_fragment
+from portal.lib.csv import csv_download
+from portal.lib.downloads import media_type, relay
+from portal.lib.forms import add_refusal
+from portal.lib.htmx import done, form_status, is_fragment
+from portal.tokens.service import agiler_for
 
 #: months per page of the transactions list (Agiler's default is 12; 6 keeps a page readable)
 MONTHS_PER_PAGE = 6
@@ -196,10 +197,7 @@ def transactions_export(request: HttpRequest) -> HttpResponse:
         summary={"format": "csv", **{k: v for k, v in filters.items() if v is not None}},
     )
     lines = csv_lines(month_view(m) for m in _all_months(client, first, filters))
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="agiler-transactions-{scope}.csv"'
-    protect(response)
-    return response  # type: ignore[return-value]  # the access decorator is typed for HttpResponse
+    return csv_download(lines, filename=f"agiler-transactions-{scope}.csv")  # type: ignore[return-value]  # the access decorator is typed for HttpResponse
 
 
 # --- statements ----------------------------------------------------------------------------------

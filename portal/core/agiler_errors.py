@@ -79,7 +79,7 @@ def describe(error: agiler.AgilerError) -> tuple[int, str, str]:
     if isinstance(error, agiler.PermissionDenied):
         scopes = required_scopes(error.operation)
         if scopes:
-            from portal.accounts.scopes import missing_scope_reason
+            from portal.tokens.scopes import missing_scope_reason
 
             # Same words as the disabled controls; Agiler's 403 may also mean the resource
             # belongs to someone else, so its own message is kept too.
@@ -167,7 +167,7 @@ def agiler_error_response(request: HttpRequest, error: agiler.AgilerError) -> Ht
     status, title, message = describe(error)
     if isinstance(error, agiler.Unauthorized) and request.user.is_authenticated:
         try:
-            from portal.accounts.tokens import mark_token_rejected
+            from portal.tokens.store import mark_token_rejected
         except ImportError:  # tokens not installed yet in this build
             pass
         else:

@@ -17,10 +17,10 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from portal.accounts.scopes import scope_gate
 from portal.agiler import AgilerError
 from portal.core.agiler_errors import describe
-from portal.core.parallel import run_concurrently
+from portal.lib.parallel import run_concurrently
+from portal.tokens.scopes import scope_gate
 
 #: card → (portal action, Agiler scope it reads with); the first gate and the second.
 CARD_GATES: dict[str, tuple[str, str]] = {

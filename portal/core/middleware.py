@@ -8,17 +8,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from portal.accounts.access import declared_access
+from portal.lib.htmx import is_fragment
+from portal.lib.inputs import BadInput
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
-
-
-class BadInput(BadRequest):
-    """Bad input from the user, refused with a 400 page showing ``str(exception)``: raise it
-    anywhere a value cannot be read (Django turns it into the 400 handler)."""
 
 
 class HealthProbeMiddleware:
@@ -111,8 +108,7 @@ class HtmxMessagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        htmx = getattr(request, "htmx", None)
-        if not htmx or htmx.boosted:
+        if not is_fragment(request):
             return response
         # On a redirect the next full page shows the messages; leave them queued.
         if 300 <= response.status_code < 400 or "HX-Redirect" in response.headers:

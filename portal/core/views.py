@@ -12,6 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.accounts.access import public, requires
+from portal.lib.htmx import is_fragment
+from portal.lib.inputs import BadInput
 
 logger = logging.getLogger(__name__)
 
@@ -26,8 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
     Without a saved Agiler token there is nothing to ask Agiler: the page says how to add one.
     """
     from portal.agiler import NoAgilerToken
-    from portal.agiler.service import agiler_for
     from portal.core.home import UPSTREAM_CARDS, cards_for, load_cards
+    from portal.tokens.service import agiler_for
 
     try:
         client = agiler_for(request.user, request=request)
@@ -41,8 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "has_token": client is not None,
         "card_keys": keys,
     }
-    htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.boosted:
+    if is_fragment(request):
         context["cards"] = load_cards(request.user, client)
         return render(request, "core/home.html#home-cards", context)
     return render(request, "core/home.html", context)
@@ -90,8 +91,6 @@ def _error_page(request: HttpRequest, status: int, title: str, message: str) -> 
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    from portal.core.middleware import BadInput
-
     message = "The request could not be understood. Nothing was changed."
     if isinstance(exception, BadInput) and str(exception):
         message = str(exception)

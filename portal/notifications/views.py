@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.access import requires
-from portal.accounts.scopes import scope_gate
 from portal.agiler import AgilerError, NotFound
-from portal.agiler.service import agiler_for
-from portal.core.htmx import is_fragment
-from portal.core.inputs import valid_idempotency_key
+from portal.lib.htmx import is_fragment
+from portal.lib.inputs import valid_idempotency_key
 from portal.notifications.services import badge_class, forget_count, unread_count
+from portal.tokens.scopes import scope_gate
+from portal.tokens.service import agiler_for
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django import forms
 
-from portal.core.forms import IdempotentForm
+from portal.lib.forms import IdempotentForm
 from portal.projects.catalogs import CatalogEntry
 
 NAME_MAX_LENGTH = 63

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from portal.core.inputs import ascii_int
+from portal.lib.inputs import ascii_int
 
 #: Matches per portal page.
 PAGE_SIZE = 25

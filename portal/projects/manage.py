@@ -18,12 +18,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts.access import requires
-from portal.accounts.scopes import scope_gate
 from portal.agiler import AgilerError, BadRequest, Conflict
-from portal.agiler.service import agiler_for
-from portal.core.forms import new_idempotency_key
-from portal.core.htmx import done, form_status, is_fragment
-from portal.core.parallel import run_concurrently
+from portal.lib.confirm import Confirmation, confirm
+from portal.lib.forms import new_idempotency_key
+from portal.lib.htmx import done, form_status, is_fragment
+from portal.lib.parallel import run_concurrently
 from portal.projects import catalogs
 from portal.projects.forms import (
     ProjectActiveForm,
@@ -31,6 +30,8 @@ from portal.projects.forms import (
     ProjectDeleteForm,
     ProjectSettingsForm,
 )
+from portal.tokens.scopes import scope_gate
+from portal.tokens.service import agiler_for
 
 WRITE_SCOPE = "projects:write"
 #: Workspace roles that cannot create or receive projects (Agiler answers 403 for them).
@@ -192,36 +193,35 @@ def project_delete(request: HttpRequest, project: str) -> HttpResponse:
     """Confirm by typing the project's name, then delete it and everything in it."""
     client = agiler_for(request.user, request=request)
     detail = client.get_project(project)
-    status = 200
-    if request.method == "POST":
-        form = ProjectDeleteForm(request.POST, project_name=detail.name)
-        if form.is_valid():
-            client.delete_project(detail.id, idempotency_key=form.cleaned_data["idempotency_key"])
-            messages.success(request, f"Project “{detail.name}” deleted.")
-            return done(request, reverse("projects:list"))
-        status = form_status(request)
-    else:
-        form = ProjectDeleteForm(
-            initial={"idempotency_key": new_idempotency_key()}, project_name=detail.name
-        )
     gate = scope_gate(request.user, WRITE_SCOPE)
     detail_url = reverse("projects:detail", args=[detail.id])
-    context = {
-        "page_title": f"Delete {detail.name}",
-        "project": detail,
-        "crumbs": _crumbs((detail.name, detail_url), ("Delete", "")),
-        "confirm_id": "project-dialog",
-        "modal": is_fragment(request),
-        "form": form,
-        "title": "Delete this project?",
-        "object": f"{detail.name} ({detail.region}, {detail.runtime})",
-        "consequence": "Its site goes offline and its database, files, domains, rules, "
-        "variables and backups are deleted from Agiler for good. This cannot be undone.",
-        "submit": "Delete project",
-        "action": reverse("projects:delete", args=[detail.id]),
-        "cancel_url": detail_url,
-        "blocked": "" if gate.allowed else gate.reason,
-        "testid": "delete-dialog",
-    }
-    template = "projects/delete.html#project-dialog" if is_fragment(request) else None
-    return render(request, template or "projects/delete.html", context, status=status)
+
+    def perform(data: dict[str, Any]) -> HttpResponse:
+        client.delete_project(detail.id, idempotency_key=data["idempotency_key"])
+        messages.success(request, f"Project “{detail.name}” deleted.")
+        return done(request, reverse("projects:list"))
+
+    return confirm(
+        request,
+        Confirmation(
+            title="Delete this project?",
+            object=f"{detail.name} ({detail.region}, {detail.runtime})",
+            consequence="Its site goes offline and its database, files, domains, rules, "
+            "variables and backups are deleted from Agiler for good. This cannot be undone.",
+            submit="Delete project",
+            action=reverse("projects:delete", args=[detail.id]),
+            cancel_url=detail_url,
+            blocked="" if gate.allowed else gate.reason,
+            testid="delete-dialog",
+        ),
+        form_class=ProjectDeleteForm,
+        form_kwargs={"project_name": detail.name},
+        perform=perform,
+        template="projects/delete.html",
+        fragment="project-dialog",
+        context={
+            "page_title": f"Delete {detail.name}",
+            "project": detail,
+            "crumbs": _crumbs((detail.name, detail_url), ("Delete", "")),
+        },
+    )

@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from portal.accounts.access import requires
-from portal.agiler.service import agiler_for
 from portal.audit.queries import visible_events
-from portal.core.forms import new_idempotency_key
-from portal.core.htmx import is_fragment
-from portal.core.parallel import run_concurrently
+from portal.backups.restores import RESTORE_STATUSES
+from portal.lib.forms import new_idempotency_key
+from portal.lib.htmx import render_page
+from portal.lib.parallel import run_concurrently
 from portal.projects import catalogs
 from portal.projects.catalogs import CatalogEntry
 from portal.projects.forms import ProjectActiveForm
@@ -27,11 +26,11 @@ from portal.projects.listing import (
     scan,
 )
 from portal.projects.navigation import areas_for
+from portal.tokens.service import agiler_for
 
 #: How many earlier positions the URL remembers for "Previous"; past that, "First page" remains.
 MAX_TRAIL = 50
 #: Project statuses during which a restore replaces the live site.
-RESTORE_STATUSES = frozenset({"draining", "restoring"})
 RECENT_EVENTS = 10
 
 
@@ -108,8 +107,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "page_number": len(trail) + 1 if not first else 1,
         "list_url": reverse("projects:list"),
     }
-    template = "projects/list.html#projects-table" if is_fragment(request) else "projects/list.html"
-    return render(request, template, context)
+    return render_page(request, "projects/list.html", context, fragment="projects-table")
 
 
 @require_GET
@@ -146,7 +144,4 @@ def project_detail(request: HttpRequest, project: str) -> HttpResponse:
             {"label": detail.name, "url": ""},
         ],
     }
-    template = (
-        "projects/detail.html#project-detail" if is_fragment(request) else "projects/detail.html"
-    )
-    return render(request, template, context)
+    return render_page(request, "projects/detail.html", context, fragment="project-detail")

@@ -19,11 +19,10 @@ from django_htmx.http import trigger_client_event
 
 from portal.accounts.access import requires
 from portal.agiler import NOT_GIVEN, BadRequest
-from portal.agiler.service import agiler_for
-from portal.core.forms import new_idempotency_key
-from portal.core.htmx import form_status, is_fragment
-from portal.core.inputs import ascii_int, valid_idempotency_key
-from portal.core.parallel import run_concurrently
+from portal.lib.forms import new_idempotency_key
+from portal.lib.htmx import form_status, render_page
+from portal.lib.inputs import ascii_int, valid_idempotency_key
+from portal.lib.parallel import run_concurrently
 from portal.rules import draft as drafts
 from portal.rules.catalog import Catalog, load_catalog, plain
 from portal.rules.evaluate import Sample, evaluate, parse_pairs
@@ -31,6 +30,7 @@ from portal.rules.rows import action_view, builder_rows, condition_view
 from portal.rules.summary import action_words, statement_words
 from portal.rules.validation import by_row, validate
 from portal.rules.views import crumbs, list_url
+from portal.tokens.service import agiler_for
 
 TEMPLATE = "rules/builder.html"
 
@@ -114,8 +114,7 @@ def _context(
 
 
 def _render(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    template = f"{TEMPLATE}#rule-builder" if is_fragment(request) else TEMPLATE
-    return render(request, template, context, status=status)
+    return render_page(request, TEMPLATE, context, fragment="rule-builder", status=status)
 
 
 def _upstream_problem(error: BadRequest, draft: drafts.Draft) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from portal.core.forms import IdempotentForm as BaseIdempotentForm
+from portal.lib.forms import IdempotentForm as BaseIdempotentForm
 
 
 class IdempotentForm(BaseIdempotentForm):

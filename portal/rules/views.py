@@ -17,15 +17,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts.access import requires
-from portal.accounts.scopes import scope_gate
-from portal.agiler.service import agiler_for
 from portal.core.agiler_errors import may_have_been_applied
-from portal.core.htmx import done, is_fragment
-from portal.core.parallel import run_concurrently
+from portal.lib.confirm import Confirmation, confirm
+from portal.lib.htmx import done, is_fragment
+from portal.lib.parallel import run_concurrently
 from portal.rules import ordering
 from portal.rules.catalog import load_catalog, plain
 from portal.rules.forms import DeleteRuleForm, ReorderForm, ToggleForm
 from portal.rules.summary import summarize
+from portal.tokens.scopes import scope_gate
+from portal.tokens.service import agiler_for
 
 
 def list_url(project: str) -> str:
@@ -219,28 +220,31 @@ def rule_delete(request: HttpRequest, project: str, rule: str) -> HttpResponse:
         }
     )
     detail, entry = found["project"], found["rule"]
-    form = DeleteRuleForm(request.POST) if request.method == "POST" else DeleteRuleForm.fresh()
-    if request.method == "POST" and form.is_valid():
-        client.delete_rule(
-            detail.id, entry.id, idempotency_key=form.cleaned_data["idempotency_key"]
-        )
+
+    def perform(data: dict[str, Any]) -> HttpResponse:
+        client.delete_rule(detail.id, entry.id, idempotency_key=data["idempotency_key"])
         messages.success(request, f"Rule “{entry.name}” deleted.")
         return done(request, list_url(detail.id))
-    if request.method == "POST":
-        form = DeleteRuleForm.fresh()
-    context = {
-        "page_title": f"Delete rule {entry.name}",
-        "project": detail,
-        "crumbs": crumbs(detail, (entry.name, ""), ("Delete", "")),
-        "modal": is_fragment(request),
-        "title": "Delete this rule?",
-        "object": f"Rule “{entry.name}” of {detail.name}",
-        "consequence": "Agiler stops applying it to requests at once; this cannot be undone. "
-        "To pause it instead, turn it off.",
-        "action": reverse("rules:delete", args=[detail.id, entry.id]),
-        "submit": "Delete rule",
-        "cancel_url": list_url(detail.id),
-        "form": form,
-    }
-    template = "rules/confirm.html#rule-dialog" if is_fragment(request) else "rules/confirm.html"
-    return render(request, template, context)
+
+    return confirm(
+        request,
+        Confirmation(
+            title="Delete this rule?",
+            object=f"Rule “{entry.name}” of {detail.name}",
+            consequence="Agiler stops applying it to requests at once; this cannot be undone. "
+            "To pause it instead, turn it off.",
+            submit="Delete rule",
+            action=reverse("rules:delete", args=[detail.id, entry.id]),
+            cancel_url=list_url(detail.id),
+            testid="delete-dialog",
+        ),
+        form_class=DeleteRuleForm,
+        perform=perform,
+        template="rules/confirm.html",
+        fragment="rule-dialog",
+        context={
+            "page_title": f"Delete rule {entry.name}",
+            "project": detail,
+            "crumbs": crumbs(detail, (entry.name, ""), ("Delete", "")),
+        },
+    )

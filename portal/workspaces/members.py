@@ -7,13 +7,13 @@ passed is shown as *expired*, and one expiring within 48 hours is flagged.
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from portal.agiler import WorkspaceMemberOutput
+from portal.lib import csv as spreadsheet
 
 #: An invite expiring sooner than this is highlighted (someone should chase or re-send it).
 EXPIRY_WARNING = timedelta(hours=48)
@@ -130,20 +130,6 @@ def without_mfa(rows: Iterable[MemberRow]) -> list[MemberRow]:
     return [row for row in rows if row.status == "active" and row.mfa_enabled is False]
 
 
-class _Echo:
-    """A file-like object whose write returns the line: csv.writer into a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: object) -> object:
-    # A spreadsheet would execute a cell starting with these characters as a formula.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 CSV_HEADER = [
     "name",
     "email",
@@ -158,19 +144,18 @@ CSV_HEADER = [
 
 def csv_lines(rows: Iterable[MemberRow]) -> Iterator[str]:
     """The rows as CSV lines, header first, produced one at a time for a streamed response."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
-    for row in rows:
-        mfa = "" if row.mfa_enabled is None else ("on" if row.mfa_enabled else "off")
-        yield writer.writerow(
-            [
-                _cell(row.name),
-                _cell(row.email),
-                row.role,
-                row.status,
-                mfa,
-                "yes" if row.is_billing_user else "no",
-                row.since.isoformat(),
-                row.expires_at.isoformat() if row.expires_at else "",
-            ]
-        )
+    return spreadsheet.csv_lines(CSV_HEADER, (_csv_row(row) for row in rows))
+
+
+def _csv_row(row: MemberRow) -> list[object]:
+    mfa = "" if row.mfa_enabled is None else ("on" if row.mfa_enabled else "off")
+    return [
+        row.name,
+        row.email,
+        row.role,
+        row.status,
+        mfa,
+        "yes" if row.is_billing_user else "no",
+        row.since.isoformat(),
+        row.expires_at.isoformat() if row.expires_at else "",
+    ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,12 +20,12 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from portal.accounts.access import requires
 from portal.agiler import BadRequest, NotFound
-from portal.agiler.service import agiler_for
 from portal.audit import record
-from portal.core.downloads import protect
-from portal.core.forms import new_idempotency_key, rekey
-from portal.core.htmx import is_fragment
-from portal.core.parallel import run_concurrently
+from portal.lib.csv import csv_download
+from portal.lib.forms import new_idempotency_key, rekey
+from portal.lib.htmx import is_fragment
+from portal.lib.parallel import run_concurrently
+from portal.tokens.service import agiler_for
 from portal.workspaces.forms import MemberFilterForm, WorkspaceCreateForm
 from portal.workspaces.members import (
     csv_lines,
@@ -180,9 +180,7 @@ def members_export(request: HttpRequest, workspace: str) -> HttpResponse:
         summary={"rows": len(rows), **{k: v for k, v in context["filters"].items() if v}},
     )
     filename = f"{slugify(ws.name) or 'workspace'}-members-{timezone.now():%Y%m%d}.csv"
-    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return protect(response)
+    return csv_download(csv_lines(rows), filename=filename)
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from django.core.cache import cache
 
-from portal.sandbox import create_app
+from agiler_sandbox import create_app
 
 #: a token with a few scopes only, for the scope-gate tests; random so a leak search is exact
 CANARY = "ak_canary_" + secrets.token_hex(16)

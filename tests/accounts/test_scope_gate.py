@@ -6,8 +6,8 @@ from django.template import engines
 from django.test import RequestFactory
 
 from portal.accounts.models import User
-from portal.accounts.scopes import effective_scopes
-from portal.accounts.tokens import token_save
+from portal.tokens.scopes import effective_scopes
+from portal.tokens.store import token_save
 from tests.accounts.conftest import CANARY
 
 BUTTON = engines["django"].from_string(

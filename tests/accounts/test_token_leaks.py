@@ -11,7 +11,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from portal.accounts.models import AgilerToken, User
-from portal.accounts.tokens import token_for
+from portal.tokens.store import token_for
 from tests.accounts.conftest import CANARY
 from tests.conftest import HTMX, client_for
 from tests.url_matrix import URL_RULES

@@ -10,10 +10,10 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django.urls import reverse
 
-from portal.accounts.crypto import generate_key_entry
 from portal.accounts.models import AgilerToken, User
-from portal.accounts.tokens import token_for, token_seed
 from portal.audit.models import AuditEvent
+from portal.tokens.crypto import generate_key_entry
+from portal.tokens.store import token_for, token_seed
 from tests.accounts.conftest import CANARY
 from tests.conftest import client_for
 
@@ -187,8 +187,8 @@ def _age_rejection(user: User, seconds: int) -> None:
 
 
 def test_a_token_agiler_accepts_again_loses_the_rejected_flag(operator: User, sandbox) -> None:  # type: ignore[no-untyped-def]
-    from portal.accounts.scopes import SCOPES_TTL, scope_gate
-    from portal.accounts.tokens import mark_token_rejected
+    from portal.tokens.scopes import SCOPES_TTL, scope_gate
+    from portal.tokens.store import mark_token_rejected
 
     token_seed(user=operator, token="ak_sandbox_owner")
     mark_token_rejected(operator)  # one 401 from an upstream hiccup
@@ -206,8 +206,8 @@ def test_a_token_agiler_accepts_again_loses_the_rejected_flag(operator: User, sa
 def test_the_banner_itself_re_asks_agiler_once_the_rejection_is_old(
     operator: User, sandbox
 ) -> None:  # type: ignore[no-untyped-def]
-    from portal.accounts.scopes import SCOPES_TTL
-    from portal.accounts.tokens import mark_token_rejected
+    from portal.tokens.scopes import SCOPES_TTL
+    from portal.tokens.store import mark_token_rejected
 
     token_seed(user=operator, token="ak_sandbox_owner")
     mark_token_rejected(operator)
@@ -217,7 +217,7 @@ def test_the_banner_itself_re_asks_agiler_once_the_rejection_is_old(
 
 
 def test_a_token_still_refused_stays_rejected_and_is_audited_once(operator: User, sandbox) -> None:  # type: ignore[no-untyped-def]
-    from portal.accounts.scopes import SCOPES_TTL, scope_gate
+    from portal.tokens.scopes import SCOPES_TTL, scope_gate
 
     token_seed(user=operator, token="ak_revoked_long_ago_0001")
     client = client_for(operator)

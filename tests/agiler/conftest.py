@@ -149,7 +149,7 @@ def sent_json(request: httpx.Request) -> object:
 @pytest.fixture
 def sandbox() -> object:
     """A fresh in-process sandbox with deterministic data and fault injection on."""
-    sandbox_module = pytest.importorskip("portal.sandbox")
+    sandbox_module = pytest.importorskip("agiler_sandbox")
     return sandbox_module.create_app(
         seed=1, faults_enabled=True, backup_seconds=0.2, restore_seconds=0.2
     )

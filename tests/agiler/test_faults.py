@@ -14,7 +14,7 @@ from .conftest import FakeTime, RecordingObserver, RecordingTransport
 
 
 def fault(**kwargs: Any) -> Any:
-    from portal.sandbox import FaultRule
+    from agiler_sandbox import FaultRule
 
     return FaultRule(**kwargs)
 

@@ -22,8 +22,8 @@ from .conftest import FakeTime, RecordingObserver
 
 @pytest.fixture
 def served() -> Iterator[Any]:
-    sandbox_module = pytest.importorskip("portal.sandbox")
-    server_module = pytest.importorskip("portal.sandbox.server")
+    sandbox_module = pytest.importorskip("agiler_sandbox")
+    server_module = pytest.importorskip("agiler_sandbox.server")
     app = sandbox_module.create_app(
         seed=1, faults_enabled=True, backup_seconds=0.2, restore_seconds=0.2
     )
@@ -47,7 +47,7 @@ def http_client(served: Any, fake_time: FakeTime, observer: RecordingObserver) -
 
 
 def fault(**kwargs: Any) -> Any:
-    from portal.sandbox import FaultRule
+    from agiler_sandbox import FaultRule
 
     return FaultRule(**kwargs)
 

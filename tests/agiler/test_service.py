@@ -10,7 +10,7 @@ import pytest
 from django.test import override_settings
 
 from portal.agiler import AgilerClient, NoAgilerToken
-from portal.agiler.service import agiler_for
+from portal.tokens.service import agiler_for
 
 
 @pytest.fixture
@@ -31,8 +31,8 @@ def test_a_user_without_a_token_gets_no_agiler_token(make_user: Callable[..., An
 def test_a_user_with_a_token_gets_a_client_acting_as_them_with_auditing(
     make_user: Callable[..., Any], sandbox_settings: None, sandbox: Any
 ) -> None:
-    from portal.accounts.tokens import token_save
     from portal.audit.models import AuditEvent
+    from portal.tokens.store import token_save
 
     user = make_user("olga", "admin")
     token_save(user=user, token="ak_sandbox_owner")

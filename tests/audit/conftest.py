@@ -16,7 +16,7 @@ from portal.audit.models import AuditEvent
 @pytest.fixture
 def sandbox() -> Any:
     """A fresh sandbox with fault injection on and fast backups/restores."""
-    from portal.sandbox import create_app
+    from agiler_sandbox import create_app
 
     return create_app(seed=1, faults_enabled=True, backup_seconds=0.1, restore_seconds=0.1)
 
@@ -29,7 +29,7 @@ class SocketLikeTransport(httpx.WSGITransport):
     """
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        from portal.sandbox.http import ConnectionDropped
+        from agiler_sandbox.http import ConnectionDropped
 
         try:
             return super().handle_request(request)

@@ -133,7 +133,7 @@ def test_export_streams_the_filtered_events_and_is_itself_audited(
     )
     assert response.status_code == 200 and response.streaming
     assert "attachment" in response["Content-Disposition"]
-    body = b"".join(response.streaming_content).decode()
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     if fmt == "jsonl":
         rows = [json.loads(line) for line in body.splitlines()]
         assert [r["action"] for r in rows] == ["projects.delete"]

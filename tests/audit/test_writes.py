@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
+from agiler_sandbox import FaultRule
 from portal.agiler import AgilerClient, AgilerError
 from portal.audit.chain import verify_chain
 from portal.audit.models import AuditEvent, Outcome
 from portal.audit.observer import AuditObserver
 from portal.audit.queries import visible_events
-from portal.sandbox import FaultRule
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
+from agiler_sandbox import FaultRule
 from portal.agiler import AgilerUnavailable
 from portal.audit.models import AuditEvent
-from portal.sandbox import FaultRule
 from tests.backups.conftest import a_project
 from tests.conftest import client_for
 

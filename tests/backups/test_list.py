@@ -7,7 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from portal.sandbox import FaultRule
+from agiler_sandbox import FaultRule
 from tests.backups.conftest import a_project
 from tests.conftest import HTMX, client_for
 
@@ -112,3 +112,38 @@ def test_upstream_403_429_and_500_are_explained(tokened_cast, sandbox) -> None: 
     fragment = client.get(url, **HTMX)
     assert fragment.status_code >= 500 and "<html" not in fragment.content.decode()
     assert "data-error-message" in fragment.content.decode()
+
+
+def test_every_in_progress_status_polls_and_offers_no_actions(operator) -> None:  # type: ignore[no-untyped-def]
+    """The service's one status set decides: "queued" and "in_progress" rows behave like
+    "pending" and "running" (poll every 2 s, no delete or download until finished)."""
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = operator
+    for status, polls in [
+        ("queued", True),
+        ("in_progress", True),
+        ("pending", True),
+        ("running", True),
+        ("done", False),
+    ]:
+        backup = SimpleNamespace(
+            id="b1",
+            status=status,
+            created_at=datetime(2026, 12, 5, 3, tzinfo=UTC),
+            automatic=True,
+            runtime="php-8.3",
+            database_size=1,
+            storage_size=1,
+            size=2,
+        )
+        html = render_to_string(
+            "backups/_row.html", {"backup": backup, "project_id": "p1"}, request=request
+        )
+        assert ('hx-trigger="every 2s"' in html) is polls, status
+        assert ('data-testid="delete-backup"' in html) is not polls, status

@@ -23,14 +23,14 @@ def fin(tokened_cast: dict[str, User]) -> User:
 
 def owner_months(sandbox: Any) -> list[dict[str, Any]]:
     """The account owner's transaction months as the sandbox holds them (newest first)."""
-    from portal.sandbox.scopes import OWNER
+    from agiler_sandbox.scopes import OWNER
 
     return list(sandbox.state.user_data[OWNER].months)
 
 
 def owner_billing(sandbox: Any) -> dict[str, Any]:
     """The account owner's billing profile as the sandbox holds it."""
-    from portal.sandbox.scopes import OWNER
+    from agiler_sandbox.scopes import OWNER
 
     return dict(sandbox.state.user_data[OWNER].billing)
 

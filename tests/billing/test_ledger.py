@@ -111,7 +111,7 @@ def test_csv_has_a_row_per_transaction_with_formatted_and_plain_amounts() -> Non
     view = month_view(
         _month(_tx(2500, 2, "Promotional credit", expires=True), _tx(-123456, 3, "=SUM(A1)"))
     )
-    rows = list(csv.reader(io.StringIO("".join(csv_lines([view])))))
+    rows = list(csv.reader(io.StringIO("".join(csv_lines([view])).removeprefix("\ufeff"))))
     assert rows[0] == CSV_HEADER
     assert rows[1] == [
         "2026-10",

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from agiler_sandbox import FaultRule
 from portal.audit.models import AuditEvent
-from portal.sandbox import FaultRule
 from tests.billing.conftest import NO_BILLING_TOKEN, owner_billing, owner_months
 from tests.conftest import HTMX, client_for
 
@@ -54,7 +54,7 @@ def test_overview_shows_balance_spend_budget_bar_charges_card_address_and_statem
 
 
 def test_overview_warns_when_the_card_expires_within_sixty_days(fin, sandbox) -> None:  # type: ignore[no-untyped-def]
-    from portal.sandbox.scopes import OWNER
+    from agiler_sandbox.scopes import OWNER
 
     soon = timezone.now().date() + timedelta(days=20)
     sandbox.state.user_data[OWNER].billing.update(exp_month=soon.month, exp_year=soon.year)
@@ -63,7 +63,7 @@ def test_overview_warns_when_the_card_expires_within_sixty_days(fin, sandbox) ->
 
 
 def test_overview_asks_for_review_when_agiler_forces_an_update(fin, sandbox) -> None:  # type: ignore[no-untyped-def]
-    from portal.sandbox.scopes import OWNER
+    from agiler_sandbox.scopes import OWNER
 
     sandbox.state.user_data[OWNER].billing["force_update"] = "2026-01-01T00:00:00Z"
     body = client_for(fin).get(reverse("billing:overview")).content.decode()
@@ -71,7 +71,7 @@ def test_overview_asks_for_review_when_agiler_forces_an_update(fin, sandbox) -> 
 
 
 def test_overview_without_transactions_says_so(fin, sandbox) -> None:  # type: ignore[no-untyped-def]
-    from portal.sandbox.scopes import OWNER
+    from agiler_sandbox.scopes import OWNER
 
     sandbox.state.user_data[OWNER].months.clear()
     body = client_for(fin).get(reverse("billing:overview")).content.decode()
@@ -149,7 +149,7 @@ def test_payment_methods_show_cards_with_the_default_first_and_expiry_warnings(
 
 
 def test_no_payment_method_is_an_empty_state(fin, sandbox) -> None:  # type: ignore[no-untyped-def]
-    from portal.sandbox.scopes import OWNER
+    from agiler_sandbox.scopes import OWNER
 
     sandbox.state.user_data[OWNER].payment_methods.clear()
     body = client_for(fin).get(reverse("billing:payment_methods")).content.decode()

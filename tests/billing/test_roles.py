@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
+from agiler_sandbox import FaultRule
 from portal.audit.models import AuditEvent
-from portal.sandbox import FaultRule
 from tests.conftest import HTMX, client_for
 
 THIS_MONTH = f"{datetime.now(UTC):%Y-%m}"

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from agiler_sandbox import FaultRule
 from portal.audit.models import AuditEvent
 from portal.billing.forms import MONTH_NEEDS_YEAR
-from portal.sandbox import FaultRule
 from tests.billing.conftest import owner_months
 from tests.conftest import HTMX, client_for
 
@@ -140,7 +140,7 @@ def test_upstream_errors_are_pages(fin, sandbox, status, page) -> None:  # type:
 
 
 def _csv(response: Any) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
 
 def test_csv_of_a_year_has_exactly_that_years_transactions_and_is_audited(fin, sandbox) -> None:  # type: ignore[no-untyped-def]

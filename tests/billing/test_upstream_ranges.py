@@ -41,7 +41,7 @@ def test_the_last_possible_expiry_still_works() -> None:
 
 
 def _owner(sandbox: Any) -> Any:
-    from portal.sandbox.scopes import OWNER
+    from agiler_sandbox.scopes import OWNER
 
     return sandbox.state.user_data[OWNER]
 

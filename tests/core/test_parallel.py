@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.db import connections
 
-from portal.core.parallel import run_concurrently
+from portal.lib.parallel import run_concurrently
 
 
 def test_results_come_back_by_name() -> None:

@@ -58,7 +58,7 @@ def test_finance_reconciles_a_month_and_tunes_the_budget(page: Page, base_url: s
         page.get_by_test_id("export-csv").click()
     download = info.value
     assert re.fullmatch(rf"agiler-transactions-{year}-\d\d\.csv", download.suggested_filename)
-    with open(download.path(), encoding="utf-8") as handle:
+    with open(download.path(), encoding="utf-8-sig") as handle:
         rows = list(csv.reader(io.StringIO(handle.read())))
     assert [row[4] for row in rows[1:]] == [a.strip() for a in amounts]
     assert [row[2] for row in rows[1:]] == [d.strip() for d in descriptions]

@@ -7,7 +7,7 @@ import pytest
 
 from portal.backups.forms import PolicyForm
 from portal.billing.forms import BudgetForm, MoneyField
-from portal.core.inputs import ascii_int, valid_idempotency_key
+from portal.lib.inputs import ascii_int, valid_idempotency_key
 
 
 @pytest.mark.parametrize(

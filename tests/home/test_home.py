@@ -7,8 +7,8 @@ import time
 import pytest
 from django.urls import reverse
 
+from agiler_sandbox import FaultRule
 from portal.audit import record
-from portal.sandbox import FaultRule
 from tests.conftest import HTMX, client_for
 
 
@@ -102,7 +102,7 @@ def test_one_projects_backups_failing_does_not_hide_the_others(tokened_cast, san
 def test_a_token_without_the_cards_scope_names_it_in_the_card(
     tokened_cast, sandbox, give_token
 ) -> None:  # type: ignore[no-untyped-def]
-    from portal.sandbox.scopes import OWNER, TokenInfo
+    from agiler_sandbox.scopes import OWNER, TokenInfo
 
     sandbox.tokens["ak_domains_only"] = TokenInfo(
         "ak_domains_only", OWNER, ("projects.domains:read",)

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from agiler_sandbox import FaultRule
 from portal.audit.models import AuditEvent
-from portal.sandbox import FaultRule
 from tests.conftest import HTMX, client_for
 
 

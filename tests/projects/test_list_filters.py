@@ -17,9 +17,9 @@ import httpx
 import pytest
 from django.urls import reverse
 
+from agiler_sandbox import FaultRule
+from agiler_sandbox.seed import REGIONS
 from portal.projects.listing import PAGE_SIZE, SCAN_LIMIT, SCAN_PAGES
-from portal.sandbox import FaultRule
-from portal.sandbox.seed import REGIONS
 from tests.conftest import HTMX, client_for
 
 LARGE = pytest.mark.parametrize("sandbox_options", [{"scale": "large"}])

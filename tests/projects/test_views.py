@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.urls import reverse
 
-from portal.sandbox import FaultRule
+from agiler_sandbox import FaultRule
 from tests.conftest import HTMX, client_for
 from tests.workspaces.conftest import first_workspace
 
@@ -43,8 +43,8 @@ def test_workspace_filter_asks_agiler_for_that_workspace_only(tokened_cast, sand
 def large_sandbox(settings: Any) -> Any:
     import httpx
 
+    from agiler_sandbox import create_app
     from portal.agiler import close_all
-    from portal.sandbox import create_app
 
     app = create_app(seed=1, scale="large")
     settings.AGILER_API_URL = "http://sandbox.test/v1"
@@ -57,7 +57,7 @@ def large_sandbox(settings: Any) -> Any:
 def test_ten_thousand_projects_page_by_page_without_loading_them_all(
     large_sandbox, operator
 ) -> None:  # type: ignore[no-untyped-def]
-    from portal.accounts.tokens import token_save
+    from portal.tokens.store import token_save
 
     token_save(user=operator, token="ak_sandbox_owner")
     client = client_for(operator)

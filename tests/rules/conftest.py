@@ -10,11 +10,11 @@ import httpx
 import pytest
 from django.core.cache import cache
 
+from agiler_sandbox import create_app
+from agiler_sandbox.catalog import catalog as sandbox_catalog
 from portal.accounts.models import User
 from portal.agiler import AgilerClient, close_all
 from portal.rules.catalog import Catalog
-from portal.sandbox import create_app
-from portal.sandbox.catalog import catalog as sandbox_catalog
 
 #: the sandbox token each portal role holds in the demo (see manage.py seed_demo)
 ROLE_TOKENS = {
@@ -41,7 +41,7 @@ def sandbox(settings: Any) -> Iterator[Any]:
 @pytest.fixture
 def tokened_cast(cast: dict[str, User], sandbox: Any) -> dict[str, User]:
     """The cast, each with the demo token of their role."""
-    from portal.accounts.tokens import token_save
+    from portal.tokens.store import token_save
 
     for role, user in cast.items():
         token_save(user=user, token=ROLE_TOKENS[role])

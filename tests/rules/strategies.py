@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from portal.sandbox.catalog import ACTIONS, CONDITIONS
+from agiler_sandbox.catalog import ACTIONS, CONDITIONS
 
 #: What a browser text input can carry: no control characters (newlines are stripped), no
 #: surrogates.

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from agiler_sandbox.catalog import catalog as sandbox_catalog
 from portal.rules.catalog import Catalog
 from portal.rules.draft import from_rule
 from portal.rules.evaluate import Sample, evaluate, parse_pairs
-from portal.sandbox.catalog import catalog as sandbox_catalog
 from tests.rules.conftest import the_catalog
 
 CATALOG = the_catalog()

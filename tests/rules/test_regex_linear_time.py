@@ -9,8 +9,8 @@ import time
 import pytest
 from django.urls import reverse
 
+from agiler_sandbox.catalog import regex_problem
 from portal.rules import regex
-from portal.sandbox.catalog import regex_problem
 from tests.conftest import HTMX, client_for
 from tests.rules.conftest import the_catalog
 

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from agiler_sandbox.catalog import validate_actions, validate_conditions
+from agiler_sandbox.http import ApiError
 from portal.rules.draft import from_rule
 from portal.rules.validation import by_row, validate
-from portal.sandbox.catalog import validate_actions, validate_conditions
-from portal.sandbox.http import ApiError
 from tests.rules.conftest import the_catalog
 from tests.rules.strategies import any_rule, valid_rule
 

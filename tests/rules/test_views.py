@@ -9,10 +9,10 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from agiler_sandbox import FaultRule
+from agiler_sandbox.catalog import catalog as sandbox_catalog
 from portal.audit.models import AuditEvent
 from portal.rules.catalog import _CACHE_KEY
-from portal.sandbox import FaultRule
-from portal.sandbox.catalog import catalog as sandbox_catalog
 from tests.conftest import HTMX, client_for
 from tests.rules.formparse import form_fields
 
@@ -69,7 +69,7 @@ def test_toggling_a_rule_is_one_audited_patch(tokened_cast, project_id, direct) 
 
 
 def test_a_token_without_the_write_scope_gets_a_403_page(tokened_cast, project_id, direct) -> None:  # type: ignore[no-untyped-def]
-    from portal.accounts.tokens import token_save
+    from portal.tokens.store import token_save
 
     operator = tokened_cast["operator"]
     token_save(user=operator, token="ak_sandbox_readonly")

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from portal.sandbox import Sandbox, create_app
-from portal.sandbox.server import RunningServer, start_in_thread
+from agiler_sandbox import Sandbox, create_app
+from agiler_sandbox.server import RunningServer, start_in_thread
 
 TOKENS = {
     "owner": "ak_sandbox_owner",

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import httpx
 
-from portal.sandbox import create_app
-from portal.sandbox.scopes import expand_scopes
-from portal.sandbox.server import start_in_thread
+from agiler_sandbox import create_app
+from agiler_sandbox.scopes import expand_scopes
+from agiler_sandbox.server import start_in_thread
 
 from .conftest import assert_error
 

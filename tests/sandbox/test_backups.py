@@ -9,7 +9,7 @@ import time
 
 import httpx
 
-from portal.sandbox import create_app
+from agiler_sandbox import create_app
 
 from .conftest import assert_error
 
@@ -128,7 +128,7 @@ def test_large_dump_streams_exact_length_as_valid_gzip() -> None:
 
 
 def test_one_gib_dump_is_not_materialised() -> None:
-    from portal.sandbox.binaries import sized_dump
+    from agiler_sandbox.binaries import sized_dump
 
     size = 1024**3
     stream = sized_dump({}, "header", size)
@@ -140,7 +140,7 @@ def test_one_gib_dump_is_not_materialised() -> None:
 def test_large_dumps_stream_in_socket_sized_pieces() -> None:
     # 1 MiB pieces made in-process consumers (httpx's re-chunker through WSGITransport) copy
     # large fresh buffers: the first 128 MiB download took seconds.
-    from portal.sandbox.binaries import CHUNK, sized_dump
+    from agiler_sandbox.binaries import CHUNK, sized_dump
 
     size = 16 * 1024 * 1024 + 12345
     sizes = [len(chunk) for chunk in sized_dump({}, "header", size)]

@@ -1,4 +1,4 @@
-"""``python -m portal.sandbox`` and ``manage.py runsandbox`` serve over real HTTP."""
+"""``python -m agiler_sandbox`` and ``manage.py runsandbox`` serve over real HTTP."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from portal.sandbox.cli import parse_size
+from agiler_sandbox.cli import parse_size
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +34,7 @@ def _wait(url: str) -> None:
     raise AssertionError(f"{url} never came up")
 
 
-@pytest.mark.parametrize("entry", [["-m", "portal.sandbox"], ["manage.py", "runsandbox"]])
+@pytest.mark.parametrize("entry", [["-m", "agiler_sandbox"], ["manage.py", "runsandbox"]])
 def test_cli_serves_with_flags_and_prints_tokens(entry: list[str], tmp_path: Path) -> None:
     port = _free_port()
     faults = tmp_path / "faults.json"

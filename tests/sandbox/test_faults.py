@@ -8,9 +8,9 @@ import time
 import httpx
 import pytest
 
-from portal.sandbox import FaultRule, create_app
-from portal.sandbox.faults import load_faults
-from portal.sandbox.http import ConnectionDropped
+from agiler_sandbox import FaultRule, create_app
+from agiler_sandbox.faults import load_faults
+from agiler_sandbox.http import ConnectionDropped
 
 from .conftest import assert_error
 
@@ -193,7 +193,7 @@ def test_reset_restores_the_seeded_state() -> None:
 
 
 def test_rules_load_from_json_and_env(monkeypatch, tmp_path) -> None:
-    from portal.sandbox.faults import faults_from_env
+    from agiler_sandbox.faults import faults_from_env
 
     rules = load_faults('[{"operation": "get_me", "status": 503, "times": 2}]')
     assert rules[0].status == 503 and rules[0].times == 2

@@ -106,8 +106,8 @@ def test_replayed_delete_is_still_204_not_404(owner, fresh_project) -> None:
 
 
 def test_store_is_bounded() -> None:
-    from portal.sandbox.guards import IdempotencyStore
-    from portal.sandbox.http import Response
+    from agiler_sandbox.guards import IdempotencyStore
+    from agiler_sandbox.http import Response
 
     store = IdempotencyStore(max_entries=3)
     for i in range(10):

@@ -6,7 +6,7 @@ import time
 
 import httpx
 
-from portal.sandbox import create_app
+from agiler_sandbox import create_app
 
 
 def _client(app) -> httpx.Client:

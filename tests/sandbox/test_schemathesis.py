@@ -31,11 +31,11 @@ from schemathesis.specs.openapi.checks import (
 )
 
 try:
-    from portal.sandbox import create_app
-    from portal.sandbox.server import start_in_thread
+    from agiler_sandbox import create_app
+    from agiler_sandbox.server import start_in_thread
 except ImportError as exc:  # the sandbox is written concurrently; skip until it lands
     pytest.skip(
-        f"portal.sandbox.create_app / server.start_in_thread not importable yet: {exc}",
+        f"agiler_sandbox.create_app / server.start_in_thread not importable yet: {exc}",
         allow_module_level=True,
     )
 

@@ -8,8 +8,8 @@ import time
 
 import httpx
 
-from portal.sandbox import create_app
-from portal.sandbox.server import start_in_thread
+from agiler_sandbox import create_app
+from agiler_sandbox.server import start_in_thread
 
 
 def test_requests_on_a_kept_alive_connection_do_not_stall(server) -> None:

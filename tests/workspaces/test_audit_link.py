@@ -48,7 +48,7 @@ def test_following_it_as_admin_after_a_members_export_shows_that_export_only(
 
 def test_the_workspace_trail_includes_projects_created_in_it(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
     """Creating a project in the workspace shows on the workspace's trail."""
-    from portal.agiler.service import agiler_for
+    from portal.tokens.service import agiler_for
 
     ws = first_workspace(sandbox)
     admin_user = tokened_cast["admin"]

@@ -103,6 +103,6 @@ def test_without_mfa_lists_only_active_members_with_mfa_off() -> None:
 def test_csv_has_a_header_and_neutralises_formula_cells() -> None:
     evil = member_row(member("e@x.test", name="=HYPERLINK(1)"), now=NOW)
     lines = list(csv_lines([*rows()[:1], evil]))
-    assert lines[0].startswith("name,email,role,status,mfa,billing_user")
+    assert lines[0].startswith("\ufeffname,email,role,status,mfa,billing_user")
     assert lines[1].startswith("Ada,ada@x.test,owner,active,on,yes,")
     assert lines[2].startswith("'=HYPERLINK(1),")

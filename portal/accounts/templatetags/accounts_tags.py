@@ -11,16 +11,16 @@ from typing import Any
 
 from django import template
 
-from portal.accounts.scopes import Gate, lookup_scopes
-from portal.accounts.scopes import scope_gate as gate_for
-from portal.accounts.tokens import token_rejected
+from portal.tokens.scopes import Gate, lookup_scopes
+from portal.tokens.scopes import scope_gate as gate_for
+from portal.tokens.store import token_rejected
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def scope_gate(context: template.Context, scope: str) -> Gate:
-    """Whether the signed-in person's Agiler token holds ``scope`` (see portal.accounts.scopes)."""
+    """Whether the signed-in person's Agiler token holds ``scope`` (see portal.tokens.scopes)."""
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     return gate_for(user, scope)

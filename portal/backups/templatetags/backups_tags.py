@@ -1,4 +1,5 @@
-"""``{% restore_banner project %}``: the restore-in-progress banner for any project page.
+"""``{% restore_banner project %}``: the restore-in-progress banner for any project page;
+``backup|backup_in_progress``: whether a backup is still being taken.
 
     {% load backups_tags %}{% restore_banner project %}
 
@@ -13,6 +14,7 @@ from typing import Any
 from django import template
 
 from portal.backups.restores import restore_banner as banner_for
+from portal.backups.services import in_progress
 
 register = template.Library()
 
@@ -21,3 +23,10 @@ register = template.Library()
 def restore_banner(project: Any) -> dict[str, Any]:
     """The banner's context for ``project`` (empty, with a stable id, when nothing runs)."""
     return {"banner": banner_for(project, watching=False)}
+
+
+@register.filter
+def backup_in_progress(backup: Any) -> bool:
+    """Whether ``backup`` is still being taken (the one status set, portal.backups.services):
+    its row polls and offers no actions until it has finished."""
+    return in_progress(backup)

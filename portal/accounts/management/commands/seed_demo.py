@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.accounts.roles import Role
-from portal.accounts.tokens import token_seed
+from portal.tokens.store import token_seed
 
 DEMO_PASSWORD = "agiler-demo"  # noqa: S105 - documented demo credential, refused without DEBUG
 #: the sandbox's documented demo tokens (docs/sandbox.md), per portal role

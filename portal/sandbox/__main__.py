@@ -1,7 +1,0 @@
-"""``python -m portal.sandbox --port 8765``: serve the sandbox without Django."""
-
-from __future__ import annotations
-
-from .cli import main
-
-main()

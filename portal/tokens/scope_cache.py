@@ -1,0 +1,59 @@
+"""The cache of each person's token scopes: shared by the token store (which fills or clears it
+when a token is saved, replaced or refused) and the scope lookup (which reads it)."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+
+SCOPES_TTL = 120  # seconds: short, so a token re-issued upstream is noticed soon
+
+
+@dataclass(frozen=True)
+class ScopeLookup:
+    """Effective scopes, or why they are unknown: ``no_token``, ``rejected`` or ``unavailable``."""
+
+    scopes: frozenset[str] | None
+    problem: str = ""
+
+
+def _memo(user: Any) -> dict[str, Any]:
+    # Per-request memo on the request's user object: one page asking ten gates makes one lookup,
+    # even when Agiler is down and nothing gets cached.
+    memo: dict[str, Any] | None = getattr(user, "_agiler_scopes_memo", None)
+    if memo is None:
+        memo = {}
+        with contextlib.suppress(AttributeError):
+            user._agiler_scopes_memo = memo
+    return memo
+
+
+def _cache_key(user_id: int, token_fingerprint: str) -> str:
+    # Hashed: the fingerprint has spaces and an ellipsis, which some cache backends refuse.
+    digest = hashlib.sha256(token_fingerprint.encode()).hexdigest()[:16]
+    return f"portal:agiler-scopes:{user_id}:{digest}"
+
+
+def _index_key(user_id: int) -> str:
+    return f"portal:agiler-scopes-key:{user_id}"
+
+
+def remember_scopes(user: Any, token_fingerprint: str, scopes: frozenset[str]) -> None:
+    """Cache ``scopes`` for ``user``'s token (called after a validation already fetched them)."""
+    key = _cache_key(user.pk, token_fingerprint)
+    cache.set(key, sorted(scopes), SCOPES_TTL)
+    cache.set(_index_key(user.pk), key, SCOPES_TTL)
+    _memo(user)["lookup"] = ScopeLookup(scopes)
+
+
+def forget_scopes(user: Any) -> None:
+    """Drop ``user``'s cached scopes (their token changed or was refused)."""
+    key = cache.get(_index_key(user.pk))
+    if key:
+        cache.delete(key)
+    cache.delete(_index_key(user.pk))
+    _memo(user).clear()
