@@ -65,6 +65,7 @@ PORTAL_ACTIONS = (
     "auth.login_failed",
     "auth.lockout",
     "auth.logout",
+    "auth.password_changed",
     "mfa.enrolled",
     "mfa.reset",
     "mfa.policy_changed",
