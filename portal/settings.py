@@ -206,7 +206,12 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_ENABLED = env_bool("PORTAL_LOGIN_THROTTLING", True)
 AXES_FAILURE_LIMIT = env_int("PORTAL_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("PORTAL_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock a username *from one address* (a list inside the list means "both together"): five wrong
+# passwords for finance from one address used to lock finance out everywhere. Spraying many
+# usernames from one address is stopped by the per-address throttle below instead.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+#: failed sign-ins one address may make (any usernames) per lockout period before it must wait
+PORTAL_LOGIN_ADDRESS_LIMIT = env_int("PORTAL_LOGIN_ADDRESS_LIMIT", 30, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit log already
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token"]

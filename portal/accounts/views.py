@@ -26,6 +26,7 @@ from portal.accounts.forms import CodeForm, PortalAuthenticationForm
 from portal.accounts.mfa import has_mfa, verify_second_factor
 from portal.accounts.mfa_models import RecoveryCodeDevice
 from portal.accounts.sessions import end_sessions
+from portal.accounts.throttle import address_throttled, lockout_response
 from portal.audit import record, user_target
 
 #: how long the second step of a sign-in may take before the password must be entered again
@@ -39,6 +40,13 @@ class LoginView(auth_views.LoginView):
     authentication_form = PortalAuthenticationForm
     redirect_authenticated_user = True
     extra_context = {"page_title": "Sign in"}
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Per-address throttle against password spraying (many usernames from one address);
+        # django-axes locks one username from one address.
+        if address_throttled(request):
+            return lockout_response(request)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
