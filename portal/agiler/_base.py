@@ -48,7 +48,7 @@ from ._request import (
     query_value,
 )
 from ._secret import Secret
-from .downloads import FileDownload
+from .downloads import ON_END, FileDownload
 from .errors import (
     AgilerError,
     AgilerResponseError,
@@ -338,8 +338,34 @@ class BaseClient:
             raise
         outcome = outcome_of(state, self._ms(started), error=None, is_write=spec.is_write)
         log_final(spec, path, outcome)
+        if spec.stream and spec.sensitive is not None and spec.sensitive(response):
+            # A download is recorded when its stream ends (FileDownload calls this back), with
+            # the bytes relayed and whether it completed: its headers prove nothing.
+            response.extensions[ON_END] = self._download_reporter(info, outcome, started)
+            return response
         self._report(spec, info, handle, outcome, response=response)
         return response
+
+    def _download_reporter(
+        self, info: CallInfo, outcome: CallOutcome, started: float
+    ) -> Callable[[int, str | None], None]:
+        def on_end(received: int, problem: str | None) -> None:
+            final = dataclasses.replace(
+                outcome,
+                outcome="failure" if problem else "success",
+                error_code="incomplete" if problem else None,
+                error_message=problem,
+                duration_ms=self._ms(started),
+            )
+            summary = {**info.summary, "bytes_sent": received, "completed": problem is None}
+            try:
+                self._observer.sensitive_read(dataclasses.replace(info, summary=summary), final)
+            except Exception:
+                # The bytes are already with the browser; losing the row must not break the
+                # stream's end. Log loudly (the operator sees it in the process log).
+                logger.exception("audit observer failed to record download %s", info.operation)
+
+        return on_end
 
     def _report(
         self,

@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from portal.agiler import errors as agiler
 from portal.agiler.contract import required_scopes
+from portal.agiler.downloads import DownloadBroken
 
 logger = logging.getLogger(__name__)
 
@@ -138,6 +139,15 @@ def describe(error: agiler.AgilerError) -> tuple[int, str, str]:
                 "again, check the current state (reload the page it belongs to and look for the "
                 "change); the audit log records it as “Not sure”. Trying again with a new form "
                 "could make the change twice."
+            ),
+        )
+    if isinstance(error, DownloadBroken):
+        return (
+            502,
+            "The download broke off",
+            (
+                "The file stopped arriving from Agiler before the download could begin, so "
+                "nothing was saved. Try again in a moment; the audit log records the attempt."
             ),
         )
     if isinstance(error, agiler.AgilerUnavailable):
