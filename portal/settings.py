@@ -41,6 +41,8 @@ PORTAL_TOKEN_KEYS = env_str("PORTAL_TOKEN_KEYS") or ""
 PORTAL_DEMO_KEY_FILE = Path(env_str("PORTAL_DEMO_KEY_FILE") or BASE_DIR / ".portal-keys")
 # Keyed hash for token fingerprints and the audit chain (never the encryption key itself).
 PORTAL_AUDIT_HMAC_KEY = env_str("PORTAL_AUDIT_HMAC_KEY") or ""
+#: where signed audit checkpoints go: a file path (append-only JSON lines) or "log"
+PORTAL_AUDIT_CHECKPOINT = env_str("PORTAL_AUDIT_CHECKPOINT") or "log"
 
 # --- Hosts and proxies ---------------------------------------------------------------------------
 ALLOWED_HOSTS = env_list(
