@@ -314,9 +314,7 @@ class User(threading.Thread):
         return response
 
     def claim(self, key: str, response: httpx.Response | None) -> None:
-        if response is None:
-            verdict = "unsure"
-        elif UNSURE in response.text:
+        if response is None or UNSURE in response.text:
             verdict = "unsure"
         elif response.status_code in (200, 302, 303):
             verdict = "done"
@@ -523,8 +521,9 @@ def compare(stack: Stack, tally: Tally) -> dict[str, Any]:
             f"downloads: the browser got {browser_whole} whole / {browser_broken} broken, the "
             f"audit says {downloads['whole']} completed / {downloads['broken']} incomplete"
         )
+    checkpoints = stack.env["PORTAL_AUDIT_CHECKPOINT"]
     verify = subprocess.run(
-        [PYTHON, "manage.py", "verify_audit_log", "--checkpoint", stack.env["PORTAL_AUDIT_CHECKPOINT"]],
+        [PYTHON, "manage.py", "verify_audit_log", "--checkpoint", checkpoints],
         cwd=ROOT, env=stack.env, capture_output=True, text=True,
     )  # fmt: skip
     return {
