@@ -242,7 +242,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # The one Content-Security-Policy: everything from 'self', no inline script or style attribute.
 PORTAL_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
 

@@ -59,6 +59,8 @@ def _check_urls(request: HttpRequest) -> dict[str, str | None]:
 
 def describe(error: agiler.AgilerError) -> tuple[int, str, str]:
     """Return (HTTP status for our page, title, message) for an Agiler error."""
+    if may_have_been_applied(error):
+        return _unsure(error)
     if isinstance(error, agiler.NoAgilerToken):
         return (
             403,
@@ -108,6 +110,16 @@ def describe(error: agiler.AgilerError) -> tuple[int, str, str]:
                 "been deleted."
             ),
         )
+    if isinstance(error, agiler.Unprocessable):
+        return (
+            409,
+            "Agiler could not apply this",
+            (
+                f"{error.message} The change does not fit the current state of what it applies "
+                "to. Nothing was changed: reload the page to see the current state, then adjust "
+                "and try again."
+            ),
+        )
     if isinstance(error, agiler.Conflict):
         return (
             409,
@@ -125,22 +137,6 @@ def describe(error: agiler.AgilerError) -> tuple[int, str, str]:
     if isinstance(error, agiler.BadRequest):
         field = f" (field {error.field})" if error.field else ""
         return 400, "Agiler refused the request", f"{error.message}{field}"
-    if may_have_been_applied(error):
-        what = (
-            "its answer was lost"
-            if isinstance(error, agiler.AgilerUnavailable)
-            else "it answered with an error after the portal's retries"
-        )
-        return (
-            504 if isinstance(error, agiler.AgilerUnavailable) else 502,
-            UNSURE_TITLE,
-            (
-                f"The change reached Agiler, but {what}: it may have been applied. Before trying "
-                "again, check the current state (reload the page it belongs to and look for the "
-                "change); the audit log records it as “Not sure”. Trying again with a new form "
-                "could make the change twice."
-            ),
-        )
     if isinstance(error, DownloadBroken):
         return (
             502,
@@ -169,6 +165,24 @@ def describe(error: agiler.AgilerError) -> tuple[int, str, str]:
         502,
         "Unexpected answer from Agiler",
         ("Agiler answered in a way the portal does not understand. Nothing was changed."),
+    )
+
+
+def _unsure(error: agiler.AgilerError) -> tuple[int, str, str]:
+    what = (
+        "its answer was lost"
+        if isinstance(error, agiler.AgilerUnavailable)
+        else "it answered with an error after the portal's retries"
+    )
+    return (
+        504 if isinstance(error, agiler.AgilerUnavailable) else 502,
+        UNSURE_TITLE,
+        (
+            f"The change reached Agiler, but {what}: it may have been applied. Before trying "
+            "again, check the current state (reload the page it belongs to and look for the "
+            "change); the audit log records it as “Not sure”. Trying again with a new form "
+            "could make the change twice."
+        ),
     )
 
 

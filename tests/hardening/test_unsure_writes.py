@@ -58,3 +58,21 @@ def test_a_read_answered_503_is_still_a_plain_failure(tokened_cast, sandbox, ret
     sandbox.faults.add(FaultRule(operation="list_backups", status=503, times=3))
     response = client_for(tokened_cast["operator"]).get(reverse("backups:list", args=[project.id]))
     assert "Agiler had a problem" in response.content.decode()
+
+
+def test_a_write_applied_then_answered_429_on_retry_is_still_not_sure(  # type: ignore[no-untyped-def]
+    tokened_cast, sandbox, retrying
+) -> None:
+    """Found by the fault run: 502 after applying, then 429 twice: the page said "nothing was
+    changed" and the audit "failure", yet the backup existed."""
+    project = _project(sandbox)
+    before = len(sandbox.state.data(project).backups)
+    sandbox.faults.add(FaultRule(operation="create_backup", status=502, after_send=True, times=1))
+    sandbox.faults.add(FaultRule(operation="create_backup", status=429, retry_after=0, times=2))
+    response = client_for(tokened_cast["operator"]).post(
+        reverse("backups:create", args=[project.id]), {"idempotency_key": "applied-then-429"}
+    )
+    assert len(sandbox.state.data(project).backups) == before + 1
+    assert "Not sure — may have been applied" in response.content.decode()
+    event = AuditEvent.objects.filter(action="backups.create").order_by("-id").first()
+    assert event is not None and event.outcome == "unknown"
