@@ -214,6 +214,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("PORTAL_LOGIN_LOCKOUT_MINUTES", 15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 #: failed sign-ins one address may make (any usernames) per lockout period before it must wait
 PORTAL_LOGIN_ADDRESS_LIMIT = env_int("PORTAL_LOGIN_ADDRESS_LIMIT", 30, minimum=1)
+#: the starting policy (admins change it on the People page): admins must use two-factor sign-in
+PORTAL_REQUIRE_MFA_FOR_ADMINS = env_bool("PORTAL_REQUIRE_MFA_FOR_ADMINS", True)
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit log already
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token"]

@@ -109,6 +109,11 @@ class ActiveForm(forms.Form):
 
 
 class PolicyForm(forms.Form):
+    require_mfa_admins = forms.BooleanField(
+        required=False,
+        label="Require two-factor sign-in for admins",
+        help_text="On by default: an admin without it is sent to set it up right after signing in.",
+    )
     require_mfa = forms.BooleanField(
         required=False,
         label="Require two-factor sign-in for everyone",
