@@ -91,6 +91,7 @@ if DEBUG:
 
 MIDDLEWARE = [
     "portal.core.middleware.HealthProbeMiddleware",
+    "portal.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files get the CSP and Permissions-Policy too.
     "portal.core.middleware.SecurityHeadersMiddleware",

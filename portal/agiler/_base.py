@@ -91,6 +91,7 @@ class BaseClient:
         jitter: Callable[[float], float] | None = None,
         clock: Callable[[], float] | None = None,
         retry_budget: RetryBudget | None = None,
+        request_id: str | None = None,
     ) -> None:
         if not base_url:
             raise ValueError("base_url is required")
@@ -115,6 +116,9 @@ class BaseClient:
         self._jitter = jitter if jitter is not None else (lambda cap: random.uniform(0.0, cap))
         self._clock = clock if clock is not None else time.monotonic
         self._budget = retry_budget if retry_budget is not None else PROCESS_BUDGET
+        # The portal's id of the page request this client serves: sent upstream as X-Request-ID
+        # so Agiler's logs and the audit log name the same request.
+        self._request_id = request_id
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._base_url!r}, token={self._token!r})"
@@ -412,6 +416,8 @@ class BaseClient:
         url = self._base_url + path
         params = {k: query_value(v) for k, v in spec.query.items() if v is not None}
         headers = dict(spec.headers)
+        if self._request_id:
+            headers["X-Request-ID"] = self._request_id
         if spec.idempotency_key is not None:
             headers["Idempotency-Key"] = spec.idempotency_key
         if spec.upload is not None:

@@ -47,6 +47,8 @@ HASHED_FIELDS = (
     "prev_hash",
 )
 CHAIN_VERSION = "v1"
+#: Fields hashed when non-empty (see canonical_bytes), so adding one keeps old rows verifiable.
+LATER_FIELDS = ("portal_request_id",)
 _warned_demo_key = False
 
 
@@ -116,6 +118,12 @@ def canonical_bytes(event: AuditEvent) -> bytes:
         if name == "time":
             value = format_time(value)
         values.append(value)
+    # Fields added after v1, hashed only when set: the rows written before them keep their
+    # exact bytes (and hashes), a row written with one cannot lose or change it undetected.
+    for name in LATER_FIELDS:
+        value = getattr(event, name, "")
+        if value:
+            values.append([name, value])
     return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
 
 

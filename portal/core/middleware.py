@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +37,21 @@ class HealthProbeMiddleware:
             probe = views.healthz if request.path == "/healthz" else views.readyz
             return probe(request)
         return self.get_response(request)
+
+
+class RequestIdMiddleware:
+    """Give every request an id (``request.request_id``): on its audit rows, sent upstream as
+    ``X-Request-ID``, and returned in the response's ``X-Request-ID`` for support tickets. Not
+    taken from the client: an id anyone can choose could not tie records together."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.request_id = uuid.uuid4().hex  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
+        return response
 
 
 class SecurityHeadersMiddleware:
