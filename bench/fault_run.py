@@ -163,7 +163,7 @@ def start(args: argparse.Namespace, workdir: Path) -> Stack:
         "GUNICORN_THREADS": "8",
         "GUNICORN_TIMEOUT": "60",
     }
-    env.pop("PORTAL_DEBUG", None)
+    env["PORTAL_DEBUG"] = "false"  # as deployed
     stack = Stack(
         f"http://127.0.0.1:{sandbox_port}",
         f"http://127.0.0.1:{portal_port}",
@@ -183,6 +183,10 @@ def start(args: argparse.Namespace, workdir: Path) -> Stack:
         wait_for(f"{stack.sandbox_url}/status")
         manage = [PYTHON, "manage.py"]
         subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        # DEBUG off serves hashed static files from STATIC_ROOT, as a deployment does.
+        subprocess.run(
+            [*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+        )
         subprocess.run(
             [*manage, "seed_demo"],
             cwd=ROOT,
