@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
 # The portal image: gunicorn (gthread) behind any load balancer; PostgreSQL and Redis outside.
-# The install steps are the ones `make` and CI run: pip install of pyproject.toml, collectstatic.
+# The install steps are the ones `make` and CI run: pip install of pyproject.toml, then
+# scripts/prod.sh build / serve, the very commands `make prod-check` runs on every CI run.
+# No sandbox code: the image holds the product only (the sandbox is a test double for Agiler).
 
 FROM python:3.12-slim AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
@@ -11,15 +13,16 @@ COPY pyproject.toml README.md ./
 COPY portal ./portal
 RUN pip install --upgrade pip && pip install .
 COPY manage.py gunicorn.conf.py ./
+COPY scripts/prod.sh ./scripts/prod.sh
 COPY templates ./templates
 COPY static ./static
-# collectstatic needs settings but no secrets: build-time placeholders, never used at run time.
-RUN PORTAL_DEBUG=false \
-    PORTAL_SECRET_KEY=build-only-placeholder-build-only-placeholder-build-only \
+# collectstatic (scripts/prod.sh build, the step `make prod-check` runs too) needs settings but no
+# secrets: build-time placeholders, never used at run time.
+RUN PORTAL_SECRET_KEY=build-only-placeholder-build-only-placeholder-build-only \
     PORTAL_TOKEN_KEYS=build:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
     PORTAL_AUDIT_HMAC_KEY=build-only-placeholder \
     PORTAL_ALLOWED_HOSTS=localhost \
-    python manage.py collectstatic --noinput
+    bash scripts/prod.sh build
 
 FROM python:3.12-slim AS runtime
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/venv/bin:$PATH \
@@ -33,4 +36,6 @@ USER portal
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD python -c "import os,sys,urllib.request as u; host=os.environ.get('PORTAL_ALLOWED_HOSTS','localhost').split(',')[0]; r=u.urlopen(u.Request('http://127.0.0.1:8000/readyz', headers={'Host': host}), timeout=4); sys.exit(r.status != 200)"
-CMD ["gunicorn", "portal.wsgi", "--config", "gunicorn.conf.py"]
+# The start command `make prod-check` runs twice behind nginx: gunicorn with gunicorn.conf.py.
+# Migrations are a separate one-off step before new code serves: `scripts/prod.sh release`.
+CMD ["bash", "scripts/prod.sh", "serve"]

@@ -14,7 +14,7 @@ PORT ?= 8000
 SANDBOX_PORT ?= 8765
 PYTEST_ARGS ?=
 
-.PHONY: help run test e2e lint format typecheck bench fault-run sandbox clean
+.PHONY: help run test e2e lint format typecheck bench fault-run sandbox prod-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,7 +33,7 @@ run: $(STAMP) ## Migrate, seed the demo users and serve the portal + Agiler sand
 	@HOST=$(HOST) PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) PYTHON=$(BIN)/python bash scripts/run-demo.sh
 
 test: $(STAMP) ## Run the whole test suite (browser tests are skipped, with a notice, without Chromium)
-	@$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 e2e: $(STAMP) ## Run only the browser tests (needs Debian's chromium)
 	@$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
@@ -55,6 +55,9 @@ fault-run: $(STAMP) ## The fault run (bench/fault_run.py): gunicorn on PostgreSQ
 
 sandbox: $(STAMP) ## Serve only the Agiler sandbox on http://127.0.0.1:8765/v1
 	@$(BIN)/python manage.py runsandbox --host $(HOST) --port $(SANDBOX_PORT)
+
+prod-check: $(STAMP) ## Production-like stack (nginx, 2 gunicorn, PostgreSQL, Redis) + smoke journey (root)
+	@PYTHON=$(BIN)/python bash scripts/prod.sh check
 
 clean: ## Remove the virtualenv, the demo database and caches
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

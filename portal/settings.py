@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "portal.backups",
     "portal.billing",
     "portal.rules",
+    "portal.domains",
+    "portal.variables",
     "portal.notifications",
     # Two-factor sign-in (TOTP; recovery codes are portal.accounts' hashed device).
     "django_otp",
@@ -97,6 +99,7 @@ MIDDLEWARE = [
     "portal.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.core.middleware.SessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -179,16 +182,19 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "portal",
+            # Several portals (or `make prod-check` runs) may share one Redis: one prefix each.
+            "KEY_PREFIX": env_str("PORTAL_CACHE_KEY_PREFIX") or "portal",
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Sessions and passwords ----------------------------------------------------------------------
-# Sessions end after this much inactivity: every request pushes the expiry forward.
+# Sessions end after this much inactivity: activity pushes the expiry forward, at most once a
+# minute (SessionRefreshMiddleware), not with an UPDATE on every request (issue 14: page cost).
 SESSION_COOKIE_AGE = env_int("PORTAL_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+PORTAL_SESSION_REFRESH_SECONDS = min(60, SESSION_COOKIE_AGE // 10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -251,7 +257,8 @@ PORTAL_CSP = (
 
 # --- Static files --------------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (the image bakes it in at build; `make prod-check` uses a temp dir).
+STATIC_ROOT = Path(env_str("PORTAL_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

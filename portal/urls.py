@@ -14,6 +14,8 @@ urlpatterns = [
     path("notifications/", include("portal.notifications.urls")),
     path("projects/<str:project>/backups/", include("portal.backups.urls")),
     path("projects/<str:project>/rules/", include("portal.rules.urls")),
+    path("projects/<str:project>/domains/", include("portal.domains.urls")),
+    path("projects/<str:project>/variables/", include("portal.variables.urls")),
 ]
 
 handler403 = "portal.core.views.permission_denied"

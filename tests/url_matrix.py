@@ -5,8 +5,9 @@ be added here with its rule). Each feature adds its rows.
 
 Per entry: the URL name, its kwargs, the roles that may open it (``PUBLIC`` for no login), and
 the status an allowed role gets on GET (405 for POST-only views). Kwargs written ``"{project}"``
-(also ``{workspace}``, ``{backup}``, ``{rule}``) are replaced by real ids from the seeded
-sandbox; every role carries its demo user's sandbox token, so allowed roles reach real pages.
+(also ``{workspace}``, ``{backup}``, ``{rule}``, ``{domain}``, ``{variable}``) are replaced by
+real ids from the seeded sandbox; every role carries its demo user's sandbox token, so allowed
+roles reach real pages.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class UrlRule:
     allowed: frozenset[str] | str
     kwargs: dict[str, str] = field(default_factory=dict)
     ok_status: int = 200
+    #: the id of the region an htmx GET answers with (checked when given)
+    fragment: str = ""
 
 
 URL_RULES: list[UrlRule] = [
@@ -65,7 +68,9 @@ URL_RULES: list[UrlRule] = [
     UrlRule("workspaces:create", frozenset({"admin"})),
     UrlRule("workspaces:detail", ALL_ROLES, kwargs={"workspace": "{workspace}"}),
     UrlRule("workspaces:members_export", ALL_ROLES, kwargs={"workspace": "{workspace}"}),
-    UrlRule("projects:list", frozenset({"admin", "operator", "support"})),
+    UrlRule(
+        "projects:list", frozenset({"admin", "operator", "support"}), fragment="projects-table"
+    ),
     UrlRule(
         "projects:detail",
         frozenset({"admin", "operator", "support"}),
@@ -82,7 +87,9 @@ URL_RULES: list[UrlRule] = [
     UrlRule("projects:delete", frozenset({"admin", "operator"}), kwargs={"project": "{project}"}),
     # Backups: support may look (and take a backup: POST only); downloads, policy, delete and
     # restore are admin and operator; finance nothing.
-    UrlRule("backups:list", BACKUPS_READ, kwargs={"project": "{project}"}),
+    UrlRule(
+        "backups:list", BACKUPS_READ, kwargs={"project": "{project}"}, fragment="backups-table"
+    ),
     UrlRule("backups:create", BACKUPS_READ, kwargs={"project": "{project}"}, ok_status=405),
     UrlRule("backups:policy", BACKUPS_WRITE, kwargs={"project": "{project}"}),
     UrlRule("backups:restores", BACKUPS_READ, kwargs={"project": "{project}"}),
@@ -123,8 +130,50 @@ URL_RULES: list[UrlRule] = [
         ok_status=405,
     ),
     UrlRule("rules:delete", BACKUPS_WRITE, kwargs={"project": "{project}", "rule": "{rule}"}),
+    # Domains and variables: admin and operator write; support reads (names only for
+    # variables); finance nothing. "{domain}" and "{variable}" are seeded ids.
+    UrlRule(
+        "domains:list", BACKUPS_READ, kwargs={"project": "{project}"}, fragment="domains-table"
+    ),
+    UrlRule("domains:add", BACKUPS_WRITE, kwargs={"project": "{project}"}, fragment="domain-form"),
+    UrlRule(
+        "domains:primary",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "domain": "{domain}"},
+        fragment="domain-dialog",
+    ),
+    UrlRule(
+        "domains:remove",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "domain": "{domain}"},
+        fragment="domain-dialog",
+    ),
+    UrlRule(
+        "variables:list",
+        BACKUPS_READ,
+        kwargs={"project": "{project}"},
+        fragment="variables-table",
+    ),
+    UrlRule(
+        "variables:add", BACKUPS_WRITE, kwargs={"project": "{project}"}, fragment="variable-form"
+    ),
+    UrlRule(
+        "variables:paste", BACKUPS_WRITE, kwargs={"project": "{project}"}, fragment="paste-flow"
+    ),
+    UrlRule(
+        "variables:edit",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "variable": "{variable}"},
+        fragment="variable-form",
+    ),
+    UrlRule(
+        "variables:remove",
+        BACKUPS_WRITE,
+        kwargs={"project": "{project}", "variable": "{variable}"},
+        fragment="variable-dialog",
+    ),
     # Notifications: everyone (their token's notifications scopes decide the rest).
-    UrlRule("notifications:list", ALL_ROLES),
+    UrlRule("notifications:list", ALL_ROLES, fragment="notifications-list"),
     UrlRule("notifications:indicator", ALL_ROLES),
     UrlRule("notifications:dismiss", ALL_ROLES, kwargs={"notification": "ntf_0"}, ok_status=405),
     # Billing: finance and admin only. The statement is this month's (the sandbox seeds it).

@@ -45,15 +45,23 @@ class DomainsMixin(BaseClient):
         return self._model(ProjectDomainOutput, response, "create_domain")
 
     def delete_domain(
-        self, project: str, domain: str, *, idempotency_key: str | None = None
+        self,
+        project: str,
+        domain: str,
+        *,
+        idempotency_key: str | None = None,
+        audit_name: str | None = None,
     ) -> None:
-        """DELETE /projects/{project}/domains/{domain} — Project Domains."""
+        """DELETE /projects/{project}/domains/{domain} — Project Domains.
+
+        ``audit_name`` (the domain's name) only labels the audit event; it is not sent."""
         self._write(
             "delete_domain",
             "DELETE",
             _DOMAINS + "/{domain}",
             {"project": project, "domain": domain},
             idempotency_key=idempotency_key,
+            summary_extra={"name": audit_name} if audit_name else None,
         )
 
     def update_domain(
@@ -63,8 +71,11 @@ class DomainsMixin(BaseClient):
         *,
         primary: bool | NotGiven = NOT_GIVEN,
         idempotency_key: str | None = None,
+        audit_name: str | None = None,
     ) -> ProjectDomainOutput:
-        """PATCH /projects/{project}/domains/{domain} — Project Domains."""
+        """PATCH /projects/{project}/domains/{domain} — Project Domains.
+
+        ``audit_name`` (the domain's name) only labels the audit event; it is not sent."""
         response = self._write(
             "update_domain",
             "PATCH",
@@ -72,5 +83,6 @@ class DomainsMixin(BaseClient):
             {"project": project, "domain": domain},
             body=given({"primary": primary}),
             idempotency_key=idempotency_key,
+            summary_extra={"name": audit_name} if audit_name else None,
         )
         return self._model(ProjectDomainOutput, response, "update_domain")

@@ -155,8 +155,11 @@ class FileDownload:
         if callback is not None:
             callback(self._received, problem)
 
-    def iter_bytes(self, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[bytes]:
+    def iter_bytes(self, chunk_size: int | None = DEFAULT_CHUNK_SIZE) -> Iterator[bytes]:
         """Yield the body in chunks of about ``chunk_size`` bytes; may be called only once.
+
+        ``chunk_size=None`` yields each read as the connection delivers it, without copying
+        reads into equal chunks: the cheapest way to pass bytes on (a relay).
 
         Raises AgilerUnavailable if the connection breaks, times out, or ends before the
         announced Content-Length: a truncated backup must never look complete.
@@ -166,9 +169,11 @@ class FileDownload:
         self._consumed = True
         return self._iterate(chunk_size)
 
-    def _iterate(self, chunk_size: int) -> Iterator[bytes]:
+    def _iterate(self, chunk_size: int | None) -> Iterator[bytes]:
         expected = self.headers.content_length
         try:
+            # chunk_size=None: httpx passes each read on as is (its chunker re-joins reads into
+            # chunk_size pieces otherwise, a copy per read).
             for chunk in self._response.iter_bytes(chunk_size):
                 self._received += len(chunk)
                 yield chunk

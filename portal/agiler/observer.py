@@ -11,7 +11,7 @@ The audit log plugs in here. The contract is small and strict:
   statement, file — not directory listings) when the response headers arrived or the call failed.
 
 ``CallInfo.summary`` holds the query and body fields with secrets redacted; it never holds the
-token, file contents, or a variable's value unless the variable was explicitly non-sensitive.
+token, file contents, or any variable's value.
 """
 
 from __future__ import annotations

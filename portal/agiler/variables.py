@@ -1,4 +1,4 @@
-"""Project Variables: environment variables; values of sensitive ones are never audited."""
+"""Project Variables: environment variables; their values are never audited."""
 
 from __future__ import annotations
 
@@ -9,9 +9,15 @@ from .types import ProjectVariableOutput
 _VARIABLES = "/projects/{project}/variables"
 
 
-def _value_redaction(sensitive: bool | NotGiven) -> frozenset[str]:
-    # Only an explicitly non-sensitive variable may have its value in the audit summary.
-    return frozenset() if sensitive is False else frozenset({"value"})
+#: A variable's value never enters the audit summary, sensitive or not: a "non-sensitive" value
+#: is often a secret someone forgot to flag, and the audit log is readable by support, who may
+#: not read values at all (issue 16). The name and the sensitive flag are recorded.
+_VALUE_REDACTION = frozenset({"value"})
+
+
+def _audit_name(name: str | None) -> dict[str, object] | None:
+    # The variable's name for the audit label of a write whose body does not carry it.
+    return {"name": name} if name else None
 
 
 class VariablesMixin(BaseClient):
@@ -46,21 +52,29 @@ class VariablesMixin(BaseClient):
             _VARIABLES,
             {"project": project},
             body=given({"name": name, "value": value, "sensitive": sensitive}),
-            redact_keys=_value_redaction(sensitive),
+            redact_keys=_VALUE_REDACTION,
             idempotency_key=idempotency_key,
         )
         return self._model(ProjectVariableOutput, response, "create_variable")
 
     def delete_variable(
-        self, project: str, variable: str, *, idempotency_key: str | None = None
+        self,
+        project: str,
+        variable: str,
+        *,
+        idempotency_key: str | None = None,
+        audit_name: str | None = None,
     ) -> None:
-        """DELETE /projects/{project}/variables/{variable} — Project Variables."""
+        """DELETE /projects/{project}/variables/{variable} — Project Variables.
+
+        ``audit_name`` (the variable's name) only labels the audit event; it is not sent."""
         self._write(
             "delete_variable",
             "DELETE",
             _VARIABLES + "/{variable}",
             {"project": project, "variable": variable},
             idempotency_key=idempotency_key,
+            summary_extra=_audit_name(audit_name),
         )
 
     def update_variable(
@@ -72,15 +86,23 @@ class VariablesMixin(BaseClient):
         value: str | NotGiven = NOT_GIVEN,
         sensitive: bool | NotGiven = NOT_GIVEN,
         idempotency_key: str | None = None,
+        audit_name: str | None = None,
     ) -> ProjectVariableOutput:
-        """PATCH /projects/{project}/variables/{variable} — Project Variables."""
+        """PATCH /projects/{project}/variables/{variable} — Project Variables.
+
+        ``audit_name`` (the current name) labels the audit event when the body renames nothing;
+        on a rename it is recorded as ``previous_name``. It is not sent."""
+        extra = _audit_name(audit_name)
+        if extra and not isinstance(name, NotGiven):
+            extra = {"previous_name": audit_name}
         response = self._write(
             "update_variable",
             "PATCH",
             _VARIABLES + "/{variable}",
             {"project": project, "variable": variable},
             body=given({"name": name, "value": value, "sensitive": sensitive}),
-            redact_keys=_value_redaction(sensitive),
+            redact_keys=_VALUE_REDACTION,
             idempotency_key=idempotency_key,
+            summary_extra=extra,
         )
         return self._model(ProjectVariableOutput, response, "update_variable")

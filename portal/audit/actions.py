@@ -47,7 +47,7 @@ OPERATIONS: Mapping[str, ActionSpec] = {
     # SQL: every statement is recorded, read-only ones too (it is a POST)
     "create_sql_statement": ActionSpec("sql.execute", "sql_statement"),
     "delete_sql_statement": ActionSpec("sql.cancel", "sql_statement", "statement"),
-    # Variables (values of sensitive ones are redacted by the client)
+    # Variables (their values, sensitive or not, are redacted by the client)
     "create_variable": ActionSpec("variables.create", "variable"),
     "update_variable": ActionSpec("variables.update", "variable", "variable"),
     "delete_variable": ActionSpec("variables.delete", "variable", "variable"),

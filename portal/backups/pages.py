@@ -4,22 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import QueryDict
 from django.urls import reverse
 
-#: How many earlier cursors the URL remembers for "Previous"; past that, "Newest" remains.
-MAX_TRAIL = 50
 
-
-def list_url(project: str, cursor: str | None = None, trail: list[str] | None = None) -> str:
-    """The backups list, at ``cursor`` with the ``trail`` of earlier cursors for "Newer"."""
-    base = reverse("backups:list", args=[project])
-    if not cursor:
-        return base
-    query = QueryDict(mutable=True)
-    query["cursor"] = cursor
-    query.setlist("prev", (trail or [])[-MAX_TRAIL:])
-    return f"{base}?{query.urlencode()}"
+def list_url(project: str) -> str:
+    """The backups list (its first page; the pager adds cursors)."""
+    return reverse("backups:list", args=[project])
 
 
 def crumbs(project: Any, *tail: tuple[str, str]) -> list[dict[str, str]]:

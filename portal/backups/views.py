@@ -25,6 +25,7 @@ from portal.backups.restores import restore_banner
 from portal.backups.services import backup_label, find_backup
 from portal.lib.forms import add_refusal
 from portal.lib.htmx import done, form_status, is_fragment, render_page
+from portal.lib.pager import CursorTrail, with_query
 from portal.lib.parallel import run_concurrently
 from portal.tokens.service import agiler_for
 
@@ -34,20 +35,19 @@ PAGE_SIZE = 25
 # --- the list and the take-a-backup button ------------------------------------------------------
 
 
-def _table_context(
-    project_id: str, page: Any, cursor: str | None, trail: list[str]
-) -> dict[str, Any]:
+def _table_context(project_id: str, page: Any, trail: CursorTrail) -> dict[str, Any]:
+    base = list_url(project_id)
     return {
         "project_id": project_id,
         "backups": page.items,
-        "next_url": list_url(project_id, page.next_cursor, [*trail, cursor or ""])
-        if page.next_cursor
-        else "",
-        "prev_url": list_url(project_id, trail[-1] if trail else None, trail[:-1])
-        if cursor
-        else "",
-        "newest_url": list_url(project_id) if cursor else "",
-        "page_number": len(trail) + 1 if cursor else 1,
+        "page_number": trail.number,
+        "pager": trail.pager(
+            page.next_cursor,
+            url=lambda query: with_query(base, query),
+            prev_label="Newer",
+            next_label="Older",
+            label="Backups pages",
+        ),
     }
 
 
@@ -55,12 +55,12 @@ def _table_context(
 @requires("backups.read")
 def backup_list(request: HttpRequest, project: str) -> HttpResponse:
     """Every backup of the project, newest first, one upstream page at a time."""
-    cursor = request.GET.get("cursor", "").strip() or None
-    trail = request.GET.getlist("prev") if cursor else []
+    trail = CursorTrail.from_request(request)
+    cursor = trail.cursor
     client = agiler_for(request.user, request=request)
     if is_fragment(request):
         page = client.list_backups(project, cursor=cursor, limit=PAGE_SIZE)
-        context = _table_context(project, page, cursor, trail)
+        context = _table_context(project, page, trail)
         return render(request, "backups/list.html#backups-table", context)
     found = run_concurrently(
         {
@@ -70,7 +70,7 @@ def backup_list(request: HttpRequest, project: str) -> HttpResponse:
         }
     )
     detail = found["project"]
-    context = _table_context(detail.id, found["page"], cursor, trail)
+    context = _table_context(detail.id, found["page"], trail)
     context.update(
         {
             "page_title": f"Backups of {detail.name}",
@@ -101,7 +101,7 @@ def backup_create(request: HttpRequest, project: str) -> HttpResponse:
     # The first page again, so the new row shows (polling until done) even if this was a replay,
     # plus a fresh form out of band: the next deliberate click is a new backup.
     page = client.list_backups(project, limit=PAGE_SIZE)
-    context = _table_context(project, page, None, [])
+    context = _table_context(project, page, CursorTrail(cursor=None))
     context.update({"take_form": TakeBackupForm.fresh(), "oob": True, "project_id": project})
     html = render_to_string("backups/list.html#backups-table", context, request)
     html += render_to_string("backups/list.html#take-backup", context, request)

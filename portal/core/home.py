@@ -4,8 +4,10 @@ operator: projects and recent backups; finance: this month's balance and the lat
 support: workspaces and notifications; admin: a bit of each plus recent audit events.
 
 Each card is loaded on its own: an Agiler failure (or a token without the card's scope) becomes
-a message inside that card, never an error page. Independent calls run concurrently; recent
-backups need the project list first, so the page costs about two upstream round trips.
+a message inside that card, never an error page. Independent calls run concurrently, so the
+cards cost one upstream round trip; recent backups need the project list first (two round trips)
+and are deferred to a request of their own (``load_cards(defer="backups")``, then
+``only="backups"``).
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ class Card:
     data: Any = None
     error: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: not loaded here: the card fetches itself in a request of its own
+    deferred: bool = False
 
 
 def url_or_empty(name: str, *args: str) -> str:
@@ -146,13 +150,21 @@ def _recent_backups(client: Any, projects: list[Any]) -> tuple[list[dict[str, An
     return rows[:BACKUPS_SHOWN], errors[0] if errors and not rows else ""
 
 
-def load_cards(user: Any, client: Any | None) -> dict[str, Card]:
-    """Every card of ``user``'s role, loaded; ``client`` is None when they have no token."""
+def load_cards(
+    user: Any, client: Any | None, *, defer: str = "", only: str = ""
+) -> dict[str, Card]:
+    """Every card of ``user``'s role, loaded; ``client`` is None when they have no token.
+
+    ``defer`` names a card left unloaded (``deferred``: it loads itself later); ``only`` loads
+    that one card alone.
+    """
     keys = cards_for(user)
     if client is None:  # nothing to ask Agiler: the page asks for a token instead
         keys = [key for key in keys if key not in UPSTREAM_CARDS]
-    cards = {key: Card(key) for key in keys}
-    upstream = [key for key in keys if key in UPSTREAM_CARDS]
+    if only:
+        keys = [key for key in keys if key == only]
+    cards = {key: Card(key, deferred=key == defer) for key in keys}
+    upstream = [key for key in keys if key in UPSTREAM_CARDS and key != defer]
     if client is not None and upstream:
         allowed = []
         for key in upstream:

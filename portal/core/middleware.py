@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -66,6 +67,37 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
         )
+        return response
+
+
+class SessionRefreshMiddleware:
+    """Keep the idle sign-out without writing the session on every request.
+
+    Sessions end ``SESSION_COOKIE_AGE`` after the last activity: each save pushes the database
+    expiry forward. Saving on every request (``SESSION_SAVE_EVERY_REQUEST``) costs an UPDATE and
+    a transaction per page; instead the session is saved when it was last refreshed more than
+    ``PORTAL_SESSION_REFRESH_SECONDS`` ago (or when something else changed it). The idle timeout
+    then ends between ``AGE - REFRESH`` and ``AGE`` after the last request: 29-30 minutes.
+    Placed right after SessionMiddleware, so its response step runs before the session is saved.
+    """
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # Only sessions that exist (signed in, or holding state): never create one for a visitor.
+        if session is None or not session.session_key:
+            return response
+        last = session.get(self.KEY)  # loads it; an unknown or expired key is dropped here
+        now = int(time.time())
+        if session.session_key and (
+            not isinstance(last, int) or now - last >= settings.PORTAL_SESSION_REFRESH_SECONDS
+        ):
+            session[self.KEY] = now  # marks it modified: SessionMiddleware saves it
         return response
 
 

@@ -87,12 +87,14 @@ def relay(
     content_type: str,
     filename: str,
     inline: bool = False,
-    chunk_size: int = 64 * 1024,
+    chunk_size: int | None = None,
 ) -> StreamingHttpResponse:
     """Stream an open Agiler download under our own type, name and disposition, protected.
 
     ``content_type`` is the caller's decision (never Agiler's header passed through blindly);
     ``inline`` is for types a browser shows safely (PDF), everything else is an attachment.
+    Bytes are passed on as the connection delivers them (``chunk_size=None``: no re-chunking,
+    the relay's main CPU cost after the socket reads; BENCHMARKS.md, relay).
 
     The first chunk is read here, before any header is sent: a download that fails before its
     first byte raises (the view's error page, with the CSP and nosniff) instead of becoming the

@@ -11,15 +11,16 @@ import logging
 import uuid
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.access import requires
 from portal.agiler import AgilerError, NotFound
-from portal.lib.htmx import is_fragment
+from portal.lib.htmx import is_fragment, render_page
 from portal.lib.inputs import valid_idempotency_key
+from portal.lib.pager import CursorTrail, with_query
 from portal.notifications.services import badge_class, forget_count, unread_count
 from portal.tokens.scopes import scope_gate
 from portal.tokens.service import agiler_for
@@ -27,30 +28,19 @@ from portal.tokens.service import agiler_for
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
-MAX_TRAIL = 50
 READ_SCOPE = "notifications:read"
 WRITE_SCOPE = "notifications:write"
 #: Tells the header indicator (and anything else listening) to refresh its count.
 CHANGED_EVENT = "notifications-changed"
 
 
-def _page_url(cursor: str | None, trail: list[str]) -> str:
-    query = QueryDict(mutable=True)
-    if cursor:
-        query["cursor"] = cursor
-        query.setlist("prev", trail[-MAX_TRAIL:])
-    encoded = query.urlencode()
-    return reverse("notifications:list") + (f"?{encoded}" if encoded else "")
-
-
 @require_GET
 @requires("notifications.read")
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The caller's notifications, newest first, each with its priority and a dismiss button."""
-    cursor = request.GET.get("cursor", "").strip() or None
-    trail = request.GET.getlist("prev") if cursor else []
+    trail = CursorTrail.from_request(request)
     client = agiler_for(request.user, request=request)
-    page = client.list_notifications(cursor=cursor, limit=PAGE_SIZE)
+    page = client.list_notifications(cursor=trail.cursor, limit=PAGE_SIZE)
     rows = [
         {
             "notification": item,
@@ -64,16 +54,13 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         "page_title": "Notifications",
         "rows": rows,
         "gate": scope_gate(request.user, WRITE_SCOPE),
-        "next_url": _page_url(page.next_cursor, [*trail, cursor or ""]) if page.next_cursor else "",
-        "prev_url": _page_url(trail[-1] if trail else None, trail[:-1]) if cursor else "",
-        "page_number": len(trail) + 1 if cursor else 1,
+        "pager": trail.pager(
+            page.next_cursor,
+            url=lambda query: with_query(reverse("notifications:list"), query),
+            label="Notification pages",
+        ),
     }
-    template = (
-        "notifications/list.html#notifications-list"
-        if is_fragment(request)
-        else "notifications/list.html"
-    )
-    return render(request, template, context)
+    return render_page(request, "notifications/list.html", context, fragment="notifications-list")
 
 
 @require_GET

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -13,7 +14,9 @@ from portal.audit.queries import visible_events
 from portal.backups.restores import RESTORE_STATUSES
 from portal.lib.forms import new_idempotency_key
 from portal.lib.htmx import render_page
+from portal.lib.pager import Pager
 from portal.lib.parallel import run_concurrently
+from portal.lib.urls import url_maker
 from portal.projects import catalogs
 from portal.projects.catalogs import CatalogEntry
 from portal.projects.forms import ProjectActiveForm
@@ -81,14 +84,22 @@ def project_list(request: HttpRequest) -> HttpResponse:
     )
     result: ScanResult = found["scan"]
     names: dict[str, str] = found["workspaces"]
+    project_url, workspace_url = url_maker("projects:detail"), url_maker("workspaces:detail")
     next_url = _page_url(filters, result.next, [*trail, start.encode()]) if result.next else ""
     prev_url = ""
     if not first:
         prev_url = _page_url(filters, Position.decode(trail[-1] if trail else ""), trail[:-1])
+    budget_spent = filters.local and result.budget_spent
     context = {
         "page_title": "Projects",
         "projects": [
-            {"project": p, "workspace_name": names.get(p.workspace_id, "")} for p in result.items
+            {
+                "project": p,
+                "url": project_url(p.id),
+                "workspace_name": names.get(p.workspace_id, ""),
+                "workspace_url": workspace_url(p.workspace_id) if p.workspace_id else "",
+            }
+            for p in result.items
         ],
         "filters": filters,
         "workspaces": sorted(names.items(), key=lambda item: item[1].lower()),
@@ -99,12 +110,21 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "workspace": filters.workspace,
         "workspace_name": names.get(filters.workspace, ""),
         "scanned": f"{result.scanned:,}",
-        "budget_spent": filters.local and result.budget_spent,
-        "next_url": next_url,
-        "prev_url": prev_url,
-        "first_url": "" if first else _page_url(filters, Position(), []),
-        "clear_url": reverse("projects:list"),
+        "budget_spent": budget_spent,
         "page_number": len(trail) + 1 if not first else 1,
+        "page_summary": f"{len(result.items)} project{pluralize(len(result.items))} on this page",
+        "next_url": next_url,
+        "pager": Pager(
+            number=len(trail) + 1 if not first else 1,
+            first_url="" if first or len(trail) < 2 else _page_url(filters, Position(), []),
+            prev_url=prev_url,
+            next_url=next_url,
+            next_label="Continue searching →"
+            if filters.local and result.budget_spent
+            else "Next →",
+            label="Project pages",
+        ),
+        "clear_url": reverse("projects:list"),
         "list_url": reverse("projects:list"),
     }
     return render_page(request, "projects/list.html", context, fragment="projects-table")

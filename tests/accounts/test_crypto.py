@@ -67,6 +67,8 @@ def test_tampered_ciphertext_is_refused() -> None:
         f"{KEY_A},{KEY_A}",
         "bad id!:" + base64.b64encode(bytes(range(32))).decode(),
     ],
+    # Readable ids that are the same in every pytest-xdist worker (KEY_A is random per process).
+    ids=["no-colon", "short-key", "not-base64", "duplicate-id", "bad-id"],
 )
 def test_malformed_keys_are_refused_without_echoing_key_material(spec: str) -> None:
     with pytest.raises(ImproperlyConfigured) as refused:

@@ -41,6 +41,12 @@ def sample_ids(sandbox) -> dict[str, str]:  # type: ignore[no-untyped-def]
     rules = client.list_rules(project.id).items
     if rules:
         ids["rule"] = rules[0].id
+    domains = client.list_domains(project.id).items
+    if domains:
+        ids["domain"] = domains[0].id
+    variables = client.list_variables(project.id).items
+    if variables:
+        ids["variable"] = variables[0].id
     return ids
 
 
@@ -84,6 +90,13 @@ def test_each_role_gets_the_expected_answer(  # type: ignore[no-untyped-def]
             assert_csp_clean(body, url)
             if htmx and rule.allowed != PUBLIC:
                 assert "<html" not in body or rule.name in FULL_PAGE_ONLY, url
+                if "<html" not in body:
+                    # The fragment is the region htmx swaps: its root carries the stable id the
+                    # page's hx-target names (and the rule names it, where it declares one).
+                    root = ROOT_ID.match(body)
+                    assert root, f"fragment of {url} has no root element with an id"
+                    if rule.fragment:
+                        assert root.group(1) == rule.fragment, url
             elif not htmx:
                 assert "<html" in body
 
@@ -94,6 +107,8 @@ def test_each_role_gets_the_expected_answer(  # type: ignore[no-untyped-def]
         assert "HX-Redirect" in response.headers or "Location" in response.headers
 
 
+#: the first element of a fragment (after comments and whitespace) and its id
+ROOT_ID = re.compile(r"\s*(?:<!--.*?-->\s*)*<[a-zA-Z][\w-]*\b[^>]*?\bid=\"([^\"]+)\"", re.DOTALL)
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
 INLINE_HANDLER = re.compile(r"\s(?:on[a-z]+|hx-on[:-][\w:-]*)\s*=", re.IGNORECASE)

@@ -116,3 +116,31 @@ def test_operator_filters_and_searches_the_project_list(page: Page, base_url: st
     shot(page, "project-search-empty")
     page.get_by_test_id("no-match").get_by_role("link", name="Clear filters").click()
     expect(rows).to_have_count(min(everything, 25))
+
+
+def test_back_after_a_filter_shows_the_whole_page_with_the_filtered_rows(
+    page: Page, base_url: str, shot
+) -> None:  # type: ignore[no-untyped-def]
+    """htmx pushed the filtered URL; Back (and Forward) ask the server for the page again as a
+    history restore, which must answer the whole layout, not the table alone."""
+    login(page, base_url, "operator")
+    page.goto(f"{base_url}/projects/")
+    rows = page.get_by_test_id("project-row")
+    expect(rows.first).to_be_visible()
+    page.get_by_label("Status").select_option("stopped")
+    expect(page).to_have_url(re.compile(r"status=stopped"))
+    expect(page.get_by_test_id("status-badge").filter(has_text="Running")).to_have_count(0)
+    stopped = rows.count()
+
+    # A second filter pushes a second entry; Back pops it inside the same document, and htmx
+    # (whose history cache is off) asks the server for the stopped-projects page again.
+    page.get_by_label("Status").select_option("running")
+    expect(page).to_have_url(re.compile(r"status=running"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/projects/\?.*status=stopped"))
+    expect(page.locator("#portal-nav-menu")).to_be_attached()
+    expect(page.get_by_role("link", name="Workspaces").first).to_be_visible()
+    expect(page.get_by_label("Status")).to_have_value("stopped")
+    expect(rows).to_have_count(stopped)
+    expect(page.get_by_test_id("status-badge").filter(has_text="Running")).to_have_count(0)
+    shot(page, "back-after-filter")

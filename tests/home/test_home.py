@@ -21,7 +21,21 @@ def home(user) -> str:  # type: ignore[no-untyped-def]
     assert response.status_code == 200
     body = response.content.decode()
     assert "<html" not in body
-    return body
+    return _with_lazy_backups(client, body)
+
+
+LAZY_BACKUPS = '<div hx-get="/?card=backups"'
+
+
+def _with_lazy_backups(client, body: str) -> str:  # type: ignore[no-untyped-def]
+    """Swap the deferred backups card's placeholder for what it fetches, as htmx does."""
+    start = body.find(LAZY_BACKUPS)
+    if start < 0:
+        return body
+    end = body.index("</section>", start)
+    lazy = client.get("/?card=backups", **HTMX)
+    assert lazy.status_code == 200 and "<html" not in lazy.content.decode()
+    return body[:start] + lazy.content.decode() + "\n    " + body[end:]
 
 
 def cards_in(body: str) -> set[str]:
@@ -147,3 +161,24 @@ def test_home_calls_agiler_concurrently(tokened_cast, sandbox) -> None:  # type:
     assert 'data-testid="card-error"' not in body
     # sequential: projects, billing, workspaces, notifications, then 4 backup lists = 8 x 200 ms
     assert elapsed < 0.9, f"home took {elapsed:.2f}s"
+
+
+def test_recent_backups_load_on_their_own_so_the_other_cards_wait_for_one_round_trip(
+    tokened_cast, sandbox
+) -> None:  # type: ignore[no-untyped-def]
+    """The backups card needs the project list and then a backup list per project: it fetches
+    itself, and the cards request makes no backup call at all (a failing backup API cannot slow
+    or break the other cards)."""
+    sandbox.faults.add(FaultRule(path=r"^/v1/projects/[^/]+/backups", status=503))
+    client = client_for(tokened_cast["operator"])
+    cards = client.get(reverse("core:home"), **HTMX).content.decode()
+    assert LAZY_BACKUPS in cards and "Loading recent backups" in cards
+    assert 'data-testid="card-error"' not in cards
+    lazy = client.get("/?card=backups", **HTMX).content.decode()
+    assert 'data-testid="card-error"' in lazy
+
+
+def test_the_backups_card_alone_is_refused_to_a_role_without_it(tokened_cast) -> None:  # type: ignore[no-untyped-def]
+    """Finance has no backups card: asking for it gets the ordinary cards, never backups."""
+    body = client_for(tokened_cast["finance"]).get("/?card=backups", **HTMX).content.decode()
+    assert 'data-testid="card-backups"' not in body and "Recent backups" not in body

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0003_harden_audit_prune_role")]
+    dependencies = [("audit", "0004_harden_audit_prune_role")]
 
     operations = [
         migrations.AddField(

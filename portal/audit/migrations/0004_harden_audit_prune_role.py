@@ -65,6 +65,6 @@ def uninstall(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0002_append_only_trigger")]
+    dependencies = [("audit", "0003_prod_trigram_search")]
 
     operations = [migrations.RunPython(install, uninstall)]
