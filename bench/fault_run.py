@@ -152,6 +152,7 @@ def start(args: argparse.Namespace, workdir: Path) -> Stack:
         "PORTAL_TOKEN_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "PORTAL_AUDIT_HMAC_KEY": secrets.token_urlsafe(48),
         "PORTAL_AUDIT_CHECKPOINT": str(workdir / "checkpoints.jsonl"),
+        "PORTAL_STATIC_ROOT": str(workdir / "static"),
         "PORTAL_ALLOWED_HOSTS": "127.0.0.1",
         "PORTAL_SECURE_COOKIES": "false",
         "PORTAL_SSL_REDIRECT": "false",
