@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from portal.agiler import AgilerClient, close_all
 from portal.audit.models import AuditEvent
@@ -73,3 +73,24 @@ def tamper(sql: str, params: list[Any] | None = None) -> None:
         finally:
             if connection.vendor == "postgresql":
                 cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
+
+
+@pytest.fixture
+def audit_pruner(db: None) -> None:
+    """Make this test's database role a member of ``portal_audit_pruner`` (PostgreSQL), as the
+    maintenance login that runs ``prune_audit_log`` is; rolled back with the test. The
+    application's own role is never a member (docs/audit.md)."""
+    if connection.vendor != "postgresql":
+        return
+    from django.db.utils import DatabaseError
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = "
+                "'portal_audit_pruner') THEN CREATE ROLE portal_audit_pruner NOLOGIN; END IF; "
+                "END $$"
+            )
+            cursor.execute("GRANT portal_audit_pruner TO CURRENT_USER")
+    except DatabaseError as exc:
+        pytest.skip(f"this database role cannot create or grant roles (CREATEROLE): {exc}")

@@ -40,6 +40,21 @@ class Command(BaseCommand):
             f"Primary key {primary!r}: {rotated} re-encrypted, {current} already current, "
             f"{len(unreadable)} unreadable."
         )
+        from portal.audit import record
+
+        record(
+            action="tokens.keys_rotated",
+            actor=None,
+            outcome="failure" if unreadable else "success",
+            target_type="token_keys",
+            target_label=f"primary key {primary}",
+            summary={
+                "primary": primary,
+                "re_encrypted": rotated,
+                "already_current": current,
+                "unreadable": len(unreadable),
+            },
+        )
         if unreadable:
             for entry in unreadable:
                 self.stdout.write(f"  unreadable: {entry}")
