@@ -14,7 +14,7 @@ PORT ?= 8000
 SANDBOX_PORT ?= 8765
 PYTEST_ARGS ?=
 
-.PHONY: help run test e2e lint format typecheck bench sandbox prod-check clean
+.PHONY: help run test e2e lint format typecheck bench fault-run sandbox prod-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ format: $(STAMP) ## Apply ruff's fixes and formatting
 
 bench: $(STAMP) ## Run the benchmarks (results to paste into BENCHMARKS.md)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+fault-run: $(STAMP) ## The fault run (bench/fault_run.py): gunicorn on PostgreSQL under upstream faults
+	@$(BIN)/python bench/fault_run.py $(FAULT_ARGS)
 
 sandbox: $(STAMP) ## Serve only the Agiler sandbox on http://127.0.0.1:8765/v1
 	@$(BIN)/python manage.py runsandbox --host $(HOST) --port $(SANDBOX_PORT)

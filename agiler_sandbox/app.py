@@ -12,7 +12,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from . import binaries, control
 from .faults import FaultRule, FaultSet
-from .guards import IdempotencyStore, RateLimiter, fingerprint
+from .guards import IdempotencyStore, RateLimiter, WriteJournal, fingerprint
 from .http import HTTP_REASONS, ApiError, ConnectionDropped, Request, Response, json_response
 from .inspect import Inspector
 from .routes import Route, resolve
@@ -47,6 +47,8 @@ class Sandbox:
             self.tokens[name] = TokenInfo(name, OWNER, tuple(scopes))
         self.rate_limiter = RateLimiter(rate_limit) if rate_limit else None
         self.idempotency = IdempotencyStore()
+        #: every write applied (not replayed), for fault runs to compare with the portal's claims
+        self.journal = WriteJournal()
         self.state = self._fresh_state()
         #: what the portal's tests may read and set up (agiler_sandbox/inspect.py)
         self.inspect = Inspector(self)
@@ -60,6 +62,7 @@ class Sandbox:
         """Rebuild the demo data from the seed and forget idempotency keys and rate buckets."""
         self.state = self._fresh_state()
         self.idempotency.clear()
+        self.journal = WriteJournal()
         if self.rate_limiter:
             self.rate_limiter.clear()
 
@@ -149,14 +152,20 @@ class Sandbox:
             if key is not None and request.method in WRITE_METHODS:
                 self.idempotency.check_key(key)
                 fp = fingerprint(request.method, request.path, request.body)
-                replay = self.idempotency.lookup(request.token, key, fp)
-                if replay is not None:
-                    return replay
             request.fault = fault
+            # Look-up, apply and record under one lock: two concurrent requests with one key
+            # (a double click) apply once, as Agiler's own idempotency guarantees.
             with self.state.lock:
+                if fp:
+                    replay = self.idempotency.lookup(request.token, key or "", fp)
+                    if replay is not None:
+                        self.journal.replayed(route.operation, key)
+                        return replay
                 response = route.handler(self, request)
-            if key is not None and fp and isinstance(response.body, bytes):
-                self.idempotency.record(request.token, key, fp, response)
+                if key is not None and fp and isinstance(response.body, bytes):
+                    self.idempotency.record(request.token, key, fp, response)
+                if request.method in WRITE_METHODS and 200 <= response.status < 300:
+                    self.journal.applied(route.operation, request.path, key)
             return response
         except ApiError as exc:
             return exc.to_response()

@@ -7,8 +7,9 @@ documented set, mirrored in each catalog description and in docs/sandbox.md):
   ``request.method``, ``request.host`` and ``request.scheme``, compared case-insensitively).
 - ``in``: ``value`` is a comma-separated list; matches when the fact equals one of the items.
 - ``prefix`` / ``suffix`` / ``contains``: substring tests, case-sensitive.
-- ``matches``: ``value`` is a regular expression (RE2/Python common subset) searched anywhere in
-  the fact; anchor with ``^``/``$`` for a full match.
+- ``matches``: ``value`` is an RE2 regular expression (linear time; no look-around or
+  back-references; at most 1000 characters) searched anywhere in the fact; anchor with ``^``/``$``
+  for a full match.
 - ``cidr``: only for ``request.ip``; ``value`` is an IPv4/IPv6 network (``10.0.0.0/8``) or a
   single address, matching when the client address is inside it.
 - ``exists``: only for ``request.header.*``/``request.cookie.*``; matches when the header/cookie is
@@ -22,8 +23,9 @@ every request.
 from __future__ import annotations
 
 import ipaddress
-import re
 from typing import Any
+
+import re2
 
 from .http import invalid
 
@@ -306,6 +308,25 @@ def catalog() -> dict[str, Any]:
     return {"conditions": CONDITIONS, "actions": ACTIONS, "notes": NOTES, "templates": TEMPLATES}
 
 
+#: As Agiler: ``matches`` is RE2 (linear time; no look-around or back-references), ≤ 1000 chars.
+MAX_PATTERN = 1000
+
+
+def regex_problem(pattern: str) -> str | None:
+    """Why Agiler refuses ``pattern`` for ``matches``, or None."""
+    if len(pattern) > MAX_PATTERN:
+        return f"longer than {MAX_PATTERN} characters"
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = 8 << 20
+    try:
+        re2.compile(pattern, options)
+    except re2.error as exc:
+        raw = exc.args[0] if exc.args else b""
+        return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    return None
+
+
 def _lookup(entries: list[dict[str, Any]], fact: str) -> dict[str, Any] | None:
     for entry in entries:
         pattern = entry.get("fact")
@@ -331,10 +352,9 @@ def _check_value(where: str, entry: dict[str, Any], operator: str, value: Any) -
                 f"{entry['fact']} (allowed: {', '.join(allowed)})",
             )
     if operator == "matches":
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise invalid(f"{where}.value", f"invalid regular expression: {exc}") from None
+        reason = regex_problem(value)
+        if reason:
+            raise invalid(f"{where}.value", f"invalid regular expression: {reason}")
     if operator == "cidr":
         try:
             ipaddress.ip_network(value, strict=False)

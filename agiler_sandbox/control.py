@@ -3,6 +3,8 @@
 - ``GET /_sandbox/faults``: active rules; ``POST``: add a rule (object) or rules (array) → 201;
   ``DELETE``: remove all; ``DELETE /_sandbox/faults/{id}``: remove one.
 - ``POST /_sandbox/reset``: rebuild the demo data from the seed.
+- ``GET /_sandbox/writes``: every write applied (operation, path, Idempotency-Key) and the count
+  of idempotent replays, for fault runs.
 - ``GET /_sandbox/restores``: restore history (project, backup, drain_requests, started_at).
 - ``POST /_sandbox/projects/{project}/logs``: append a request log entry stamped now (body:
   ``message``, optional ``priority`` and ``request_id``) → 201 with the entry; for watching a
@@ -42,6 +44,8 @@ def _dispatch(app: Sandbox, method: str, segments: list[str], environ: dict[str,
         if segments[1].isdigit() and app.faults.remove(int(segments[1])):
             return empty_response()
         raise ApiError(404, "no such fault rule", resource="fault", id=segments[1])
+    if segments == ["writes"] and method == "GET":
+        return json_response(app.journal.snapshot())
     if segments == ["reset"] and method == "POST":
         app.reset()
         return empty_response()

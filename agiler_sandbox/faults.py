@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import random
 import re
 import threading
 from dataclasses import asdict, dataclass, field, fields
@@ -33,6 +34,9 @@ class FaultRule:
     slow_stream_bytes_per_s: int | None = None
     truncate_after_bytes: int | None = None
     times: int | None = None
+    #: apply to this fraction of matching requests (0–1), drawn from a seeded generator; the
+    #: others fall through to later rules. None: every match.
+    probability: float | None = None
     after_send: bool = False
     fail_backup: bool = False
     id: int = field(default=0, compare=False)
@@ -44,6 +48,8 @@ class FaultRule:
             self.method = self.method.upper()
         if self.times is not None and self.times < 1:
             raise ValueError("times must be >= 1 (or null for forever)")
+        if self.probability is not None and not 0 <= self.probability <= 1:
+            raise ValueError("probability must be between 0 and 1")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FaultRule:
@@ -74,6 +80,7 @@ class FaultSet:
 
     def __init__(self, rules: list[FaultRule] | None = None) -> None:
         self._lock = threading.Lock()
+        self._random = random.Random(int(os.environ.get("AGILER_SANDBOX_FAULT_SEED", "1")))
         self._rules: list[FaultRule] = []
         self._ids = itertools.count(1)
         for rule in rules or []:
@@ -108,6 +115,8 @@ class FaultSet:
         with self._lock:
             for rule in self._rules:
                 if rule.matches(operation, method, path):
+                    if rule.probability is not None and self._random.random() >= rule.probability:
+                        continue
                     if rule.times is not None:
                         rule.times -= 1
                         if rule.times <= 0:

@@ -133,3 +133,26 @@ class RateLimiter:
         """Refill every bucket."""
         with self._lock:
             self._buckets.clear()
+
+
+class WriteJournal:
+    """Every write the sandbox applied (2xx, not an idempotent replay), in order: operation,
+    path and Idempotency-Key. ``GET /_sandbox/writes`` serves it, so a fault run can compare the
+    portal's claims and audit log with what really happened upstream."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._applied: list[dict[str, str | None]] = []
+        self._replays = 0
+
+    def applied(self, operation: str, path: str, key: str | None) -> None:
+        with self._lock:
+            self._applied.append({"operation": operation, "path": path, "key": key})
+
+    def replayed(self, operation: str, key: str | None) -> None:
+        with self._lock:
+            self._replays += 1
+
+    def snapshot(self) -> dict[str, object]:
+        with self._lock:
+            return {"applied": list(self._applied), "replays": self._replays}

@@ -1,5 +1,5 @@
 """Benchmark: the audit page's free-text search (``q=``) at 1,000,000 events on PostgreSQL,
-without and with the trigram indexes of migration 0003_prod_trigram_search, in one run.
+without and with the trigram indexes of migration 0003_trigram_search, in one run.
 
 Creates a throwaway database (needs root for createdb, like make prod-check), migrates it to
 0002 (no search indexes), fills it by COPY with a valid chain (bench/bench_audit.py's fill),

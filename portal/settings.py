@@ -41,6 +41,8 @@ PORTAL_TOKEN_KEYS = env_str("PORTAL_TOKEN_KEYS") or ""
 PORTAL_DEMO_KEY_FILE = Path(env_str("PORTAL_DEMO_KEY_FILE") or BASE_DIR / ".portal-keys")
 # Keyed hash for token fingerprints and the audit chain (never the encryption key itself).
 PORTAL_AUDIT_HMAC_KEY = env_str("PORTAL_AUDIT_HMAC_KEY") or ""
+#: where signed audit checkpoints go: a file path (append-only JSON lines) or "log"
+PORTAL_AUDIT_CHECKPOINT = env_str("PORTAL_AUDIT_CHECKPOINT") or "log"
 
 # --- Hosts and proxies ---------------------------------------------------------------------------
 ALLOWED_HOSTS = env_list(
@@ -95,6 +97,7 @@ if DEBUG:
 
 MIDDLEWARE = [
     "portal.core.middleware.HealthProbeMiddleware",
+    "portal.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files get the CSP and Permissions-Policy too.
     "portal.core.middleware.SecurityHeadersMiddleware",
@@ -110,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.lib.htmx.VaryOnHtmxMiddleware",
+    # After sessions, auth and htmx (its 400 page uses the layout), before any view runs.
+    "portal.core.middleware.BadInputMiddleware",
     "portal.core.middleware.HtmxMessagesMiddleware",
     "portal.core.middleware.AccessControlMiddleware",
     "portal.core.agiler_errors.AgilerErrorMiddleware",
@@ -214,7 +219,14 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_ENABLED = env_bool("PORTAL_LOGIN_THROTTLING", True)
 AXES_FAILURE_LIMIT = env_int("PORTAL_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("PORTAL_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock a username *from one address* (a list inside the list means "both together"): five wrong
+# passwords for finance from one address used to lock finance out everywhere. Spraying many
+# usernames from one address is stopped by the per-address throttle below instead.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+#: failed sign-ins one address may make (any usernames) per lockout period before it must wait
+PORTAL_LOGIN_ADDRESS_LIMIT = env_int("PORTAL_LOGIN_ADDRESS_LIMIT", 30, minimum=1)
+#: the starting policy (admins change it on the People page): admins must use two-factor sign-in
+PORTAL_REQUIRE_MFA_FOR_ADMINS = env_bool("PORTAL_REQUIRE_MFA_FOR_ADMINS", True)
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit log already
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token"]
@@ -243,7 +255,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # The one Content-Security-Policy: everything from 'self', no inline script or style attribute.
 PORTAL_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
 

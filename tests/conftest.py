@@ -66,8 +66,12 @@ ROLE_TOKENS = {
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    """Scopes, catalogs and counts are cached: every test starts from its own upstream."""
+    """Scopes, catalogs and counts are cached: every test starts from its own upstream; and the
+    process-wide retry budget starts from a quiet window."""
+    from portal.agiler._budget import PROCESS_BUDGET
+
     cache.clear()
+    PROCESS_BUDGET.reset()
     yield
     cache.clear()
 

@@ -24,3 +24,6 @@ STORAGES = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SECURE_SSL_REDIRECT = False
+# Tests sign admins in with force_login and no authenticator; the default policy (admins must
+# use two-factor sign-in) is exercised by tests/hardening/test_admin_mfa.py, which turns it on.
+PORTAL_REQUIRE_MFA_FOR_ADMINS = False

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django_htmx.http import HttpResponseClientRedirect
 
 from portal.accounts.roles import MATRIX, role_allows
+from portal.audit.actions import Action
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 
@@ -38,6 +39,23 @@ def _login_redirect(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _audit_denied(request: HttpRequest, action: str) -> None:
+    """A role-denied request is a security event: who tried what, where (issue 15)."""
+    from portal.audit import record
+
+    record(
+        action=Action.ACCESS_DENIED,
+        actor=request.user,
+        request=request,
+        outcome="failure",
+        status=403,
+        error_code="role",
+        target_type="page",
+        target_id=request.path[:255],
+        summary={"needs": action, "method": request.method},
+    )
+
+
 def requires(action: str) -> Callable[[ViewFunc], ViewFunc]:
     """Allow the view only to signed-in, active users whose role may perform ``action``."""
     if action not in MATRIX:
@@ -53,6 +71,7 @@ def requires(action: str) -> Callable[[ViewFunc], ViewFunc]:
             if not getattr(user, "is_active", False) or not role_allows(
                 getattr(user, "role", None), action
             ):
+                _audit_denied(request, action)
                 raise PermissionDenied(f"Your role may not perform {action}.")
             return view(request, *args, **kwargs)
 

@@ -13,7 +13,12 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_login_failed
+
+        from portal.accounts.throttle import on_login_failed
         from portal.tokens.crypto import load_keyring
+
+        user_login_failed.connect(on_login_failed, dispatch_uid="portal.accounts.address_throttle")
 
         # Fail at start-up, not at the first token save: with DEBUG off the keys must be there
         # and well-formed; configured keys are checked in demo mode too. (With DEBUG on and no

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.validators import MaxLengthValidator
 
 from portal.accounts.roles import Role
 
@@ -108,6 +109,11 @@ class ActiveForm(forms.Form):
 
 
 class PolicyForm(forms.Form):
+    require_mfa_admins = forms.BooleanField(
+        required=False,
+        label="Require two-factor sign-in for admins",
+        help_text="On by default: an admin without it is sent to set it up right after signing in.",
+    )
     require_mfa = forms.BooleanField(
         required=False,
         label="Require two-factor sign-in for everyone",
@@ -125,3 +131,10 @@ class PortalAuthenticationForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": "That username and password do not match an active portal account.",
     }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Django sets the username's max_length after the field is built, so no validator
+        # enforces it: a 256-character name reached authenticate() and axes' varchar(255).
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length or 150))

@@ -42,23 +42,47 @@ def has_mfa(user: Any) -> bool:
     return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
 
 
-def mfa_required() -> bool:
-    """Whether admins require two-factor sign-in for everyone (cached briefly)."""
+def _policy() -> tuple[bool, bool]:
+    """(everyone, admins) two-factor requirements, cached briefly."""
     value = cache.get(_POLICY_CACHE_KEY)
     if value is None:
-        value = SecurityPolicy.current().require_mfa
+        policy = SecurityPolicy.current()
+        value = (policy.require_mfa, policy.require_mfa_admins)
         cache.set(_POLICY_CACHE_KEY, value, _POLICY_TTL)
-    return bool(value)
+    return bool(value[0]), bool(value[1])
 
 
-def policy_set_require_mfa(*, actor: Any, value: bool, request: HttpRequest | None = None) -> bool:
-    """Turn the "everyone needs two-factor sign-in" requirement on or off; return whether it
-    changed (an unchanged value records nothing)."""
+def mfa_required() -> bool:
+    """Whether admins require two-factor sign-in for everyone (cached briefly)."""
+    return _policy()[0]
+
+
+def mfa_required_for_admins() -> bool:
+    """Whether admins must use two-factor sign-in (on by default; cached briefly)."""
+    return _policy()[1]
+
+
+def mfa_required_for(user: Any) -> bool:
+    """Whether ``user`` must set up two-factor sign-in before using the portal."""
+    everyone, admins = _policy()
+    return everyone or (admins and getattr(user, "role", None) == "admin")
+
+
+def policy_set_require_mfa(
+    *,
+    actor: Any,
+    value: bool,
+    admins: bool | None = None,
+    request: HttpRequest | None = None,
+) -> bool:
+    """Set the two-factor requirements (everyone; and, when given, admins); return whether
+    anything changed (an unchanged policy records nothing)."""
     with transaction.atomic():
         policy = SecurityPolicy.current()
-        if policy.require_mfa == value:
+        admins = policy.require_mfa_admins if admins is None else admins
+        if (policy.require_mfa, policy.require_mfa_admins) == (value, admins):
             return False
-        policy.require_mfa = value
+        policy.require_mfa, policy.require_mfa_admins = value, admins
         policy.save()
         _audit(
             action=Action.MFA_POLICY_CHANGED,
@@ -67,7 +91,7 @@ def policy_set_require_mfa(*, actor: Any, value: bool, request: HttpRequest | No
             target_type="security_policy",
             target_id="1",
             target_label="Two-factor sign-in requirement",
-            summary={"require_mfa": value},
+            summary={"require_mfa": value, "require_mfa_admins": admins},
         )
     cache.delete(_POLICY_CACHE_KEY)
     return True

@@ -3,8 +3,9 @@
 * A person who has set up two-factor sign-in but whose session was not verified with a code
   (e.g. a session that predates their enrolment) is signed out and sent to sign in again.
 * A person whose account was created with a one-time password must change it first.
-* When an admin requires two-factor sign-in for everyone, people without it may only reach the
-  enrolment page (and sign out) until they have set it up.
+* When two-factor sign-in is required for them — for everyone when an admin turns that on, and
+  for admins by default — people without it may only reach the enrolment page (and sign out)
+  until they have set it up: they sign in with their password and are prompted to enrol.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from portal.accounts.mfa import has_mfa, mfa_required
+from portal.accounts.mfa import has_mfa, mfa_required_for
 
 #: URL names a person who must enrol may still open
 ENROLMENT_ALLOWED = {"accounts:mfa", "accounts:logout", "accounts:login", "accounts:login_verify"}
@@ -53,13 +54,13 @@ class SignInPolicyMiddleware:
             return self._go(request, reverse("accounts:login"))
         must_change = getattr(user, "must_change_password", False)
         if name in ENROLMENT_ALLOWED:
-            return self._restricted(request) if must_change or mfa_required() else None
+            return self._restricted(request) if must_change or mfa_required_for(user) else None
         if must_change:
             if name == "accounts:password_change":
                 return self._restricted(request)
             messages.info(request, "Choose your own password to continue.")
             return self._go(request, reverse("accounts:password_change"))
-        if not mfa_required():
+        if not mfa_required_for(user):
             return None
         messages.info(request, "Your team requires two-factor sign-in: set it up to continue.")
         return self._go(request, reverse("accounts:mfa"))

@@ -69,6 +69,10 @@ class SecurityPolicy(models.Model):
         default=False,
         help_text="Everyone must set up two-factor sign-in before using the portal.",
     )
+    require_mfa_admins = models.BooleanField(
+        default=True,
+        help_text="Admins must set up two-factor sign-in before using the portal (default).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -78,7 +82,14 @@ class SecurityPolicy(models.Model):
     @classmethod
     def current(cls) -> SecurityPolicy:
         """Return the policy row, creating the default one on first use."""
-        policy, _ = cls.objects.get_or_create(pk=1)
+        from django.conf import settings
+
+        policy, _ = cls.objects.get_or_create(
+            pk=1,
+            defaults={
+                "require_mfa_admins": getattr(settings, "PORTAL_REQUIRE_MFA_FOR_ADMINS", True)
+            },
+        )
         return policy
 
 

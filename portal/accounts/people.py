@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.accounts.sessions import end_sessions
 from portal.audit.actions import Action
 
 if TYPE_CHECKING:
@@ -38,6 +39,13 @@ def _audit(**kwargs: Any) -> None:
 
 def _target(user: User) -> dict[str, str]:
     return {"target_type": "user", "target_id": str(user.pk), "target_label": user.get_username()}
+
+
+def _own_session(actor: Any, user: User, request: HttpRequest | None) -> str | None:
+    """The session to keep: the actor's own, when they change themselves."""
+    if request is None or getattr(actor, "pk", None) != user.pk:
+        return None
+    return getattr(getattr(request, "session", None), "session_key", None)
 
 
 def one_time_password() -> str:
@@ -115,11 +123,13 @@ def user_set_role(
             _guard_last_admin(user)
         user.role = role
         user.save(update_fields=["role"])
+        # New rights start from a new sign-in: no open page keeps acting under the old role.
+        ended = end_sessions(user, keep=_own_session(actor, user, request))
         _audit(
             action=Action.USERS_ROLE_CHANGED,
             actor=actor,
             request=request,
-            summary={"from": old, "to": role},
+            summary={"from": old, "to": role, "sessions_ended": ended},
             **_target(user),
         )
     return True
@@ -137,11 +147,12 @@ def user_set_active(
             _guard_last_admin(user)
         user.is_active = active
         user.save(update_fields=["is_active"])
+        ended = 0 if active else end_sessions(user)
         _audit(
             action=Action.USERS_REACTIVATED if active else Action.USERS_DEACTIVATED,
             actor=actor,
             request=request,
-            summary={"role": user.role},
+            summary={"role": user.role, **({} if active else {"sessions_ended": ended})},
             **_target(user),
         )
     return True

@@ -14,7 +14,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.access import requires
 from portal.accounts.forms import ActiveForm, PolicyForm, RoleForm, UserCreateForm
-from portal.accounts.mfa import has_mfa, mfa_required, mfa_reset, policy_set_require_mfa
+from portal.accounts.mfa import (
+    has_mfa,
+    mfa_required,
+    mfa_required_for_admins,
+    mfa_reset,
+    policy_set_require_mfa,
+)
 from portal.accounts.models import AgilerToken, User
 from portal.accounts.people import LastAdminError, user_create, user_set_active, user_set_role
 from portal.accounts.roles import Role
@@ -38,7 +44,9 @@ def users_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page_title": "People",
         "people": people,
-        "policy_form": PolicyForm(initial={"require_mfa": mfa_required()}),
+        "policy_form": PolicyForm(
+            initial={"require_mfa": mfa_required(), "require_mfa_admins": mfa_required_for_admins()}
+        ),
     }
     return render(request, _fragment(request, "accounts/people.html", "people-panel"), context)
 
@@ -50,15 +58,17 @@ def security_policy(request: HttpRequest) -> HttpResponse:
     form = PolicyForm(request.POST)
     if form.is_valid():
         value = form.cleaned_data["require_mfa"]
-        if policy_set_require_mfa(actor=request.user, value=value, request=request):
-            messages.success(
-                request,
-                "Two-factor sign-in is now required for everyone."
-                if value
-                else "Two-factor sign-in is now optional.",
-            )
+        admins = form.cleaned_data["require_mfa_admins"]
+        state = (
+            "required for everyone"
+            if value
+            else "required for admins, optional for others"
+            if admins
+            else "optional"
+        )
+        if policy_set_require_mfa(actor=request.user, value=value, admins=admins, request=request):
+            messages.success(request, f"Two-factor sign-in is now {state}.")
         else:
-            state = "required for everyone" if value else "optional"
             messages.info(request, f"Nothing changed: two-factor sign-in was already {state}.")
     return redirect("accounts:users")
 

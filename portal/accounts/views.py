@@ -25,6 +25,10 @@ from portal.accounts.access import public, requires
 from portal.accounts.forms import CodeForm, PortalAuthenticationForm
 from portal.accounts.mfa import code_already_used, has_mfa, verify_second_factor
 from portal.accounts.mfa_models import RecoveryCodeDevice
+from portal.accounts.sessions import end_sessions
+from portal.accounts.throttle import address_throttled, lockout_response
+from portal.audit import record, user_target
+from portal.audit.actions import Action
 
 #: how long the second step of a sign-in may take before the password must be entered again
 MFA_PENDING_SECONDS = 300
@@ -37,6 +41,13 @@ class LoginView(auth_views.LoginView):
     authentication_form = PortalAuthenticationForm
     redirect_authenticated_user = True
     extra_context = {"page_title": "Sign in"}
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Per-address throttle against password spraying (many usernames from one address);
+        # django-axes locks one username from one address.
+        if address_throttled(request):
+            return lockout_response(request)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
@@ -146,8 +157,21 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         user = form.user
         if user.must_change_password:
             user.must_change_password = False  # saved by form.save() below
-        messages.success(self.request, "Your password has been changed.")
-        return super().form_valid(form)
+        response = super().form_valid(form)  # keeps this session signed in
+        ended = end_sessions(user, keep=self.request.session.session_key)
+        record(
+            action=Action.AUTH_PASSWORD_CHANGED,
+            actor=user,
+            request=self.request,
+            summary={"sessions_ended": ended},
+            **user_target(user),
+        )
+        messages.success(
+            self.request,
+            "Your password has been changed."
+            + (" You were signed out everywhere else." if ended else ""),
+        )
+        return response
 
 
 login = public(LoginView.as_view())

@@ -31,6 +31,7 @@ from .errors import (
     RateLimited,
     ServerError,
     Unauthorized,
+    Unprocessable,
 )
 from .observer import CallInfo, CallObserver, CallOutcome, NullObserver
 from .pagination import Page
@@ -89,6 +90,7 @@ __all__ = [
     "CallObserver",
     "CallOutcome",
     "Conflict",
+    "Unprocessable",
     "DownloadHeaders",
     "ErrorPayload",
     "ErrorResponse",

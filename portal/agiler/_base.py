@@ -27,6 +27,7 @@ from typing import TypeVar
 
 import httpx
 
+from ._budget import PROCESS_BUDGET, RetryBudget
 from ._pool import shared_http_client
 from ._request import (
     NOT_GIVEN,
@@ -48,12 +49,13 @@ from ._request import (
     query_value,
 )
 from ._secret import Secret
-from .downloads import FileDownload
+from .downloads import ON_END, FileDownload
 from .errors import (
     AgilerError,
     AgilerResponseError,
     AgilerUnavailable,
     RateLimited,
+    ServerError,
     error_from_response,
     parse_retry_after,
     request_id_from,
@@ -88,6 +90,8 @@ class BaseClient:
         sleep: Callable[[float], None] | None = None,
         jitter: Callable[[float], float] | None = None,
         clock: Callable[[], float] | None = None,
+        retry_budget: RetryBudget | None = None,
+        request_id: str | None = None,
     ) -> None:
         if not base_url:
             raise ValueError("base_url is required")
@@ -111,6 +115,10 @@ class BaseClient:
         # Full jitter: a uniformly random delay in [0, cap] spreads retry storms best.
         self._jitter = jitter if jitter is not None else (lambda cap: random.uniform(0.0, cap))
         self._clock = clock if clock is not None else time.monotonic
+        self._budget = retry_budget if retry_budget is not None else PROCESS_BUDGET
+        # The portal's id of the page request this client serves: sent upstream as X-Request-ID
+        # so Agiler's logs and the audit log name the same request.
+        self._request_id = request_id
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._base_url!r}, token={self._token!r})"
@@ -335,6 +343,10 @@ class BaseClient:
         try:
             response = self._attempts(spec, path, state, started)
         except AgilerError as exc:
+            if spec.is_write and state.maybe_applied:
+                # An earlier attempt may have been applied: the page must not say "nothing was
+                # changed" whatever the last attempt answered.
+                exc.may_have_been_applied = True  # type: ignore[attr-defined]
             outcome = outcome_of(state, self._ms(started), error=exc, is_write=spec.is_write)
             log_final(spec, path, outcome)
             self._report(spec, info, handle, outcome, response=None)
@@ -354,8 +366,34 @@ class BaseClient:
             raise
         outcome = outcome_of(state, self._ms(started), error=None, is_write=spec.is_write)
         log_final(spec, path, outcome)
+        if spec.stream and spec.sensitive is not None and spec.sensitive(response):
+            # A download is recorded when its stream ends (FileDownload calls this back), with
+            # the bytes relayed and whether it completed: its headers prove nothing.
+            response.extensions[ON_END] = self._download_reporter(info, outcome, started)
+            return response
         self._report(spec, info, handle, outcome, response=response)
         return response
+
+    def _download_reporter(
+        self, info: CallInfo, outcome: CallOutcome, started: float
+    ) -> Callable[[int, str | None], None]:
+        def on_end(received: int, problem: str | None) -> None:
+            final = dataclasses.replace(
+                outcome,
+                outcome="failure" if problem else "success",
+                error_code="incomplete" if problem else None,
+                error_message=problem,
+                duration_ms=self._ms(started),
+            )
+            summary = {**info.summary, "bytes_sent": received, "completed": problem is None}
+            try:
+                self._observer.sensitive_read(dataclasses.replace(info, summary=summary), final)
+            except Exception:
+                # The bytes are already with the browser; losing the row must not break the
+                # stream's end. Log loudly (the operator sees it in the process log).
+                logger.exception("audit observer failed to record download %s", info.operation)
+
+        return on_end
 
     def _report(
         self,
@@ -377,9 +415,17 @@ class BaseClient:
                     "audit observer failed to record the outcome of %s", spec.operation
                 )
             return
-        if spec.sensitive is None:
-            return
-        if response is not None and not spec.sensitive(response):
+        if spec.sensitive is None or (response is not None and not spec.sensitive(response)):
+            upstream_failed = (
+                outcome.status is None or outcome.status in (429,) or (outcome.status >= 500)
+            )
+            failed_read = getattr(self._observer, "failed_read", None)
+            if outcome.outcome != "success" and upstream_failed and failed_read is not None:
+                # A read that failed or timed out upstream is recorded too (issue 15).
+                try:
+                    failed_read(info, outcome)
+                except Exception:
+                    logger.exception("audit observer failed to record %s", spec.operation)
             return
         self._observer.sensitive_read(info, outcome)
 
@@ -387,6 +433,8 @@ class BaseClient:
         url = self._base_url + path
         params = {k: query_value(v) for k, v in spec.query.items() if v is not None}
         headers = dict(spec.headers)
+        if self._request_id:
+            headers["X-Request-ID"] = self._request_id
         if spec.idempotency_key is not None:
             headers["Idempotency-Key"] = spec.idempotency_key
         if spec.upload is not None:
@@ -394,6 +442,7 @@ class BaseClient:
             if spec.upload.length is not None:
                 headers["Content-Length"] = str(spec.upload.length)
         may_retry = spec.replayable and (not spec.is_write or spec.idempotency_key is not None)
+        self._budget.record_call()
         while True:
             state.attempts += 1
             attempt_started = self._clock()
@@ -411,7 +460,12 @@ class BaseClient:
             except TRANSPORT_ERRORS as exc:
                 error = self._lost(spec, state, exc)
                 log_attempt(spec, path, state, self._ms(attempt_started), exc=exc)
-                delay = self._retry_delay(may_retry, state, started, None, None)
+                # A pool timeout means this process is saturated: waiting again only queues
+                # another request behind the same busy connections. Fail now.
+                pool_full = isinstance(exc, httpx.PoolTimeout)
+                delay = (
+                    None if pool_full else self._retry_delay(may_retry, state, started, None, None)
+                )
                 if delay is None:
                     raise error from None
                 self._sleep(delay)
@@ -421,6 +475,10 @@ class BaseClient:
             state.request_id = request_id_from(response.headers)
             if not 200 <= response.status_code < 300:
                 err = self._error_of(response, spec.operation)
+                if isinstance(err, ServerError) and spec.is_write:
+                    # Agiler received this attempt and failed: it may have applied it first.
+                    # Whatever a later attempt answers (a 429, say), the write may exist.
+                    state.maybe_applied = True
                 log_attempt(spec, path, state, self._ms(attempt_started))
                 retry_after = (
                     err.retry_after
@@ -504,6 +562,8 @@ class BaseClient:
             delay = max(0.0, self._jitter(cap))
         if self._clock() - started + delay > self._max_retry_time:
             return None
+        if not self._budget.try_retry():
+            return None  # the process's retries already add 20 % to its traffic: give up
         return delay
 
     # --------------------------------------------------------------------- outcome and logging

@@ -16,7 +16,7 @@ import httpx
 
 from ._pool import DEFAULT_TIMEOUT
 from ._secret import Secret
-from .errors import AgilerError, AgilerUnavailable, ServerError
+from .errors import AgilerError, ServerError
 from .observer import CallOutcome
 from .types import Model
 
@@ -226,11 +226,11 @@ def outcome_of(
         return CallOutcome(
             "success", state.status, None, None, state.request_id, duration_ms, state.attempts
         )
-    # "unknown" only for writes whose answer was lost: a timeout/reset after sending, a 504,
-    # or a server error following an earlier lost attempt (that one may have been applied).
-    lost_after_send = state.maybe_applied and isinstance(error, AgilerUnavailable | ServerError)
-    gateway_timeout = isinstance(error, ServerError) and error.status == 504
-    unknown = is_write and (lost_after_send or gateway_timeout)
+    # "unknown" for writes whose effect cannot be known: an answer was lost after sending
+    # (timeout, reset), or Agiler received an attempt and answered 5xx (a server may fail after
+    # applying a write; a gateway may time out while it still runs) — whatever the last attempt
+    # answered, since the key's first application may be the one that was lost.
+    unknown = is_write and (state.maybe_applied or isinstance(error, ServerError))
     return CallOutcome(
         "unknown" if unknown else "failure",
         error.status,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -20,7 +20,18 @@ import httpx
 
 from .errors import AgilerUnavailable
 
-__all__ = ["DownloadHeaders", "FileDownload", "parse_content_disposition"]
+__all__ = ["DownloadBroken", "DownloadHeaders", "FileDownload", "parse_content_disposition"]
+
+#: Key in ``httpx.Response.extensions`` under which the client leaves the callback that records
+#: the download's outcome once its stream has ended: ``(bytes_relayed, problem or None)``.
+ON_END = "portal.on_end"
+
+OnEnd = Callable[[int, "str | None"], None]
+
+
+class DownloadBroken(AgilerUnavailable):
+    """The file stopped arriving from Agiler (connection broke, or fewer bytes than announced)."""
+
 
 DEFAULT_CHUNK_SIZE = 64 * 1024
 
@@ -108,6 +119,10 @@ class FileDownload:
         self._response = response
         self._operation = operation
         self._consumed = False
+        self._received = 0
+        # Set by the client for an audited download: the outcome is recorded when the stream
+        # ends (complete or not, with the bytes relayed), not when its headers arrive.
+        self._on_end: OnEnd | None = response.extensions.pop(ON_END, None)
         self.headers = DownloadHeaders.from_response(response)
         self.status = response.status_code
 
@@ -129,8 +144,16 @@ class FileDownload:
         return self._response.is_closed
 
     def close(self) -> None:
-        """Release the connection (idempotent)."""
+        """Release the connection (idempotent). Closed before its end, the download is recorded
+        as incomplete."""
         self._response.close()
+        self._finish(f"the download was stopped after {self._received} bytes, before its end")
+
+    def _finish(self, problem: str | None) -> None:
+        """Report the outcome once: ``problem`` None means every byte was relayed."""
+        callback, self._on_end = self._on_end, None
+        if callback is not None:
+            callback(self._received, problem)
 
     def iter_bytes(self, chunk_size: int | None = DEFAULT_CHUNK_SIZE) -> Iterator[bytes]:
         """Yield the body in chunks of about ``chunk_size`` bytes; may be called only once.
@@ -147,31 +170,36 @@ class FileDownload:
         return self._iterate(chunk_size)
 
     def _iterate(self, chunk_size: int | None) -> Iterator[bytes]:
-        received = 0
         expected = self.headers.content_length
         try:
             # chunk_size=None: httpx passes each read on as is (its chunker re-joins reads into
             # chunk_size pieces otherwise, a copy per read).
             for chunk in self._response.iter_bytes(chunk_size):
-                received += len(chunk)
+                self._received += len(chunk)
                 yield chunk
         except (httpx.TransportError, ConnectionError) as exc:
-            raise AgilerUnavailable.lost(
-                f"The download from Agiler ({self._operation}) broke off after {received} bytes "
-                f"({type(exc).__name__}).",
-                may_have_been_applied=False,
-                operation=self._operation,
-            ) from None
+            problem = (
+                f"The download from Agiler ({self._operation}) broke off after "
+                f"{self._received} bytes ({type(exc).__name__})."
+            )
+            self._finish(problem)
+            raise self._broken(problem) from None
         finally:
             self._response.close()
         # Content-Encoding is not used for these bodies, so the wire length is the body length.
-        if expected is not None and received != expected and not self._encoded:
-            raise AgilerUnavailable.lost(
-                f"The download from Agiler ({self._operation}) ended after {received} of "
-                f"{expected} bytes.",
-                may_have_been_applied=False,
-                operation=self._operation,
+        if expected is not None and self._received != expected and not self._encoded:
+            problem = (
+                f"The download from Agiler ({self._operation}) ended after {self._received} of "
+                f"{expected} bytes."
             )
+            self._finish(problem)
+            raise self._broken(problem)
+        self._finish(None)
+
+    def _broken(self, message: str) -> DownloadBroken:
+        error = DownloadBroken(message, operation=self._operation)
+        error.may_have_been_applied = False
+        return error
 
     @property
     def _encoded(self) -> bool:

@@ -35,6 +35,7 @@ __all__ = [
     "RateLimited",
     "ServerError",
     "Unauthorized",
+    "Unprocessable",
     "error_from_response",
     "parse_retry_after",
     "request_id_from",
@@ -124,6 +125,14 @@ class Conflict(AgilerError):
     default_message = "Agiler reported a conflict."
 
 
+class Unprocessable(Conflict):
+    """422: well-formed, but Agiler cannot apply it in the object's current state. A kind of
+    conflict (pages and forms that explain a 409 explain this too); audited with code
+    ``conflict`` when Agiler names none. Never retried."""
+
+    default_message = "Agiler could not apply this change in the current state."
+
+
 class InvalidIdentifier(NotFound, ValueError):
     """An id or file path that cannot address anything (empty, ``.`` or ``..``), refused before
     anything is sent. It is a NotFound so pages answer 404, and a ValueError for callers that
@@ -154,9 +163,16 @@ class RateLimited(AgilerError):
 
 
 class ServerError(AgilerError):
-    """5xx: Agiler failed to handle the request."""
+    """5xx: Agiler failed to handle the request.
+
+    ``may_have_been_applied`` is True for a write: a 5xx answers a request Agiler received, and
+    a server may fail after applying it (or a proxy may time out while it still runs), so after
+    the retries the change may exist. Pages then say so instead of inviting a second click.
+    """
 
     default_message = "Agiler had an internal problem."
+
+    may_have_been_applied: bool = False
 
 
 class AgilerUnavailable(AgilerError):
@@ -199,6 +215,7 @@ _BY_STATUS: dict[int, type[AgilerError]] = {
     403: PermissionDenied,
     404: NotFound,
     409: Conflict,
+    422: Unprocessable,
     412: PreconditionFailed,
     413: PayloadTooLarge,
     429: RateLimited,
@@ -290,6 +307,8 @@ def error_from_response(response: httpx.Response, *, operation: str | None = Non
         request_id=request_id_from(response.headers),
         operation=operation,
     )
+    if isinstance(error, Unprocessable) and not error.code:
+        error.code = "conflict"
     if isinstance(error, RateLimited):
         error.retry_after = parse_retry_after(response.headers.get("retry-after"))
     return error

@@ -74,6 +74,11 @@ class Action(models.TextChoices):
     SQL_EXPORT_RESULT = "sql.export_result"
     AUDIT_PRUNED = "audit.pruned"
     FILES_DOWNLOAD_SENT = "files.download_sent"
+    AUTH_PASSWORD_CHANGED = "auth.password_changed"
+    ACCESS_DENIED = "access.denied"
+    AGILER_READ_FAILED = "agiler.read_failed"
+    TOKENS_UNREADABLE = "tokens.unreadable"
+    TOKENS_KEYS_ROTATED = "tokens.keys_rotated"
 
 
 @dataclass(frozen=True)

@@ -52,18 +52,38 @@ CHAIN_VERSION = "v1"
 #: Fields added after v1. They are hashed only when set, as a trailing object: every row written
 #: before they existed (where they are empty) keeps its original bytes and verifies unchanged,
 #: while setting, changing or blanking one on a later row breaks that row's hash.
-EXTENSION_FIELDS = ("project_name", "workspace_name")
+EXTENSION_FIELDS = ("project_name", "workspace_name", "portal_request_id")
 _warned_demo_key = False
 
 
+#: The least key material the chain accepts: 32 bytes, like the token keys.
+MIN_KEY_BYTES = 32
+_GENERATE = 'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+
+
+def key_problem(key: str) -> str | None:
+    """Why ``key`` is too weak to key the chain, or None. A one-character key was accepted."""
+    raw = key.encode()
+    if len(raw) < MIN_KEY_BYTES:
+        return f"it is {len(raw)} bytes long; at least {MIN_KEY_BYTES} random bytes are needed"
+    # A crude entropy floor: a key of few distinct characters ("aaaa…", "abab…") is not random.
+    if len(set(raw)) < 12:
+        return f"it uses only {len(set(raw))} distinct characters; use random bytes"
+    return None
+
+
 def require_key_in_production() -> None:
-    """Refuse to start with DEBUG off and no chain key (called once, from the app's ready())."""
-    if not getattr(settings, "PORTAL_AUDIT_HMAC_KEY", "") and not settings.DEBUG:
+    """Refuse to start with DEBUG off and no chain key, or with a configured key that is too
+    weak (called once, from the app's ready())."""
+    configured = getattr(settings, "PORTAL_AUDIT_HMAC_KEY", "") or ""
+    if not configured and not settings.DEBUG:
         raise ImproperlyConfigured(
             "PORTAL_AUDIT_HMAC_KEY (or PORTAL_AUDIT_HMAC_KEY_FILE) must be set when PORTAL_DEBUG "
-            "is off: it keys the audit log's hash chain. Generate one with: "
-            'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+            f"is off: it keys the audit log's hash chain. {_GENERATE}"
         )
+    problem = key_problem(configured) if configured else None
+    if problem:
+        raise ImproperlyConfigured(f"PORTAL_AUDIT_HMAC_KEY is too weak: {problem}. {_GENERATE}")
 
 
 def hmac_key() -> bytes:
@@ -102,7 +122,9 @@ def canonical_bytes(event: AuditEvent) -> bytes:
         if name == "time":
             value = format_time(value)
         values.append(value)
-    extension = {name: getattr(event, name) for name in EXTENSION_FIELDS if getattr(event, name)}
+    extension = {
+        name: getattr(event, name) for name in EXTENSION_FIELDS if getattr(event, name, "")
+    }
     if extension:
         values.append(extension)
     return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -9,6 +10,10 @@ from django.db.models import QuerySet
 
 from portal.audit.actions import action_groups
 from portal.audit.sentences import action_label
+
+#: The dates a filter may name: the audit log holds nothing older, and later ones overflow.
+FIRST_DAY = date(1970, 1, 1)
+LAST_DAY = date(9998, 12, 31)
 
 OUTCOME_CHOICES = [
     ("", "Any outcome"),
@@ -145,6 +150,20 @@ class AuditFilterForm(forms.Form):
             self.fields[field].widget.choices = _named_choices(
                 events, id_field, name_field, anything, chosen
             )
+
+    def _clean_day(self, name: str) -> date | None:
+        day = self.cleaned_data.get(name)
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise forms.ValidationError(
+                f"Choose a date between {FIRST_DAY:%Y-%m-%d} and {LAST_DAY:%Y-%m-%d}."
+            )
+        return day
+
+    def clean_date_from(self) -> date | None:
+        return self._clean_day("date_from")
+
+    def clean_date_to(self) -> date | None:
+        return self._clean_day("date_to")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

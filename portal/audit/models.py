@@ -85,6 +85,8 @@ class AuditEvent(models.Model):
     error_code = models.CharField(max_length=100, blank=True)
     error_message = models.TextField(blank=True)
     request_id = models.CharField(max_length=128, blank=True)
+    #: the portal's id of the page request that caused the event (X-Request-ID, sent upstream)
+    portal_request_id = models.CharField(max_length=32, blank=True)
     idempotency_key = models.CharField(max_length=128, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     intent = models.ForeignKey(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from portal.agiler.observer import CallInfo, CallOutcome
 from portal.audit import naming
-from portal.audit.actions import spec_for, target_of
+from portal.audit.actions import Action, spec_for, target_of
 from portal.audit.models import AuditEvent, Outcome
 from portal.audit.services import record_event
 
@@ -118,11 +118,31 @@ class AuditObserver:
             **_outcome_fields(outcome),
         )
 
+    def failed_read(self, call: CallInfo, outcome: CallOutcome) -> None:
+        """Append one event for a read that failed or timed out upstream."""
+        _failed_read(self, call, outcome)
+
     def sensitive_read(self, call: CallInfo, outcome: CallOutcome) -> None:
         """Append one event for a download (or the failed attempt at one)."""
         context = _context(call, self.actor)
         context["idempotency_key"] = ""
         record_event(actor=self.actor, request=self.request, **context, **_outcome_fields(outcome))
+
+
+def _failed_read(observer: Any, call: CallInfo, outcome: CallOutcome) -> None:
+    context = _context(call)
+    record_event(
+        actor=observer.actor,
+        request=observer.request,
+        action=Action.AGILER_READ_FAILED,
+        target_type=context["target_type"],
+        target_id=context["target_id"],
+        target_label=context["target_label"],
+        project_id=context["project_id"],
+        workspace_id=context["workspace_id"],
+        summary=context["summary"],
+        **_outcome_fields(outcome),
+    )
 
 
 def _outcome_fields(outcome: CallOutcome) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 
 from portal.audit.actions import Action
 from portal.audit.chain import verify_chain
+from portal.audit.checkpoints import write_checkpoint
 from portal.audit.models import AuditCheckpoint, AuditEvent
 from portal.audit.services import lock_head, record_event
 
@@ -50,15 +51,15 @@ def prune_events(*, before: datetime, older_than_days: int) -> PruneResult:
             through_hash = AuditEvent.objects.values_list("hash", flat=True).get(id=through_id)
             with connection.cursor() as cursor:
                 if connection.vendor == "postgresql":
-                    # The append-only trigger lets a DELETE through only with this
-                    # transaction-local flag set.
-                    cursor.execute("SELECT set_config('portal.audit_prune', 'on', true)")
-                cursor.execute(
-                    f"DELETE FROM {AuditEvent._meta.db_table} WHERE id <= %s", [through_id]
-                )
-                deleted = cursor.rowcount
-                if connection.vendor == "postgresql":
-                    cursor.execute("SELECT set_config('portal.audit_prune', 'off', true)")
+                    # The append-only trigger lets a DELETE through only for a member of the
+                    # maintenance role (docs/audit.md): the application's own role cannot.
+                    cursor.execute("SELECT audit_prune_through(%s)", [through_id])
+                    deleted = cursor.fetchone()[0]
+                else:
+                    cursor.execute(
+                        f"DELETE FROM {AuditEvent._meta.db_table} WHERE id <= %s", [through_id]
+                    )
+                    deleted = cursor.rowcount
             AuditCheckpoint.objects.create(
                 through_id=through_id, through_hash=through_hash, deleted=deleted
             )
@@ -75,4 +76,6 @@ def prune_events(*, before: datetime, older_than_days: int) -> PruneResult:
                 "through_hash": through_hash,
             },
         )
+    # Pin the pruned log's length outside the database (a prune is when truncation would hide).
+    write_checkpoint()
     return PruneResult(deleted, through_id if deleted else 0, through_hash, event.id)

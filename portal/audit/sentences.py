@@ -202,6 +202,11 @@ SENTENCES: dict[Action, Callable[[Any, Mapping[str, Any]], str]] = {
     Action.LOGS_SEARCH: lambda e, s: _derived(e),
     Action.LOGS_EXPORT: lambda e, s: _derived(e),
     Action.USAGE_EXPORT: lambda e, s: _derived(e),
+    Action.AUTH_PASSWORD_CHANGED: lambda e, s: _derived(e),
+    Action.ACCESS_DENIED: lambda e, s: _derived(e),
+    Action.AGILER_READ_FAILED: lambda e, s: _derived(e),
+    Action.TOKENS_UNREADABLE: lambda e, s: _derived(e),
+    Action.TOKENS_KEYS_ROTATED: lambda e, s: _derived(e),
 }
 
 #: sentences that name their own subject (no actor in front)

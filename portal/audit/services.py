@@ -136,6 +136,7 @@ def record_event(
             redact_sql_literals(error_message) if _has_sql(summary) else error_message, _MAX_TEXT
         ),
         request_id=_clip(request_id, 128),
+        portal_request_id=_clip(getattr(request, "request_id", "") or "", 32) if request else "",
         idempotency_key=_clip(idempotency_key, 128),
         duration_ms=duration_ms,
         intent_id=intent.id if intent is not None else None,

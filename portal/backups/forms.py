@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 
 from portal.lib.forms import IdempotentForm
+from portal.lib.inputs import AsciiIntegerField
 from portal.projects.forms import ProjectNameConfirmForm
 
 #: Upper bounds the portal accepts (Agiler's own: frequency 0–30 days, retention 1–365 days).
@@ -30,14 +31,14 @@ class DeleteBackupForm(IdempotentForm):
 class PolicyForm(IdempotentForm):
     """How often automatic backups run and how long every backup is kept."""
 
-    frequency_days = forms.IntegerField(
+    frequency_days = AsciiIntegerField(
         label="Take an automatic backup every (days)",
         min_value=0,
         max_value=MAX_FREQUENCY_DAYS,
         help_text=f"0 turns automatic backups off; at most {MAX_FREQUENCY_DAYS} days.",
         widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
     )
-    retention_days = forms.IntegerField(
+    retention_days = AsciiIntegerField(
         label="Keep each backup for (days)",
         min_value=1,
         max_value=MAX_RETENTION_DAYS,

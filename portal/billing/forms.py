@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 
 from portal.billing.money import cents_from_decimal, decimal_from_cents
 from portal.lib.forms import new_idempotency_key
+from portal.lib.inputs import AsciiDecimalField, AsciiIntegerField
 
 #: Agiler refuses an automatic charge below this (cents); the sandbox enforces the same floor.
 MIN_CHARGE_AMOUNT = 500
@@ -23,7 +24,7 @@ MONTH_NEEDS_YEAR = (
 class TransactionFilterForm(forms.Form):
     """Year, or year and month, of the transactions list and its CSV export (GET)."""
 
-    year = forms.IntegerField(
+    year = AsciiIntegerField(
         required=False,
         min_value=2000,
         max_value=2999,
@@ -73,7 +74,7 @@ class TransactionFilterForm(forms.Form):
         return {"year": self.cleaned_data.get("year"), "month": self.cleaned_data.get("month")}
 
 
-class MoneyField(forms.DecimalField):
+class MoneyField(AsciiDecimalField):
     """An amount in the account currency with cents, shown and entered in major units."""
 
     def __init__(self, *, minimum: int = 0, **kwargs: Any) -> None:
@@ -96,7 +97,7 @@ def parse_alerts(text: str) -> list[int]:
     parts = [part for part in re.split(r"[\s,;]+", text.strip()) if part]
     values = []
     for part in parts:
-        if not re.fullmatch(r"\d{1,3}", part):
+        if not re.fullmatch(r"[0-9]{1,3}", part):
             raise forms.ValidationError(f"“{part}” is not a whole percentage.")
         value = int(part)
         if not 1 <= value <= 100:

@@ -11,13 +11,16 @@ import logging
 import math
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from portal.agiler import errors as agiler
 from portal.agiler.contract import required_scopes
+from portal.agiler.downloads import DownloadBroken
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +32,35 @@ def _token_page_url() -> str | None:
         return None
 
 
+UNSURE_TITLE = "Not sure — may have been applied"
+
+
+def may_have_been_applied(error: agiler.AgilerError) -> bool:
+    """Whether ``error`` ended a write that Agiler may have applied (lost answer, or 5xx)."""
+    return bool(getattr(error, "may_have_been_applied", False))
+
+
+def _check_urls(request: HttpRequest) -> dict[str, str | None]:
+    """Where to check an unsure write: the page the form was on (same site only) and the audit
+    log's "Not sure" entries."""
+    referer = request.headers.get("Referer", "")
+    back = None
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        back = parts.path + (f"?{parts.query}" if parts.query else "")
+    try:
+        audit = reverse("audit:list") + "?outcome=unknown"
+    except NoReverseMatch:
+        audit = None
+    return {"check_url": back, "audit_url": audit}
+
+
 def describe(error: agiler.AgilerError) -> tuple[int, str, str]:
     """Return (HTTP status for our page, title, message) for an Agiler error."""
+    if may_have_been_applied(error):
+        return _unsure(error)
     if isinstance(error, agiler.NoAgilerToken):
         return (
             403,
@@ -80,6 +110,16 @@ def describe(error: agiler.AgilerError) -> tuple[int, str, str]:
                 "been deleted."
             ),
         )
+    if isinstance(error, agiler.Unprocessable):
+        return (
+            409,
+            "Agiler could not apply this",
+            (
+                f"{error.message} The change does not fit the current state of what it applies "
+                "to. Nothing was changed: reload the page to see the current state, then adjust "
+                "and try again."
+            ),
+        )
     if isinstance(error, agiler.Conflict):
         return (
             409,
@@ -97,17 +137,16 @@ def describe(error: agiler.AgilerError) -> tuple[int, str, str]:
     if isinstance(error, agiler.BadRequest):
         field = f" (field {error.field})" if error.field else ""
         return 400, "Agiler refused the request", f"{error.message}{field}"
+    if isinstance(error, DownloadBroken):
+        return (
+            502,
+            "The download broke off",
+            (
+                "The file stopped arriving from Agiler before the download could begin, so "
+                "nothing was saved. Try again in a moment; the audit log records the attempt."
+            ),
+        )
     if isinstance(error, agiler.AgilerUnavailable):
-        if error.may_have_been_applied:
-            return (
-                504,
-                "Outcome unknown",
-                (
-                    "The request reached Agiler but its answer was lost. The change may or may not "
-                    "have been applied: check the current state, and the audit log records it as "
-                    "unknown."
-                ),
-            )
         return (
             503,
             "Agiler is unreachable",
@@ -126,6 +165,24 @@ def describe(error: agiler.AgilerError) -> tuple[int, str, str]:
         502,
         "Unexpected answer from Agiler",
         ("Agiler answered in a way the portal does not understand. Nothing was changed."),
+    )
+
+
+def _unsure(error: agiler.AgilerError) -> tuple[int, str, str]:
+    what = (
+        "its answer was lost"
+        if isinstance(error, agiler.AgilerUnavailable)
+        else "it answered with an error after the portal's retries"
+    )
+    return (
+        504 if isinstance(error, agiler.AgilerUnavailable) else 502,
+        UNSURE_TITLE,
+        (
+            f"The change reached Agiler, but {what}: it may have been applied. Before trying "
+            "again, check the current state (reload the page it belongs to and look for the "
+            "change); the audit log records it as “Not sure”. Trying again with a new form "
+            "could make the change twice."
+        ),
     )
 
 
@@ -148,6 +205,7 @@ def agiler_error_response(request: HttpRequest, error: agiler.AgilerError) -> Ht
         "token_url": _token_page_url()
         if isinstance(error, agiler.NoAgilerToken | agiler.Unauthorized)
         else None,
+        **(_check_urls(request) if may_have_been_applied(error) else {}),
     }
     template = "errors/fragment.html" if getattr(request, "htmx", False) else "errors/page.html"
     response = render(request, template, context, status=status)

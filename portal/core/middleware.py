@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 
 from portal.accounts.access import declared_access
 from portal.lib.htmx import is_fragment
+from portal.lib.inputs import BadInput
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
 
@@ -36,6 +38,21 @@ class HealthProbeMiddleware:
             probe = views.healthz if request.path == "/healthz" else views.readyz
             return probe(request)
         return self.get_response(request)
+
+
+class RequestIdMiddleware:
+    """Give every request an id (``request.request_id``): on its audit rows, sent upstream as
+    ``X-Request-ID``, and returned in the response's ``X-Request-ID`` for support tickets. Not
+    taken from the client: an id anyone can choose could not tie records together."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.request_id = uuid.uuid4().hex  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
+        return response
 
 
 class SecurityHeadersMiddleware:
@@ -82,6 +99,54 @@ class SessionRefreshMiddleware:
         ):
             session[self.KEY] = now  # marks it modified: SessionMiddleware saves it
         return response
+
+
+#: Longest query-string or form value the portal reads; a longer one is bad input (the largest
+#: real field, a rule's JSON, is far below this).
+MAX_VALUE = 256 * 1024
+
+
+def input_problem(request: HttpRequest) -> str | None:
+    """Why the request's address or form is bad input, or None. Checked once, for every view:
+    a NUL character can never be stored (PostgreSQL refuses it in text) nor sent upstream.
+
+    The address (path and query) is refused whole. In a posted form only the field *names* are
+    checked here: a NUL inside a value is the form's to refuse, on its field (Django's form
+    fields do: "Null characters are not allowed."), so the person sees where and loses nothing.
+    """
+    if "\x00" in request.path_info:
+        return "The address contains a NUL character."
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in value for value in values):
+            return "The address contains a NUL character."
+        if any(len(value) > MAX_VALUE for value in values):
+            return "The address has a value that is too long."
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        for key, values in request.POST.lists():
+            if "\x00" in key:
+                return "The form contains a NUL character in a field name."
+            if any(len(value) > MAX_VALUE for value in values):
+                return "The form has a value that is too long."
+    return None
+
+
+class BadInputMiddleware:
+    """Refuse a request carrying input no view can handle (NUL characters, oversized values) with
+    a 400 page that says what is wrong, before any view touches the database or Agiler."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        problem = input_problem(request)
+        if problem is not None:
+            from portal.core.views import bad_request
+
+            return bad_request(request, BadInput(f"{problem} Nothing was changed."))
+        return self.get_response(request)
 
 
 class HtmxMessagesMiddleware:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from portal.accounts.access import public, requires
 from portal.lib.htmx import is_fragment
+from portal.lib.inputs import BadInput
 
 logger = logging.getLogger(__name__)
 
@@ -97,9 +98,10 @@ def _error_page(request: HttpRequest, status: int, title: str, message: str) -> 
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(
-        request, 400, "Bad request", "The request could not be understood. Nothing was changed."
-    )
+    message = "The request could not be understood. Nothing was changed."
+    if isinstance(exception, BadInput) and str(exception):
+        message = str(exception)
+    return _error_page(request, 400, "Bad request", message)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -8,7 +8,7 @@ names its own type and disposition instead of passing on Agiler's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, TypeVar
 
 from django.http import StreamingHttpResponse
@@ -65,6 +65,27 @@ def protect(response: Response) -> Response:
     return response
 
 
+class _Stream:
+    """The relayed body: the prefetched first chunk, then the rest. Django calls ``close()``
+    when the response is done (complete or abandoned by the browser), which closes the
+    download and so records its outcome; a body nobody closed records nothing when collected."""
+
+    def __init__(self, first: bytes, rest: Iterator[bytes], download: FileDownload) -> None:
+        self._first, self._rest, self._download = first, rest, download
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self._first:
+            first, self._first = self._first, b""
+            yield first
+        yield from self._rest
+
+    def close(self) -> None:
+        close = getattr(self._rest, "close", None)
+        if close is not None:
+            close()
+        self._download.close()  # after a complete stream the outcome is already recorded
+
+
 def relay(
     download: FileDownload,
     *,
@@ -79,8 +100,23 @@ def relay(
     ``inline`` is for types a browser shows safely (PDF), everything else is an attachment.
     Bytes are passed on as the connection delivers them (``chunk_size=None``: no re-chunking,
     the relay's main CPU cost after the socket reads; BENCHMARKS.md, relay).
+
+    The first chunk is read here, before any header is sent: a download that fails before its
+    first byte raises (the view's error page, with the CSP and nosniff) instead of becoming the
+    server's bare 500. A failure later cannot change the status line any more: the stream then
+    raises, the server aborts the connection, and with the announced Content-Length (or the
+    missing last chunk) the browser marks the download failed; the audit row, written when the
+    stream ends, says "incomplete" with the bytes relayed.
     """
-    response = StreamingHttpResponse(download.iter_bytes(chunk_size), content_type=content_type)
+    chunks = download.iter_bytes(chunk_size)
+    try:
+        first = next(chunks)
+    except StopIteration:  # an empty file, complete
+        first = b""
+    except BaseException:
+        download.close()
+        raise
+    response = StreamingHttpResponse(_Stream(first, chunks, download), content_type=content_type)
     disposition = content_disposition_header(not inline, filename)
     if disposition:
         response["Content-Disposition"] = disposition

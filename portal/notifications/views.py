@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.accounts.access import requires
 from portal.agiler import AgilerError, NotFound
 from portal.lib.htmx import is_fragment, render_page
+from portal.lib.inputs import valid_idempotency_key
 from portal.lib.pager import CursorTrail, with_query
 from portal.notifications.services import badge_class, forget_count, unread_count
 from portal.tokens.scopes import scope_gate
@@ -88,7 +89,7 @@ def indicator(request: HttpRequest) -> HttpResponse:
 @require_POST
 def dismiss(request: HttpRequest, notification: str) -> HttpResponse:
     """Dismiss one notification (idempotent per rendered button); htmx removes its row."""
-    key = request.POST.get("idempotency_key", "")[:128] or None
+    key = valid_idempotency_key(request.POST.get("idempotency_key"))
     client = agiler_for(request.user, request=request)
     try:
         client.dismiss_notification(notification, idempotency_key=key)

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from portal.lib.inputs import ascii_int
+
 #: Matches per portal page.
 PAGE_SIZE = 25
 #: Upstream page size while filtering in the portal: Agiler's maximum (more is a 400).
@@ -108,17 +110,18 @@ class Position:
     def decode(cls, value: str) -> Position:
         """The inverse of ``encode``; anything malformed is the first page."""
         skip, sep, cursor = value.partition(":")
-        if not sep or not skip.isdigit():
+        number = ascii_int(skip)
+        if not sep or number is None:
             return cls()
-        return cls(cursor=cursor, skip=int(skip))
+        return cls(cursor=cursor, skip=min(number, SCAN_LIMIT))
 
     @classmethod
     def from_query(cls, query: Mapping[str, Any]) -> Position:
         """The position in the URL's ``cursor`` and ``skip``."""
-        skip = str(query.get("skip", "") or "")
+        skip = ascii_int(query.get("skip"))
         return cls(
             cursor=str(query.get("cursor", "") or "").strip(),
-            skip=min(int(skip), SCAN_LIMIT) if skip.isdigit() else 0,
+            skip=min(skip, SCAN_LIMIT) if skip is not None else 0,
         )
 
 

@@ -21,6 +21,7 @@ from portal.accounts.access import requires
 from portal.agiler import NOT_GIVEN, BadRequest
 from portal.lib.forms import new_idempotency_key
 from portal.lib.htmx import form_status, render_page
+from portal.lib.inputs import ascii_int, valid_idempotency_key
 from portal.lib.parallel import run_concurrently
 from portal.rules import draft as drafts
 from portal.rules.catalog import Catalog, load_catalog, plain
@@ -126,8 +127,9 @@ def _upstream_problem(error: BadRequest, draft: drafts.Draft) -> dict[str, str]:
 def _starting_draft(request: HttpRequest, client: Any, project: str, catalog: Catalog) -> Any:
     template = request.GET.get("template", "")
     source = request.GET.get("from", "")
-    if template.isdigit() and int(template) < len(catalog.templates):
-        data = dict(catalog.templates[int(template)])
+    number = ascii_int(template)
+    if number is not None and number < len(catalog.templates):
+        data = dict(catalog.templates[number])
         # A template that needs site-specific values starts inactive (facts: review first).
         data["active"] = not data.get("requires_configuration", False)
         return drafts.from_rule(data)
@@ -161,7 +163,7 @@ def _submit(
     """Send the posted draft (create, or update ``rule``) and go back to the list; or, when the
     portal or Agiler refuses it, show the builder again with the problems on their rows."""
     draft = drafts.from_post(request.POST, catalog)
-    key = request.POST.get("idempotency_key") or new_idempotency_key()
+    key = valid_idempotency_key(request.POST.get("idempotency_key")) or new_idempotency_key()
     problems = validate(draft, catalog)
     if not problems:
         body = draft.body()
@@ -311,8 +313,9 @@ def builder_try(request: HttpRequest, project: str) -> HttpResponse:
     """Evaluate the rule in the builder (or, read-only, the saved one) against a sample."""
     catalog = _catalog_for(request)
     if request.POST.get("rule-json"):
+        saved = drafts.parse_json_object(request.POST["rule-json"])
         try:
-            draft = drafts.from_rule(json.loads(request.POST["rule-json"]))
+            draft = drafts.from_rule(saved) if saved is not None else drafts.Draft()
         except (ValueError, TypeError, AttributeError):
             draft = drafts.Draft()
     else:

@@ -83,10 +83,10 @@ class Draft:
     def priority_value(self) -> int | None:
         """The priority as a number, None when blank or not a whole number."""
         text = self.priority.strip()
-        try:
-            return int(text)
-        except ValueError:
+        # ASCII digits only: int() would also read "٧", "1_0" and " 7 " as numbers.
+        if not (text.isascii() and text.isdigit()) or len(text) > 12:
             return None
+        return int(text)
 
     def body(self) -> dict[str, Any]:
         """The exact JSON body sent to Agiler (create or update)."""
@@ -118,6 +118,22 @@ def _row(statement: object) -> Row:
     )
 
 
+#: The most JSON the builder reads from a form field (a rule is a few kilobytes).
+MAX_JSON = 64 * 1024
+
+
+def parse_json_object(text: str) -> dict[str, Any] | None:
+    """A JSON object from a form field, or None when it is not one (too long, too deeply nested,
+    not JSON, or not an object) — never an exception."""
+    if len(text) > MAX_JSON:
+        return None
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def from_rule(rule: Mapping[str, Any]) -> Draft:
     """A draft from a rule's (or a template's) JSON."""
     conditions = rule.get("conditions") or {}
@@ -146,9 +162,8 @@ def condition_fact(catalog: Catalog, chosen: str, sub: str) -> str:
 def action_parts(catalog: Catalog, chosen: str, sub: str) -> tuple[str | None, str | None]:
     """(operator, concrete fact) for the action picker's choice."""
     if chosen.startswith(RAW_PREFIX):
-        try:
-            raw = json.loads(chosen[len(RAW_PREFIX) :])
-        except ValueError:
+        raw = parse_json_object(chosen[len(RAW_PREFIX) :])
+        if raw is None:
             return None, None
         return _text(raw.get("operator")), _text(raw.get("fact"))
     spec = catalog.action_by_key(chosen)

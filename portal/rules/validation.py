@@ -11,6 +11,7 @@ import ipaddress
 import re
 from collections.abc import Iterable
 
+from portal.rules import regex
 from portal.rules.catalog import END, GROUPS, Catalog, FactSpec
 from portal.rules.draft import Draft, Row
 
@@ -30,6 +31,8 @@ def check_value(where: str, spec: FactSpec, operator: str, value: str | None) ->
     """The problem with ``value`` for ``operator`` on ``spec``, or None when it is fine."""
     if value is None:
         return "Enter a value."
+    if "\x00" in value:
+        return "The value cannot contain a NUL character."
     if operator == "exists":
         return None if value == "true" else 'exists takes the value "true".'
     if not spec.free_text:
@@ -37,10 +40,9 @@ def check_value(where: str, spec: FactSpec, operator: str, value: str | None) ->
         if bad:
             return f"“{bad[0]}” is not allowed here; choose from {', '.join(spec.allowed_values)}."
     if operator == "matches":
-        try:
-            re.compile(value)
-        except re.error as exc:
-            return f"Not a valid regular expression: {exc}."
+        reason = regex.problem(value)
+        if reason is not None:
+            return f"Not a regular expression Agiler accepts: {reason}."
     if operator == "cidr":
         try:
             ipaddress.ip_network(value, strict=False)
@@ -55,8 +57,8 @@ def _sub_key_problem(spec: FactSpec, fact: str) -> str | None:
     sub = fact[len(spec.stem) :] if fact.startswith(spec.stem) else ""
     if not sub or fact == spec.fact:
         return f"Enter the name after {spec.stem} (for example {spec.stem}user-agent)."
-    if any(ch.isspace() for ch in sub):
-        return "The name cannot contain spaces."
+    if any(ch.isspace() or ch == "\x00" for ch in sub):
+        return "The name cannot contain spaces or NUL characters."
     return None
 
 
@@ -122,6 +124,8 @@ def validate(draft: Draft, catalog: Catalog) -> Problems:
         problems["name"] = "Give the rule a name."
     elif len(draft.name) > MAX_NAME:
         problems["name"] = f"At most {MAX_NAME} characters."
+    elif "\x00" in draft.name:
+        problems["name"] = "The name cannot contain a NUL character."
     if draft.priority.strip():
         number = draft.priority_value()
         if number is None or not 0 <= number <= MAX_PRIORITY:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts.access import requires
+from portal.core.agiler_errors import may_have_been_applied
 from portal.lib.confirm import Confirmation, confirm
 from portal.lib.htmx import done, is_fragment
 from portal.lib.parallel import run_concurrently
@@ -192,9 +193,15 @@ def _report(result: ordering.Result) -> dict[str, Any]:
     done_part = (
         "Saved at their new place: " + ", ".join(result.moved) + ". " if result.moved else ""
     )
+    not_moved = result.not_moved
+    if may_have_been_applied(result.error) and not_moved:
+        # Agiler received that change and failed: it may have been applied (issue 15 #3).
+        done_part += f"Not sure whether it moved: {not_moved[0]}. "
+        not_moved = not_moved[1:]
+    not_part = f"Not moved: {', '.join(not_moved)} — " if not_moved else ""
     return {
         "level": "danger",
-        "text": f"{done_part}Not moved: {', '.join(result.not_moved)} — Agiler answered: "
+        "text": f"{done_part}{not_part}Agiler answered: "
         f"{result.error.message} The list below is the order Agiler has now.",
         "moved": result.moved,
         "not_moved": result.not_moved,

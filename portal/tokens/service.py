@@ -25,4 +25,8 @@ def agiler_for(user: Any, *, request: HttpRequest | None = None) -> AgilerClient
     token = token_for(user)
     if not token:
         raise NoAgilerToken()
-    return build_client(token, observer=AuditObserver(actor=user, request=request))
+    return build_client(
+        token,
+        observer=AuditObserver(actor=user, request=request),
+        request_id=getattr(request, "request_id", None),
+    )

@@ -277,6 +277,17 @@ def token_for(user: Any) -> str | None:
             user.pk,
             problem,
         )
+        from portal.audit import record, user_target
+
+        record(
+            action=Action.TOKENS_UNREADABLE,
+            actor=user,
+            outcome="failure",
+            error_code="decrypt",
+            error_message=str(problem)[:300],
+            summary={"key_id": row.key_id},
+            **user_target(user, "agiler_token"),
+        )
         return None
     now = timezone.now()
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_GRANULARITY:

@@ -87,8 +87,8 @@ def test_a_non_json_or_malformed_error_body_still_gives_a_clear_error(body: byte
 
 
 def test_an_unmapped_4xx_is_a_plain_agiler_error_with_its_status() -> None:
-    error = error_from_response(response(422, b""))
-    assert type(error) is AgilerError and error.status == 422
+    error = error_from_response(response(418, b""))
+    assert type(error) is AgilerError and error.status == 418  # (422 is Unprocessable)
 
 
 def test_retry_after_accepts_seconds_and_http_dates() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from django.db import connection, transaction
 
 from portal.agiler import AgilerClient, close_all
 
@@ -53,3 +54,24 @@ def make_client(sandbox: Any) -> Iterator[Callable[..., AgilerClient]]:
 
     yield build
     close_all()
+
+
+@pytest.fixture
+def audit_pruner(db: None) -> None:
+    """Make this test's database role a member of ``portal_audit_pruner`` (PostgreSQL), as the
+    maintenance login that runs ``prune_audit_log`` is; rolled back with the test. The
+    application's own role is never a member (docs/audit.md)."""
+    if connection.vendor != "postgresql":
+        return
+    from django.db.utils import DatabaseError
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = "
+                "'portal_audit_pruner') THEN CREATE ROLE portal_audit_pruner NOLOGIN; END IF; "
+                "END $$"
+            )
+            cursor.execute("GRANT portal_audit_pruner TO CURRENT_USER")
+    except DatabaseError as exc:
+        pytest.skip(f"this database role cannot create or grant roles (CREATEROLE): {exc}")

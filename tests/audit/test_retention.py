@@ -16,7 +16,7 @@ from portal.audit.chain import verify_chain
 from portal.audit.models import AuditCheckpoint, AuditEvent
 from tests.helpers import tamper
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("audit_pruner")]
 
 
 def _age(event_ids: list[int], days: int) -> None:

@@ -1,5 +1,5 @@
 """On PostgreSQL the audit page's free-text search is served by trigram indexes (migration
-0003_prod_trigram_search), so it stays fast at a million events (BENCHMARKS.md)."""
+0003_trigram_search), so it stays fast at a million events (BENCHMARKS.md)."""
 
 from __future__ import annotations
 

@@ -260,7 +260,8 @@ def test_a_successful_write_is_one_success_event(
 @pytest.mark.parametrize(
     ("fault", "outcome", "status"),
     [
-        ({"status": 500}, Outcome.FAILURE, 500),
+        # Agiler received the write and failed: it may have applied it first (issue 15 #3).
+        ({"status": 500}, Outcome.UNKNOWN, 500),
         ({"status": 409, "message": "key reused"}, Outcome.FAILURE, 409),
         ({"drop_connection": True, "after_send": True}, Outcome.UNKNOWN, None),
     ],

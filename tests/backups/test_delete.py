@@ -92,7 +92,10 @@ def test_other_upstream_failures_are_pages_and_delete_nothing(
     )
     assert response.status_code == ours
     assert backup.id in _ids(sandbox, project)
-    event = AuditEvent.objects.get(action="backups.delete", outcome="failure")
+    # A 5xx may follow an applied write: Agiler received it (issue 15 #3).
+    event = AuditEvent.objects.get(
+        action="backups.delete", outcome=("unknown" if status >= 500 else "failure")
+    )
     assert event.status == status
 
 

@@ -124,7 +124,10 @@ def test_upstream_403_409_429_500_are_pages_and_change_nothing(tokened_cast, san
         response = _post(client, project, 3, 9)
         assert response.status_code == ours
         event = AuditEvent.objects.filter(action="backups.update_policy").order_by("-id").first()
-        assert event is not None and event.outcome == "failure" and event.status == status
+        assert event is not None and event.status == status
+        assert event.outcome == (
+            "unknown" if status >= 500 else "failure"
+        )  # a 5xx may follow an applied write
     assert sandbox.inspect.policy(project) == before
 
 

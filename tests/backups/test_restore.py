@@ -138,7 +138,10 @@ def test_other_upstream_failures_are_explained_and_start_nothing(
     response = _restore(client_for(tokened_cast["operator"]), project, _backup(direct, project))
     assert response.status_code == ours and "data-error-message" in response.content.decode()
     assert sandbox.inspect.restores() == []
-    event = AuditEvent.objects.get(action="backups.restore", outcome="failure")
+    # A 5xx may follow an applied write: Agiler received it (issue 15 #3).
+    event = AuditEvent.objects.get(
+        action="backups.restore", outcome=("unknown" if status >= 500 else "failure")
+    )
     assert event.status == status
 
 
@@ -178,7 +181,7 @@ def test_history_pages_show_who_restored_which_backup_and_the_outcome(
     assert page.status_code == 200 and "<html" in body
     rows = body.split('data-testid="history-row"')[1:]
     assert len(rows) == 2
-    assert "ada" in rows[0] and "Failed" in rows[0]
+    assert "ada" in rows[0] and "Failed" not in rows[0]  # a 500 may follow an applied write
     assert "otto" in rows[1] and "Done" in rows[1]
 
     detail = client_for(tokened_cast["operator"]).get(

@@ -66,7 +66,7 @@ def test_lost_answer_on_a_write_is_reported_as_unknown_outcome(db) -> None:  # t
     error.may_have_been_applied = True
     response = AgilerErrorMiddleware(lambda r: None).process_exception(_request(False), error)  # type: ignore[arg-type,return-value]
     assert response is not None and response.status_code == 504
-    assert "may or may not" in response.content.decode()
+    assert "Not sure — may have been applied" in response.content.decode()
 
 
 def test_other_exceptions_are_left_alone() -> None:

@@ -122,9 +122,11 @@ def test_a_reorder_failing_half_way_says_what_moved(
     body = response.content.decode()
     assert response.status_code == 200 and 'role="alert"' in body
     assert f"Saved at their new place: {rules[2].name}" in body
-    assert f"Not moved: {rules[0].name}, {rules[1].name}" in body
+    # Agiler received the first failed change and answered 503: it may have been applied.
+    assert f"Not sure whether it moved: {rules[0].name}" in body
+    assert f"Not moved: {rules[1].name}" in body
     outcomes = AuditEvent.objects.filter(action="rules.update").exclude(outcome="intent")
-    assert sorted(outcomes.values_list("outcome", flat=True)) == ["failure", "success"]
+    assert sorted(outcomes.values_list("outcome", flat=True)) == ["success", "unknown"]
 
 
 def test_delete_asks_then_deletes_once(tokened_cast, project_id, direct) -> None:  # type: ignore[no-untyped-def]

@@ -45,6 +45,18 @@ class Command(BaseCommand):
             # started after seeding).
             token_seed(user=user, token=DEMO_TOKENS[role])
             rows.append((role.value, "created" if created else "reset"))
+        # The demo signs in with passwords only: the admin two-factor requirement (on by default
+        # in production) is turned off here, visibly, on the People page.
+        from portal.accounts.models import SecurityPolicy
+
+        policy = SecurityPolicy.current()
+        if policy.require_mfa_admins:
+            policy.require_mfa_admins = False
+            policy.save()
         self.stdout.write("Demo users (password: agiler-demo; each has its sandbox token):")
         for username, state in rows:
             self.stdout.write(f"  {username:<9} {state}")
+        self.stdout.write(
+            "Two-factor sign-in for admins is off in the demo (on by default otherwise): "
+            "turn it on under People → Sign-in policy."
+        )

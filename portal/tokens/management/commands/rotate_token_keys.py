@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from portal.accounts.models import AgilerToken
+from portal.audit.actions import Action
 from portal.tokens.crypto import get_keyring
 from portal.tokens.store import reencrypt
 
@@ -39,6 +40,21 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Primary key {primary!r}: {rotated} re-encrypted, {current} already current, "
             f"{len(unreadable)} unreadable."
+        )
+        from portal.audit import record
+
+        record(
+            action=Action.TOKENS_KEYS_ROTATED,
+            actor=None,
+            outcome="failure" if unreadable else "success",
+            target_type="token_keys",
+            target_label=f"primary key {primary}",
+            summary={
+                "primary": primary,
+                "re_encrypted": rotated,
+                "already_current": current,
+                "unreadable": len(unreadable),
+            },
         )
         if unreadable:
             for entry in unreadable:

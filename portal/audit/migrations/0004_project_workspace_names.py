@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0003_prod_trigram_search'),
+        ('audit', '0003_trigram_search'),
     ]
 
     operations = [

@@ -1,0 +1,110 @@
+"""Downloads are audited when their stream ends, with the bytes relayed and whether they
+completed; a failure before the first byte is a proper error page (issue 15, item 4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from agiler_sandbox import FaultRule
+from portal.agiler import AgilerUnavailable
+from portal.audit.models import AuditEvent
+from tests.helpers import a_project, client_for
+
+MB = 1024 * 1024
+
+
+@pytest.fixture
+def sandbox_options() -> dict[str, Any]:
+    """The attack's case: a 3 MB database dump."""
+    return {"dump_size": 3 * MB}
+
+
+def _setup(sandbox: Any, direct: Any) -> tuple[Any, Any, str]:
+    project = a_project(sandbox)
+    backup = next(b for b in direct.list_backups(project.id).items if b.status == "done")
+    return project, backup, reverse("backups:download_database", args=[project.id, backup.id])
+
+
+def _events() -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action="backups.download_database").order_by("id"))
+
+
+def test_a_complete_download_records_its_bytes_when_the_stream_ends(  # type: ignore[no-untyped-def]
+    tokened_cast,
+    sandbox,
+    direct,
+) -> None:
+    _, _, url = _setup(sandbox, direct)
+    response = client_for(tokened_cast["operator"]).get(url)
+    assert _events() == []  # the headers prove nothing: no row yet
+    body = b"".join(response.streaming_content)
+    [event] = _events()
+    assert event.outcome == "success"
+    assert event.summary["bytes_sent"] == len(body) and event.summary["completed"] is True
+
+
+def test_a_download_broken_before_its_first_byte_is_an_error_page_with_csp(  # type: ignore[no-untyped-def]
+    tokened_cast,
+    sandbox,
+    direct,
+) -> None:
+    _, _, url = _setup(sandbox, direct)
+    sandbox.faults.add(
+        FaultRule(operation="download_backup_database", truncate_after_bytes=0, times=1)
+    )
+    response = client_for(tokened_cast["operator"]).get(url)
+    # (Over HTTP the headers arrive first, then the body breaks: "The download broke off";
+    # the in-process transport fails at send: "unreachable". Either way, a page of ours.)
+    assert response.status_code in (502, 503)
+    page = response.content.decode()
+    assert "<html" in page and "Nothing was" in page
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    [event] = _events()
+    assert event.outcome == "failure"
+    assert event.summary.get("bytes_sent", 0) == 0 and event.summary.get("completed") is not True
+
+
+def test_a_download_cut_midway_is_audited_incomplete_never_success(  # type: ignore[no-untyped-def]
+    tokened_cast,
+    sandbox,
+    direct,
+) -> None:
+    _, _, url = _setup(sandbox, direct)
+    sandbox.faults.add(
+        FaultRule(operation="download_backup_database", truncate_after_bytes=MB, times=1)
+    )
+    response = client_for(tokened_cast["operator"]).get(url)
+    assert response.status_code == 200  # the status line went out with the first chunk
+    declared = int(response.headers["Content-Length"])
+    received = 0
+    with pytest.raises(AgilerUnavailable):  # the server aborts the connection here
+        for chunk in response.streaming_content:
+            received += len(chunk)
+    assert received == MB < declared == 3 * MB
+    [event] = _events()
+    assert event.outcome == "failure" and event.status == 200
+    assert event.summary == {**event.summary, "bytes_sent": MB, "completed": False}
+    assert f"after {MB} bytes" in event.error_message or f"{MB} of" in event.error_message
+
+
+@pytest.mark.skipif(
+    connection.vendor == "postgresql",
+    reason="response.close() fires request_finished, which closes the test's PostgreSQL "
+    "connection under pytest-django; the same path is covered on SQLite",
+)
+def test_a_download_the_browser_abandons_is_audited_incomplete(  # type: ignore[no-untyped-def]
+    tokened_cast,
+    sandbox,
+    direct,
+) -> None:
+    _, _, url = _setup(sandbox, direct)
+    response = client_for(tokened_cast["operator"]).get(url)
+    next(iter(response.streaming_content))
+    response.close()
+    [event] = _events()
+    assert event.outcome == "failure" and event.summary["completed"] is False
