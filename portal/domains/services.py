@@ -73,8 +73,9 @@ def _records(raw: object) -> list[DnsRecord]:
 
 def present(entry: ProjectDomainOutput) -> Domain:
     """``entry`` for the page; a verification status is shown only when Agiler sends one."""
-    status = entry.extra.get("status")
-    label, css = STATUSES.get(status, ("", "")) if isinstance(status, str) else ("", "")
+    sent = entry.extra.get("status")
+    status = sent if isinstance(sent, str) else ""
+    label, css = STATUSES.get(status, ("", ""))
     return Domain(
         id=entry.id,
         name=entry.name,
@@ -82,7 +83,7 @@ def present(entry: ProjectDomainOutput) -> Domain:
         primary=entry.primary,
         wildcard=is_wildcard(entry.name),
         created_at=entry.created_at,
-        status=status if label else "",  # type: ignore[arg-type]
+        status=status if label else "",
         status_label=label,
         status_class=css,
         records=_records(entry.extra.get("records")) if label else [],
