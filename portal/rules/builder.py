@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from portal.accounts.access import requires
+from portal.accounts.access import AuthenticatedHttpRequest, requires
 from portal.agiler import NOT_GIVEN, BadRequest
 from portal.lib.forms import new_idempotency_key
 from portal.lib.htmx import form_status, render_page
@@ -79,7 +79,7 @@ def _complete(draft: drafts.Draft, catalog: Catalog) -> drafts.Draft:
 
 
 def _context(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     project: Any,
     catalog: Catalog,
@@ -89,7 +89,7 @@ def _context(
     idempotency_key: str | None = None,
 ) -> dict[str, Any]:
     row_errors, rest = by_row(problems or {}, draft)
-    readonly = not request.user.can("projects.write")  # type: ignore[attr-defined]
+    readonly = not request.user.can("projects.write")
     title = f"Rule {rule.name}" if rule else "New rule"
     return {
         "page_title": title,
@@ -156,7 +156,12 @@ def _load(client: Any, project: str, rule: str | None = None) -> tuple[Any, Any,
 
 
 def _submit(
-    request: HttpRequest, client: Any, *, detail: Any, catalog: Catalog, rule: Any = None
+    request: AuthenticatedHttpRequest,
+    client: Any,
+    *,
+    detail: Any,
+    catalog: Catalog,
+    rule: Any = None,
 ) -> HttpResponse:
     """Send the posted draft (create, or update ``rule``) and go back to the list; or, when the
     portal or Agiler refuses it, show the builder again with the problems on their rows."""
@@ -198,7 +203,7 @@ def _submit(
 
 @require_http_methods(["GET", "POST"])
 @requires("projects.write")
-def rule_new(request: HttpRequest, project: str) -> HttpResponse:
+def rule_new(request: AuthenticatedHttpRequest, project: str) -> HttpResponse:
     """Build a new rule from scratch, a catalog template, or a copy of another rule."""
     client = agiler_for(request.user, request=request)
     detail, _, catalog = _load(client, project)
@@ -210,7 +215,7 @@ def rule_new(request: HttpRequest, project: str) -> HttpResponse:
 
 @require_GET
 @requires("projects.read")
-def rule_edit(request: HttpRequest, project: str, rule: str) -> HttpResponse:
+def rule_edit(request: AuthenticatedHttpRequest, project: str, rule: str) -> HttpResponse:
     """Open a rule in the builder (read-only for roles that may not write)."""
     client = agiler_for(request.user, request=request)
     detail, entry, catalog = _load(client, project, rule)
@@ -224,7 +229,7 @@ def rule_edit(request: HttpRequest, project: str, rule: str) -> HttpResponse:
 
 @requires("projects.write")
 @require_POST
-def rule_save(request: HttpRequest, project: str, rule: str) -> HttpResponse:
+def rule_save(request: AuthenticatedHttpRequest, project: str, rule: str) -> HttpResponse:
     """Save the builder's rule over an existing one (one audited PATCH)."""
     client = agiler_for(request.user, request=request)
     detail, entry, catalog = _load(client, project, rule)
