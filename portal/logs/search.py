@@ -117,7 +117,7 @@ class LogFilterForm(forms.Form):
             bound.widget.attrs.setdefault("id", f"logs-{name}")
 
     def _clean_moment(self, name: str) -> datetime | None:
-        raw = self.cleaned_data.get(name)
+        raw: datetime | None = self.cleaned_data.get(name)
         if raw is None:
             return None
         naive = raw.replace(tzinfo=None) if timezone.is_aware(raw) else raw
@@ -136,7 +136,8 @@ class LogFilterForm(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         window = data.get("window") or ""
         start, end = data.get("start"), data.get("end")
         if window == "custom" or (not window and (start or end)):

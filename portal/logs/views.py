@@ -250,7 +250,9 @@ def log_tail(request: HttpRequest, project: str) -> HttpResponse:
 
 @require_GET
 @requires("projects.read")
-def log_export(request: HttpRequest, project: str, fmt: str) -> HttpResponse:
+def log_export(
+    request: HttpRequest, project: str, fmt: str
+) -> HttpResponse | StreamingHttpResponse:
     """The current search as JSON Lines or CSV, streamed across pages, at most EXPORT_LIMIT."""
     if fmt not in ("csv", "jsonl"):
         raise Http404("No such export format")
