@@ -14,6 +14,7 @@ statement intact.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -169,10 +170,7 @@ def _history_context(client: Any, project: str, trail: CursorTrail, page: Any = 
     if missing:
         # Run outside the portal (CLI, API): Agiler knows who submitted it.
         found = run_concurrently(
-            {
-                sid: (lambda sid=sid: client.get_sql_statement(project, sid, limit=1))
-                for sid in missing
-            }
+            {sid: partial(client.get_sql_statement, project, sid, limit=1) for sid in missing}
         )
         who.update({sid: str(found[sid].get("submitted_by") or "") for sid in missing})
     base = reverse("sql:history", args=[project])
@@ -379,7 +377,7 @@ def run(request: HttpRequest, project: str) -> HttpResponse:
     else:
         context = _result_context(request, client, project, statement, CursorTrail(cursor=None))
     context.update({"project_id": project, "fresh_key": new_idempotency_key()})
-    html = render_to_string(f"{TEMPLATE}#sql-result", context, request)
+    html: str = render_to_string(f"{TEMPLATE}#sql-result", context, request)
     # A fresh key for the next run (the same key would replay this one) and the dialog closed.
     html += render_to_string(f"{TEMPLATE}#sql-key", context, request)
     html += CLOSED_DIALOG
