@@ -73,13 +73,15 @@ def _body_reader(request: HttpRequest) -> Callable[[int], bytes]:
     reader = getattr(stream, "reader", None)
     buffered = getattr(stream, "buf", None)
     if (
-        type(reader).__name__ == "LengthReader"
+        reader is not None
+        and type(reader).__name__ == "LengthReader"
         and type(reader).__module__.startswith("gunicorn.")
         and buffered is not None
         and buffered.tell() == 0
         and not getattr(request, "_read_started", False)
     ):
-        return reader.read  # type: ignore[no-any-return]
+        read: Callable[[int], bytes] = reader.read
+        return read
     return request.read
 
 
