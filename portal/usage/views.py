@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -186,7 +186,7 @@ def usage_page(request: HttpRequest, project: str) -> HttpResponse:
 
 @require_GET
 @requires("usage.read")
-def usage_export(request: HttpRequest, project: str) -> HttpResponse:
+def usage_export(request: HttpRequest, project: str) -> StreamingHttpResponse:
     """The window's buckets as CSV: raw numbers in named units, one row per bucket."""
     span = UsageWindow.from_query(request.GET)
     client = agiler_for(request.user, request=request)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -156,7 +156,7 @@ def workspace_detail(request: HttpRequest, workspace: str) -> HttpResponse:
 
 @require_GET
 @requires("workspaces.read")
-def members_export(request: HttpRequest, workspace: str) -> HttpResponse:
+def members_export(request: HttpRequest, workspace: str) -> StreamingHttpResponse:
     """The members table (with the page's filters) as a streamed CSV; the export is audited."""
     client = agiler_for(request.user, request=request)
     found = run_concurrently(
