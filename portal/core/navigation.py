@@ -41,7 +41,7 @@ def nav_for(request: HttpRequest) -> list[dict[str, object]]:
     section = path.split("/", 1)[0]
     items = []
     for item in NAV_ITEMS:
-        if not user.can(item.action):  # type: ignore[union-attr]
+        if not user.can(item.action):
             continue
         try:
             url = reverse(item.url_name)
