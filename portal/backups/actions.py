@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -45,7 +45,9 @@ def _project_and_backup(client: Any, project: str, backup: str) -> tuple[Any, An
 # --- downloads ----------------------------------------------------------------------------------
 
 
-def _download(request: HttpRequest, project: str, backup: str, part: str) -> HttpResponse:
+def _download(
+    request: HttpRequest, project: str, backup: str, part: str
+) -> HttpResponse | StreamingHttpResponse:
     client = agiler_for(request.user, request=request)
     detail, entry = _project_and_backup(client, project, backup)
     if in_progress(entry) or entry.status != "done":
@@ -68,7 +70,7 @@ def _download(request: HttpRequest, project: str, backup: str, part: str) -> Htt
     # outcome are recorded by the client's sensitive-read hook.
     download = opener(detail.id, entry.id)
     # Always an attachment, under an archive type we name (never Agiler's header verbatim).
-    return relay(  # type: ignore[return-value]  # the access decorator is typed for HttpResponse
+    return relay(
         download,
         content_type=allowed_type(download.headers.content_type, ARCHIVE_TYPES),
         filename=download_filename(detail.name, entry, part, download.headers),
@@ -78,14 +80,18 @@ def _download(request: HttpRequest, project: str, backup: str, part: str) -> Htt
 
 @require_GET
 @requires("backups.download")
-def download_database(request: HttpRequest, project: str, backup: str) -> HttpResponse:
+def download_database(
+    request: HttpRequest, project: str, backup: str
+) -> HttpResponse | StreamingHttpResponse:
     """The backup's database dump, relayed chunk by chunk."""
     return _download(request, project, backup, "database")
 
 
 @require_GET
 @requires("backups.download")
-def download_storage(request: HttpRequest, project: str, backup: str) -> HttpResponse:
+def download_storage(
+    request: HttpRequest, project: str, backup: str
+) -> HttpResponse | StreamingHttpResponse:
     """The backup's storage archive, relayed chunk by chunk."""
     return _download(request, project, backup, "storage")
 
