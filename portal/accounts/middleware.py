@@ -70,6 +70,7 @@ class SignInPolicyMiddleware:
         """Let the page render, but mark it: the layout then loads no background fragments
         (a lazily loaded header widget would be redirected here again and reload the page
         under the person filling in the form)."""
+        # An ad hoc flag for the layout: HttpRequest declares no such attribute.
         request.sign_in_restricted = True  # type: ignore[attr-defined]
         return None
 
