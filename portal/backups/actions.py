@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.access import requires
-from portal.agiler import Conflict
+from portal.agiler import AgilerClient, Conflict
 from portal.backups.forms import DeleteBackupForm, RestoreForm
 from portal.backups.history import latest_restore
 from portal.backups.pages import crumbs, list_url
@@ -31,7 +31,7 @@ from portal.lib.parallel import run_concurrently
 from portal.tokens.service import agiler_for
 
 
-def _project_and_backup(client: Any, project: str, backup: str) -> tuple[Any, Any]:
+def _project_and_backup(client: AgilerClient, project: str, backup: str) -> tuple[Any, Any]:
     """The project and one of its backups, fetched together (the project's failure first)."""
     found = run_concurrently(
         {
