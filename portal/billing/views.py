@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.accounts.access import requires
+from portal.accounts.access import AuthenticatedHttpRequest, requires
 from portal.agiler import AgilerClient, BadRequest, BillingTransactionMonth
 from portal.audit import record
 from portal.billing.forms import (
@@ -112,7 +112,7 @@ def _query(**params: Any) -> str:
 
 @require_GET
 @requires("billing.read")
-def transactions(request: HttpRequest) -> HttpResponse:
+def transactions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Months newest first with entries and totals; filter by year or year+month; older months
     by cursor; a chart of the shown months."""
     form = TransactionFilterForm(request.GET or None)
@@ -126,7 +126,7 @@ def transactions(request: HttpRequest) -> HttpResponse:
         "months": [],
         # A link (open a month, clear, older months) changed the filter, not the form itself:
         # the fragment then carries the form out of band so it shows the filter on screen.
-        "oob_form": is_fragment(request) and request.htmx.trigger != "transactions-filter",  # type: ignore[attr-defined]
+        "oob_form": is_fragment(request) and request.htmx.trigger != "transactions-filter",
     }
     valid = form.is_valid() if form.is_bound else True
     if not valid:
