@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from portal.agiler import NotFound
+from portal.agiler import AgilerClient, NotFound
 from portal.agiler.types import ProjectDomainOutput
 from portal.domains.names import is_wildcard, to_unicode
 
@@ -90,7 +89,7 @@ def present(entry: ProjectDomainOutput) -> Domain:
     )
 
 
-def all_domains(client: Any, project: str) -> list[Domain]:
+def all_domains(client: AgilerClient, project: str) -> list[Domain]:
     """Every domain of the project, in Agiler's order."""
     return [
         present(entry)
@@ -98,7 +97,7 @@ def all_domains(client: Any, project: str) -> list[Domain]:
     ]
 
 
-def primary_domain(client: Any, project: str) -> Domain | None:
+def primary_domain(client: AgilerClient, project: str) -> Domain | None:
     """The project's primary domain (its site address), or None."""
     for entry in client.paginate(client.list_domains, project, limit=LOOKUP_PAGE_SIZE):
         if entry.primary:

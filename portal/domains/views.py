@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.access import AuthenticatedHttpRequest, requires
-from portal.agiler import BadRequest, Conflict
+from portal.agiler import AgilerClient, BadRequest, Conflict
 from portal.domains.forms import AddDomainForm, MakePrimaryForm, RemoveDomainForm
 from portal.domains.names import to_unicode
 from portal.domains.services import (
@@ -147,7 +147,7 @@ def domain_add(request: AuthenticatedHttpRequest, project: str) -> HttpResponse:
     return render_page(request, "domains/add.html", context, fragment="domain-form", status=status)
 
 
-def _project_and_domains(client: Any, project: str) -> tuple[Any, list[Domain]]:
+def _project_and_domains(client: AgilerClient, project: str) -> tuple[Any, list[Domain]]:
     found = run_concurrently(
         {
             "project": lambda: client.get_project(project),
