@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.accounts.access import requires
 from portal.agiler import (
+    AgilerClient,
     AgilerError,
     AgilerUnavailable,
     BadRequest,
@@ -133,7 +134,9 @@ def too_large_words(name: str, error: PayloadTooLarge, size: int | None) -> str:
     return f"“{name}”{what} is larger than Agiler accepts.{limit} Nothing was uploaded."
 
 
-def _put(client: Any, project: str, target: str, content: Any, **kwargs: Any) -> tuple[str, str]:
+def _put(
+    client: AgilerClient, project: str, target: str, content: Any, **kwargs: Any
+) -> tuple[str, str]:
     """Upload one file; (outcome, message) in words."""
     name = name_of(target)
     try:
@@ -304,7 +307,7 @@ def new_folder(request: HttpRequest, project: str, path: str = "") -> HttpRespon
     )
 
 
-def find_entry(client: Any, project: str, path: str) -> Any:
+def find_entry(client: AgilerClient, project: str, path: str) -> Any:
     """The listing entry of ``path`` (found in its parent folder: no download, no audit)."""
     parent = parent_of(path)
     if parent:
@@ -319,7 +322,7 @@ def find_entry(client: Any, project: str, path: str) -> Any:
     )
 
 
-def subfolders(client: Any, project: str, path: str, limit: int = 500) -> list[Any]:
+def subfolders(client: AgilerClient, project: str, path: str, limit: int = 500) -> list[Any]:
     """The folders directly in ``path``, by name (at most ``limit``)."""
     if path:
         pages = client.paginate(client.list_directory, project, path, limit=200)
@@ -395,7 +398,7 @@ def _place(request: HttpRequest, project: str, path: str, *, copy: bool) -> Http
 
 def _perform_place(
     request: HttpRequest,
-    client: Any,
+    client: AgilerClient,
     detail: Any,
     form: PlaceForm,
     source: str,
@@ -403,7 +406,6 @@ def _perform_place(
     copy: bool,
     kind: str,
 ) -> HttpResponse | None:
-    how = {"copy_source": source} if copy else {"move_source": source}
     try:
         client.put_file(
             detail.id,
@@ -411,7 +413,8 @@ def _perform_place(
             None,
             if_none_match=None if form.cleaned_data["replace"] else "*",
             idempotency_key=form.cleaned_data["idempotency_key"],
-            **how,
+            copy_source=source if copy else None,
+            move_source=None if copy else source,
         )
     except PreconditionFailed:
         form.add_error(
@@ -472,7 +475,7 @@ def folders(request: HttpRequest, project: str, path: str = "") -> HttpResponse:
 # --- delete -------------------------------------------------------------------------------------
 
 
-def count_under(client: Any, project: str, path: str) -> tuple[int, bool]:
+def count_under(client: AgilerClient, project: str, path: str) -> tuple[int, bool]:
     """How many files and folders are under ``path``: (count, exact). The walk stops at
     COUNT_LIMIT entries or COUNT_REQUESTS listings, and then says "at least"."""
     count, requests, queue = 0, 0, [path]
