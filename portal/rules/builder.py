@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import trigger_client_event
 
 from portal.accounts.access import AuthenticatedHttpRequest, requires
-from portal.agiler import NOT_GIVEN, BadRequest
+from portal.agiler import NOT_GIVEN, AgilerClient, BadRequest
 from portal.lib.forms import new_idempotency_key
 from portal.lib.htmx import form_status, render_page
 from portal.lib.parallel import run_concurrently
@@ -123,7 +123,9 @@ def _upstream_problem(error: BadRequest, draft: drafts.Draft) -> dict[str, str]:
     return {"general": f"Agiler refused the rule: {error.message}"}
 
 
-def _starting_draft(request: HttpRequest, client: Any, project: str, catalog: Catalog) -> Any:
+def _starting_draft(
+    request: HttpRequest, client: AgilerClient, project: str, catalog: Catalog
+) -> Any:
     template = request.GET.get("template", "")
     source = request.GET.get("from", "")
     if template.isdigit() and int(template) < len(catalog.templates):
@@ -141,7 +143,7 @@ def _starting_draft(request: HttpRequest, client: Any, project: str, catalog: Ca
     return drafts.Draft(groups={}, actions=[])
 
 
-def _load(client: Any, project: str, rule: str | None = None) -> tuple[Any, Any, Catalog]:
+def _load(client: AgilerClient, project: str, rule: str | None = None) -> tuple[Any, Any, Catalog]:
     """The project, the rule (when one is named) and the catalog, fetched together.
 
     Calls keep the order project, rule, catalog: the first failure in that order is the error
@@ -157,7 +159,7 @@ def _load(client: Any, project: str, rule: str | None = None) -> tuple[Any, Any,
 
 def _submit(
     request: AuthenticatedHttpRequest,
-    client: Any,
+    client: AgilerClient,
     *,
     detail: Any,
     catalog: Catalog,

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts.access import AuthenticatedHttpRequest, requires
+from portal.agiler import AgilerClient
 from portal.lib.confirm import Confirmation, confirm
 from portal.lib.htmx import done, is_fragment
 from portal.lib.parallel import run_concurrently
@@ -43,7 +44,7 @@ def crumbs(project: Any, *tail: tuple[str, str]) -> list[dict[str, str]]:
     return trail + [{"label": label, "url": url} for label, url in tail]
 
 
-def all_rules(client: Any, project: str) -> list[Any]:
+def all_rules(client: AgilerClient, project: str) -> list[Any]:
     """Every rule of the project in evaluation order (Agiler lists them by priority)."""
     return list(client.paginate(client.list_rules, project, limit=200))
 
