@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from portal.accounts.access import requires
+from portal.agiler import AgilerClient
 from portal.audit import record
 from portal.lib.csv import csv_response
 from portal.lib.htmx import render_page
@@ -47,7 +48,7 @@ SIZES = (
 )
 
 
-def _usage(client: Any, project: str, span: UsageWindow, *, previous: bool = False) -> Any:
+def _usage(client: AgilerClient, project: str, span: UsageWindow, *, previous: bool = False) -> Any:
     return client.get_usage(
         project,
         since=span.previous_since if previous else span.since,
