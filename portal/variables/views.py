@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.access import AuthenticatedHttpRequest, requires
-from portal.agiler import NOT_GIVEN, BadRequest, Conflict
+from portal.agiler import NOT_GIVEN, AgilerClient, BadRequest, Conflict
 from portal.lib.confirm import Confirmation, confirm
 from portal.lib.forms import add_refusal
 from portal.lib.htmx import done, form_status, is_fragment, render_page
@@ -146,7 +146,7 @@ def variable_add(request: AuthenticatedHttpRequest, project: str) -> HttpRespons
     )
 
 
-def _project_and_variable(client: Any, project: str, variable: str) -> tuple[Any, Any]:
+def _project_and_variable(client: AgilerClient, project: str, variable: str) -> tuple[Any, Any]:
     found = run_concurrently(
         {
             "project": lambda: client.get_project(project),
@@ -307,7 +307,7 @@ def _page(detail: Any, title: str) -> dict[str, Any]:
     }
 
 
-def _current(client: Any, project: str) -> tuple[Any, list[Any]]:
+def _current(client: AgilerClient, project: str) -> tuple[Any, list[Any]]:
     found = run_concurrently(
         {
             "project": lambda: client.get_project(project),
@@ -318,7 +318,7 @@ def _current(client: Any, project: str) -> tuple[Any, list[Any]]:
 
 
 def _preview(
-    request: HttpRequest, client: Any, project: str, text: str, context: dict[str, Any]
+    request: HttpRequest, client: AgilerClient, project: str, text: str, context: dict[str, Any]
 ) -> HttpResponse:
     detail, current = _current(client, project)
     parsed = parse(text)
@@ -340,7 +340,7 @@ def _preview(
 
 def _apply(
     request: HttpRequest,
-    client: Any,
+    client: AgilerClient,
     project: str,
     text: str,
     data: dict[str, Any],
