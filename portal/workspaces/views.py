@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from portal.accounts.access import requires
-from portal.agiler import BadRequest, NotFound
+from portal.agiler import AgilerClient, BadRequest, NotFound
 from portal.audit import record
 from portal.lib.csv import csv_download
 from portal.lib.forms import new_idempotency_key, rekey
@@ -52,11 +52,11 @@ def workspace_list(request: HttpRequest) -> HttpResponse:
     return render(request, template or "workspaces/list.html", context)
 
 
-def _members(client: Any, workspace: str) -> list[Any]:
+def _members(client: AgilerClient, workspace: str) -> list[Any]:
     return list(client.paginate(client.list_workspace_members, workspace, limit=100))
 
 
-def _transfer(client: Any, workspace: str) -> Any:
+def _transfer(client: AgilerClient, workspace: str) -> Any:
     """The pending billing transfer, or None: Agiler answers 404 when there is none."""
     try:
         return client.get_billing_transfer(workspace)
