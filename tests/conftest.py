@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import pytest
 from django.core.cache import cache
@@ -132,7 +132,14 @@ def client_for(user: User | None, *, enforce_csrf: bool = False) -> Client:
     return client
 
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+class HtmxHeaders(TypedDict, total=False):
+    """What ``**HTMX`` adds to a test client request (a TypedDict, so the spread type-checks
+    against ``Client.get``'s ``**extra`` rather than its other keywords; ``{}`` is one too)."""
+
+    HTTP_HX_REQUEST: str
+
+
+HTMX: HtmxHeaders = {"HTTP_HX_REQUEST": "true"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
