@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import pytest
 from django.core.cache import cache
@@ -11,6 +11,11 @@ from django.test import Client
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+
+if TYPE_CHECKING:
+    from pytest_django.fixtures import Settings
+
+    from agiler_sandbox import Sandbox
 
 PASSWORD = "correct-horse-battery"
 
@@ -85,7 +90,7 @@ def sandbox_options() -> dict[str, Any]:
 
 
 @pytest.fixture
-def sandbox(settings: Any, sandbox_options: dict[str, Any]) -> Iterator[Any]:
+def sandbox(settings: Settings, sandbox_options: dict[str, Any]) -> Iterator[Sandbox]:
     """A fresh seeded Agiler sandbox, in-process, answering every Agiler call of the test.
 
     Faults are injectable (``sandbox.faults.add(FaultRule(...))``); retries are off so a test
@@ -105,7 +110,7 @@ def sandbox(settings: Any, sandbox_options: dict[str, Any]) -> Iterator[Any]:
 
 
 @pytest.fixture
-def give_token(sandbox: Any) -> Callable[[User, str], None]:
+def give_token(sandbox: Sandbox) -> Callable[[User, str], None]:
     """Store ``token`` for ``user`` the way the token page does (validated against the sandbox)."""
     from portal.tokens.store import token_save
 
@@ -131,7 +136,14 @@ def client_for(user: User | None, *, enforce_csrf: bool = False) -> Client:
     return client
 
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+class HtmxHeaders(TypedDict, total=False):
+    """What ``**HTMX`` adds to a test client request (a TypedDict, so the spread type-checks
+    against ``Client.get``'s ``**extra`` rather than its other keywords; ``{}`` is one too)."""
+
+    HTTP_HX_REQUEST: str
+
+
+HTMX: HtmxHeaders = {"HTTP_HX_REQUEST": "true"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
