@@ -38,7 +38,7 @@ test: $(STAMP) ## Run the whole test suite (browser tests are skipped, with a no
 e2e: $(STAMP) ## Run only the browser tests (needs Debian's chromium)
 	@$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff check, ruff format --check and mypy on portal/agiler
+lint: $(STAMP) ## ruff check, ruff format --check and mypy --strict on portal/
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
 	@$(BIN)/mypy

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.cache import cache
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+
+if TYPE_CHECKING:
+    from pytest_django.fixtures import Settings
+
+    from agiler_sandbox import Sandbox
+
 from tests.helpers import PASSWORD
 
 
@@ -83,7 +89,7 @@ def sandbox_options() -> dict[str, Any]:
 
 
 @pytest.fixture
-def sandbox(settings: Any, sandbox_options: dict[str, Any]) -> Iterator[Any]:
+def sandbox(settings: Settings, sandbox_options: dict[str, Any]) -> Iterator[Sandbox]:
     """A fresh seeded Agiler sandbox, in-process, answering every Agiler call of the test.
 
     Faults are injectable (``sandbox.faults.add(FaultRule(...))``); retries are off so a test
@@ -103,7 +109,7 @@ def sandbox(settings: Any, sandbox_options: dict[str, Any]) -> Iterator[Any]:
 
 
 @pytest.fixture
-def give_token(sandbox: Any) -> Callable[[User, str], None]:
+def give_token(sandbox: Sandbox) -> Callable[[User, str], None]:
     """Store ``token`` for ``user`` the way the token page does (validated against the sandbox)."""
     from portal.tokens.store import token_save
 

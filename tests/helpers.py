@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import httpx
 from django.db import connection
@@ -26,8 +26,16 @@ from portal.agiler import AgilerClient, CallInfo, CallOutcome
 
 PASSWORD = "correct-horse-battery"
 
+
+class HtmxHeaders(TypedDict, total=False):
+    """What ``**HTMX`` adds to a test client request (a TypedDict, so the spread type-checks
+    against ``Client.get``'s ``**extra`` rather than its other keywords; ``{}`` is one too)."""
+
+    HTTP_HX_REQUEST: str
+
+
 #: the request header htmx sends: ``client.get(url, **HTMX)``
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: HtmxHeaders = {"HTTP_HX_REQUEST": "true"}
 
 
 def client_for(user: User | None, *, enforce_csrf: bool = False) -> Client:

@@ -9,17 +9,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django_htmx.http import HttpResponseClientRedirect
 
 from portal.accounts.roles import MATRIX, role_allows
 from portal.audit.actions import Action
 
-ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    from portal.accounts.models import User
+
+# Any view: pages (HttpResponse), downloads and CSV exports (StreamingHttpResponse, FileResponse).
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request a ``@requires`` view receives: the decorator has already turned away anonymous
+    and inactive callers, so ``request.user`` is a portal ``User``. ``htmx`` is set by
+    django-htmx's middleware on every request. (A type for annotations only: Django still passes
+    its own ``HttpRequest``.)"""
+
+    user: User
+    htmx: HtmxDetails
+
 
 #: attribute set on every decorated view: ("public", None) or ("action", "<action>")
 ACCESS_ATTR = "portal_access"
@@ -63,7 +81,7 @@ def requires(action: str) -> Callable[[ViewFunc], ViewFunc]:
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
             if not user.is_authenticated:
                 return _login_redirect(request)
@@ -76,7 +94,8 @@ def requires(action: str) -> Callable[[ViewFunc], ViewFunc]:
             return view(request, *args, **kwargs)
 
         setattr(wrapped, ACCESS_ATTR, ("action", action))
-        return wrapped  # type: ignore[return-value]
+        # wraps() keeps the view's name and signature; the wrapper takes the same arguments.
+        return cast(ViewFunc, wrapped)
 
     return decorator
 

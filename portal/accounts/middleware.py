@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
+from django_otp.middleware import is_verified
 
 from portal.accounts.mfa import has_mfa, mfa_required_for
 
@@ -41,7 +42,7 @@ class SignInPolicyMiddleware:
         if not user.is_authenticated:
             return None
         name = self._name(request)
-        if user.is_verified():  # type: ignore[union-attr]
+        if is_verified(user):  # what OTPMiddleware installs as user.is_verified()
             # Verified sessions have two-factor sign-in, so only the password rule can apply.
             if getattr(user, "must_change_password", False):
                 if name in ENROLMENT_ALLOWED | {"accounts:password_change"}:
@@ -70,6 +71,7 @@ class SignInPolicyMiddleware:
         """Let the page render, but mark it: the layout then loads no background fragments
         (a lazily loaded header widget would be redirected here again and reload the page
         under the person filling in the form)."""
+        # An ad hoc flag for the layout: HttpRequest declares no such attribute.
         request.sign_in_restricted = True  # type: ignore[attr-defined]
         return None
 

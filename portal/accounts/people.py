@@ -83,7 +83,8 @@ def user_create(
     has no actor, and its summary says it came from the command line).
     """
     chosen = password is not None
-    password = password if chosen else one_time_password()
+    if password is None:
+        password = one_time_password()
     summary: dict[str, object] = {"role": role, "email": email}
     if actor is None:
         summary["via"] = "manage.py create_portal_user"

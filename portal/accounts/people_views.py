@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.accounts.access import requires
+from portal.accounts.access import AuthenticatedHttpRequest, requires
 from portal.accounts.forms import ActiveForm, PolicyForm, RoleForm, UserCreateForm
 from portal.accounts.mfa import (
     has_mfa,
@@ -77,7 +77,7 @@ def security_policy(request: HttpRequest) -> HttpResponse:
 @never_cache
 @sensitive_variables("password")
 @require_http_methods(["GET", "POST"])
-def user_create_view(request: HttpRequest) -> HttpResponse:
+def user_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Add a person; their one-time password is shown once, on the answer to this POST."""
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -128,7 +128,7 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
 
 @requires("users.manage")
 @require_POST
-def user_role(request: HttpRequest, username: str) -> HttpResponse:
+def user_role(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
     """Change a person's role (not the last active admin's)."""
     person = _person(username)
     form = RoleForm(request.POST)
@@ -148,7 +148,7 @@ def user_role(request: HttpRequest, username: str) -> HttpResponse:
 
 @requires("users.manage")
 @require_POST
-def user_active(request: HttpRequest, username: str) -> HttpResponse:
+def user_active(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
     """Deactivate (sign-in refused, sessions end) or reactivate a person."""
     person = _person(username)
     form = ActiveForm(request.POST)

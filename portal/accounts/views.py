@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, user_login_failed
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -71,7 +71,12 @@ def _pending_user(request: HttpRequest) -> tuple[Any, dict[str, Any]] | None:
     if time.time() - float(pending.get("since", 0)) > MFA_PENDING_SECONDS:
         request.session.pop(_PENDING, None)
         return None
-    user = get_user_model().objects.filter(pk=pending.get("user_id"), is_active=True).first()
+    user_id = pending.get("user_id")
+    user = (
+        get_user_model().objects.filter(pk=user_id, is_active=True).first()
+        if isinstance(user_id, int)
+        else None
+    )
     if user is None:
         request.session.pop(_PENDING, None)
         return None
@@ -153,7 +158,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("core:home")
     extra_context = {"page_title": "Change password"}
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         user = form.user
         if user.must_change_password:
             user.must_change_password = False  # saved by form.save() below

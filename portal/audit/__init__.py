@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 if TYPE_CHECKING:
     from portal.audit.models import AuditEvent
@@ -21,7 +21,15 @@ def record(**kwargs: Any) -> AuditEvent:
     return record_event(**kwargs)
 
 
-def user_target(user: Any, target_type: str = "user") -> dict[str, str]:
+class Target(TypedDict):
+    """The target fields of an audit event, spread into ``record``/``record_event``."""
+
+    target_type: str
+    target_id: str
+    target_label: str
+
+
+def user_target(user: Any, target_type: str = "user") -> Target:
     """``target_type/target_id/target_label`` for an event about a portal user (or their token):
     ``record(action=..., **user_target(user))``."""
     return {

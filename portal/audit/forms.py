@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -141,7 +141,7 @@ class AuditFilterForm(forms.Form):
             value == current for _, options in choices[1:] for value, _ in options
         ):
             choices.append((current, f"Everything in {current[:-1]}"))
-        self.fields["action"].choices = choices
+        cast(forms.ChoiceField, self.fields["action"]).choices = choices
         for field, id_field, name_field, anything in (
             ("project", "project_id", "project_name", "Any project"),
             ("workspace", "workspace_id", "workspace_name", "Any workspace"),
@@ -166,7 +166,8 @@ class AuditFilterForm(forms.Form):
         return self._clean_day("date_to")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "The end date is before the start date.")

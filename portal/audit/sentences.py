@@ -65,7 +65,8 @@ def _percentages(values: object) -> str:
 
 
 def _billing(event: Any, summary: Mapping[str, Any]) -> str:
-    before = summary.get("before") if isinstance(summary.get("before"), dict) else {}
+    recorded = summary.get("before")
+    before: Mapping[str, Any] = recorded if isinstance(recorded, dict) else {}
     parts = []
 
     def change(what: str, key: str, show: Callable[[object], str]) -> None:

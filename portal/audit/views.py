@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from portal.accounts.access import requires
+from portal.accounts.access import AuthenticatedHttpRequest, requires
 from portal.audit.export import EXPORT_FORMATS, audit_export
 from portal.audit.forms import AuditFilterForm
 from portal.audit.models import AuditEvent, Outcome
@@ -15,11 +18,14 @@ from portal.audit.queries import apply_filters, page_of, visible_events
 from portal.lib.downloads import protect
 from portal.lib.htmx import form_status, is_fragment, render_page
 
+if TYPE_CHECKING:
+    from portal.accounts.models import User
+
 #: the filter form's id, which htmx sends as HX-Trigger when the form itself asks
 FILTER_FORM_ID = "audit-filter"
 
 
-def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, object]:
+def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
     events = visible_events(request.user)
     form = AuditFilterForm(request.GET or None, events=events)
     if form.is_bound and form.is_valid():
@@ -38,11 +44,11 @@ def _query_without_cursor(request: HttpRequest) -> str:
 
 @require_GET
 @requires("audit.read_own")
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The audit log: who did what, when, from where, and how it ended."""
     form, events = _filtered(request)
     page = page_of(
-        events,  # type: ignore[arg-type]
+        events,
         before=request.GET.get("before", ""),
         after=request.GET.get("after", ""),
     )
@@ -59,17 +65,17 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "scope": _scope_label(request.user),
         # Anything but the form itself (Clear, Newest, Older) changed the filter: the fragment
         # then carries the form out of band so its inputs match the table.
-        "oob_form": fragment and request.htmx.trigger != FILTER_FORM_ID,  # type: ignore[attr-defined]
+        "oob_form": fragment and request.htmx.trigger != FILTER_FORM_ID,
     }
     template = "audit/list.html#events-table" if fragment else "audit/list.html"
     status = form_status(request) if refused else 200
     return render(request, template, context, status=status)
 
 
-def _scope_label(user: object) -> str:
-    if user.can("audit.read_all"):  # type: ignore[attr-defined]
+def _scope_label(user: User) -> str:
+    if user.can("audit.read_all"):
         return "Showing events of the whole team."
-    if user.can("audit.read_billing"):  # type: ignore[attr-defined]
+    if user.can("audit.read_billing"):
         return "Showing your own events and every billing event."
     return "Showing your own events."
 
@@ -105,7 +111,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @require_GET
 @requires("audit.export")
-def export(request: HttpRequest, fmt: str) -> HttpResponse:
+def export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
     """Stream the filtered events as CSV or JSON Lines; the export is itself audited."""
     if fmt not in EXPORT_FORMATS:
         raise Http404("Unknown export format.")

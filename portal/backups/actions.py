@@ -11,13 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.access import requires
-from portal.agiler import Conflict
+from portal.agiler import AgilerClient, Conflict
 from portal.backups.forms import DeleteBackupForm, RestoreForm
 from portal.backups.history import latest_restore
 from portal.backups.pages import crumbs, list_url
@@ -31,7 +31,7 @@ from portal.lib.parallel import run_concurrently
 from portal.tokens.service import agiler_for
 
 
-def _project_and_backup(client: Any, project: str, backup: str) -> tuple[Any, Any]:
+def _project_and_backup(client: AgilerClient, project: str, backup: str) -> tuple[Any, Any]:
     """The project and one of its backups, fetched together (the project's failure first)."""
     found = run_concurrently(
         {
@@ -45,7 +45,9 @@ def _project_and_backup(client: Any, project: str, backup: str) -> tuple[Any, An
 # --- downloads ----------------------------------------------------------------------------------
 
 
-def _download(request: HttpRequest, project: str, backup: str, part: str) -> HttpResponse:
+def _download(
+    request: HttpRequest, project: str, backup: str, part: str
+) -> HttpResponse | StreamingHttpResponse:
     client = agiler_for(request.user, request=request)
     detail, entry = _project_and_backup(client, project, backup)
     if in_progress(entry) or entry.status != "done":
@@ -68,7 +70,7 @@ def _download(request: HttpRequest, project: str, backup: str, part: str) -> Htt
     # outcome are recorded by the client's sensitive-read hook.
     download = opener(detail.id, entry.id)
     # Always an attachment, under an archive type we name (never Agiler's header verbatim).
-    return relay(  # type: ignore[return-value]  # the access decorator is typed for HttpResponse
+    return relay(
         download,
         content_type=allowed_type(download.headers.content_type, ARCHIVE_TYPES),
         filename=download_filename(detail.name, entry, part, download.headers),
@@ -78,14 +80,18 @@ def _download(request: HttpRequest, project: str, backup: str, part: str) -> Htt
 
 @require_GET
 @requires("backups.download")
-def download_database(request: HttpRequest, project: str, backup: str) -> HttpResponse:
+def download_database(
+    request: HttpRequest, project: str, backup: str
+) -> HttpResponse | StreamingHttpResponse:
     """The backup's database dump, relayed chunk by chunk."""
     return _download(request, project, backup, "database")
 
 
 @require_GET
 @requires("backups.download")
-def download_storage(request: HttpRequest, project: str, backup: str) -> HttpResponse:
+def download_storage(
+    request: HttpRequest, project: str, backup: str
+) -> HttpResponse | StreamingHttpResponse:
     """The backup's storage archive, relayed chunk by chunk."""
     return _download(request, project, backup, "storage")
 

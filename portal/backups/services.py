@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from portal.agiler import NotFound
+from portal.agiler import AgilerClient, NotFound
 from portal.agiler.types import ProjectBackupEntry
 
 #: Statuses of a backup still being taken (the sandbox's; Agiler's list is unconfirmed).
@@ -15,11 +15,11 @@ IN_PROGRESS = frozenset({"pending", "running", "queued", "in_progress"})
 LOOKUP_PAGE_SIZE = 200
 
 
-def find_backup(client: Any, project: str, backup_id: str) -> ProjectBackupEntry:
+def find_backup(client: AgilerClient, project: str, backup_id: str) -> ProjectBackupEntry:
     """The backup ``backup_id`` of ``project``; NotFound when Agiler does not list it."""
     for entry in client.paginate(client.list_backups, project, limit=LOOKUP_PAGE_SIZE):
         if entry.id == backup_id:
-            return entry  # type: ignore[no-any-return]
+            return entry
     raise NotFound(
         f"Agiler lists no backup {backup_id} for this project; it may have been deleted or "
         "expired.",

@@ -14,13 +14,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.accounts.access import requires
+from portal.accounts.access import AuthenticatedHttpRequest, requires
 from portal.agiler import AgilerClient, BadRequest, BillingTransactionMonth
 from portal.billing import services
 from portal.billing.forms import (
@@ -112,7 +112,7 @@ def _query(**params: Any) -> str:
 
 @require_GET
 @requires("billing.read")
-def transactions(request: HttpRequest) -> HttpResponse:
+def transactions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Months newest first with entries and totals; filter by year or year+month; older months
     by cursor; a chart of the shown months."""
     form = TransactionFilterForm(request.GET or None)
@@ -126,7 +126,7 @@ def transactions(request: HttpRequest) -> HttpResponse:
         "months": [],
         # A link (open a month, clear, older months) changed the filter, not the form itself:
         # the fragment then carries the form out of band so it shows the filter on screen.
-        "oob_form": is_fragment(request) and request.htmx.trigger != "transactions-filter",  # type: ignore[attr-defined]
+        "oob_form": is_fragment(request) and request.htmx.trigger != "transactions-filter",
     }
     valid = form.is_valid() if form.is_bound else True
     if not valid:
@@ -176,7 +176,7 @@ def _all_months(
 
 @require_GET
 @requires("billing.read")
-def transactions_export(request: HttpRequest) -> HttpResponse:
+def transactions_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Every transaction the filter selects (all pages), as a streamed CSV; audited."""
     form = TransactionFilterForm(request.GET)
     if not form.is_valid():
@@ -188,7 +188,7 @@ def transactions_export(request: HttpRequest) -> HttpResponse:
     first = client.list_transactions(**filters, limit=EXPORT_PAGE)
     filename = services.transactions_export(actor=request.user, request=request, filters=filters)
     lines = csv_lines(month_view(m) for m in _all_months(client, first, filters))
-    return csv_download(lines, filename=filename)  # type: ignore[return-value]  # the access decorator is typed for HttpResponse
+    return csv_download(lines, filename=filename)
 
 
 # --- statements ----------------------------------------------------------------------------------
@@ -215,7 +215,7 @@ def statements(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @requires("billing.read")
-def statement_download(request: HttpRequest, period: str) -> HttpResponse:
+def statement_download(request: HttpRequest, period: str) -> HttpResponse | StreamingHttpResponse:
     """The month's PDF relayed as a stream; ``?download=1`` saves it instead of opening it."""
     match = PERIOD_RE.fullmatch(period)
     if match is None:
@@ -253,7 +253,7 @@ def statement_download(request: HttpRequest, period: str) -> HttpResponse:
         filename=f"agiler-statement-{period}.pdf",
         inline=not request.GET.get("download"),
     )
-    return response  # type: ignore[return-value]  # the access decorator is typed for HttpResponse
+    return response
 
 
 # --- budget and charges --------------------------------------------------------------------------

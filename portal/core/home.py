@@ -12,14 +12,16 @@ and are deferred to a request of their own (``load_cards(defer="backups")``, the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from portal.agiler import AgilerError
+from portal.agiler import AgilerClient, AgilerError
+from portal.agiler.types import ProjectBackupEntry
 from portal.core.agiler_errors import describe
 from portal.lib.parallel import run_concurrently
 from portal.tokens.scopes import scope_gate
@@ -91,7 +93,7 @@ def _guard(call: Callable[[], Any]) -> Callable[[], tuple[Any, str]]:
     return guarded
 
 
-def _billing(client: Any) -> dict[str, Any]:
+def _billing(client: AgilerClient) -> dict[str, Any]:
     from portal.billing.ledger import month_view, spend_in
 
     months = [month_view(m) for m in client.list_transactions(limit=2)]
@@ -111,7 +113,7 @@ def _billing(client: Any) -> dict[str, Any]:
     }
 
 
-def _loaders(client: Any, keys: list[str]) -> dict[str, Callable[[], Any]]:
+def _loaders(client: AgilerClient, keys: list[str]) -> dict[str, Callable[[], Any]]:
     loaders: dict[str, Callable[[], Any]] = {
         "projects": lambda: client.list_projects(limit=PROJECTS_SHOWN).items,
         "billing": lambda: _billing(client),
@@ -123,15 +125,14 @@ def _loaders(client: Any, keys: list[str]) -> dict[str, Callable[[], Any]]:
     return {key: _guard(call) for key, call in loaders.items() if key in wanted}
 
 
-def _recent_backups(client: Any, projects: list[Any]) -> tuple[list[dict[str, Any]], str]:
+def _latest_backups(client: AgilerClient, project_id: str) -> Sequence[ProjectBackupEntry]:
+    return client.list_backups(project_id, limit=3).items
+
+
+def _recent_backups(client: AgilerClient, projects: list[Any]) -> tuple[list[dict[str, Any]], str]:
     """The newest backups across the first few projects, fetched concurrently."""
     chosen = projects[:BACKUP_PROJECTS]
-    found = run_concurrently(
-        {
-            p.id: _guard(lambda p=p: client.list_backups(p.id, limit=3).items)  # type: ignore[misc]
-            for p in chosen
-        }
-    )
+    found = run_concurrently({p.id: _guard(partial(_latest_backups, client, p.id)) for p in chosen})
     rows: list[dict[str, Any]] = []
     errors = []
     for project in chosen:
@@ -153,7 +154,7 @@ def _recent_backups(client: Any, projects: list[Any]) -> tuple[list[dict[str, An
 
 
 def load_cards(
-    user: Any, client: Any | None, *, defer: str = "", only: str = ""
+    user: Any, client: AgilerClient | None, *, defer: str = "", only: str = ""
 ) -> dict[str, Card]:
     """Every card of ``user``'s role, loaded; ``client`` is None when they have no token.
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from portal.accounts.access import declared_access
 from portal.lib.htmx import is_fragment
@@ -143,9 +143,13 @@ class BadInputMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         problem = input_problem(request)
         if problem is not None:
+            message = f"{problem} Nothing was changed."
+            if request.headers.get("Accept", "").startswith("application/json"):
+                # A script's request (the files uploader) reads the answer, not a page.
+                return JsonResponse({"outcome": "failed", "message": message}, status=400)
             from portal.core.views import bad_request
 
-            return bad_request(request, BadInput(f"{problem} Nothing was changed."))
+            return bad_request(request, BadInput(message))
         return self.get_response(request)
 
 

@@ -43,7 +43,7 @@ def nav_for(request: HttpRequest) -> list[dict[str, object]]:
     section = path.split("/", 1)[0]
     items = []
     for item in NAV_ITEMS:
-        if not user.can(item.action):  # type: ignore[union-attr]
+        if not user.can(item.action):
             continue
         url = _url(item.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
         if url is None:
@@ -58,7 +58,7 @@ def nav_for(request: HttpRequest) -> list[dict[str, object]]:
 
 
 @lru_cache(maxsize=64)
-def _url(url_name: str, script_prefix: str, urlconf: object) -> str | None:
+def _url(url_name: str, script_prefix: str, urlconf: str | None) -> str | None:
     """``reverse(url_name)``, or None when the feature is not built; once per process.
 
     ``reverse`` is slow and every page's layout asks for the same six URLs: the answer only

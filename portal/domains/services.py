@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from portal.agiler import NotFound
+from portal.agiler import AgilerClient, NotFound
 from portal.agiler.types import ProjectDomainOutput
 from portal.domains.names import is_wildcard, to_unicode
 
@@ -73,8 +72,9 @@ def _records(raw: object) -> list[DnsRecord]:
 
 def present(entry: ProjectDomainOutput) -> Domain:
     """``entry`` for the page; a verification status is shown only when Agiler sends one."""
-    status = entry.extra.get("status")
-    label, css = STATUSES.get(status, ("", "")) if isinstance(status, str) else ("", "")
+    sent = entry.extra.get("status")
+    status = sent if isinstance(sent, str) else ""
+    label, css = STATUSES.get(status, ("", ""))
     return Domain(
         id=entry.id,
         name=entry.name,
@@ -82,14 +82,14 @@ def present(entry: ProjectDomainOutput) -> Domain:
         primary=entry.primary,
         wildcard=is_wildcard(entry.name),
         created_at=entry.created_at,
-        status=status if label else "",  # type: ignore[arg-type]
+        status=status if label else "",
         status_label=label,
         status_class=css,
         records=_records(entry.extra.get("records")) if label else [],
     )
 
 
-def all_domains(client: Any, project: str) -> list[Domain]:
+def all_domains(client: AgilerClient, project: str) -> list[Domain]:
     """Every domain of the project, in Agiler's order."""
     return [
         present(entry)
@@ -97,7 +97,7 @@ def all_domains(client: Any, project: str) -> list[Domain]:
     ]
 
 
-def primary_domain(client: Any, project: str) -> Domain | None:
+def primary_domain(client: AgilerClient, project: str) -> Domain | None:
     """The project's primary domain (its site address), or None."""
     for entry in client.paginate(client.list_domains, project, limit=LOOKUP_PAGE_SIZE):
         if entry.primary:

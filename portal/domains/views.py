@@ -15,8 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.accounts.access import requires
-from portal.agiler import BadRequest, Conflict
+from portal.accounts.access import AuthenticatedHttpRequest, requires
+from portal.agiler import AgilerClient, BadRequest, Conflict
 from portal.domains.forms import AddDomainForm, MakePrimaryForm, RemoveDomainForm
 from portal.domains.names import to_unicode
 from portal.domains.services import (
@@ -53,10 +53,10 @@ def crumbs(project: Any, *tail: tuple[str, str]) -> list[dict[str, str]]:
     return trail + [{"label": label, "url": url} for label, url in tail]
 
 
-def write_context(request: HttpRequest) -> dict[str, Any]:
+def write_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     """Whether the page offers writes: the role may (else no controls), and the token holds
     the scope (else the controls are disabled with the missing scope named)."""
-    can_write = request.user.can("projects.write")  # type: ignore[union-attr]
+    can_write = request.user.can("projects.write")
     return {
         "can_write": can_write,
         "write_gate": scope_gate(request.user, WRITE_SCOPE) if can_write else None,
@@ -65,7 +65,7 @@ def write_context(request: HttpRequest) -> dict[str, Any]:
 
 @require_GET
 @requires("projects.read")
-def domain_list(request: HttpRequest, project: str) -> HttpResponse:
+def domain_list(request: AuthenticatedHttpRequest, project: str) -> HttpResponse:
     """The project's domains, the primary one (the site's address) pinned first."""
     trail = CursorTrail.from_request(request)
     client = agiler_for(request.user, request=request)
@@ -109,7 +109,7 @@ def domain_list(request: HttpRequest, project: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires("projects.write")
-def domain_add(request: HttpRequest, project: str) -> HttpResponse:
+def domain_add(request: AuthenticatedHttpRequest, project: str) -> HttpResponse:
     """Attach a domain (optionally as the site's address)."""
     client = agiler_for(request.user, request=request)
     detail = client.get_project(project)
@@ -147,7 +147,7 @@ def domain_add(request: HttpRequest, project: str) -> HttpResponse:
     return render_page(request, "domains/add.html", context, fragment="domain-form", status=status)
 
 
-def _project_and_domains(client: Any, project: str) -> tuple[Any, list[Domain]]:
+def _project_and_domains(client: AgilerClient, project: str) -> tuple[Any, list[Domain]]:
     found = run_concurrently(
         {
             "project": lambda: client.get_project(project),

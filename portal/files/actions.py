@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.accounts.access import requires
 from portal.agiler import (
+    AgilerClient,
     AgilerError,
     AgilerUnavailable,
     BadRequest,
@@ -73,13 +74,15 @@ def _body_reader(request: HttpRequest) -> Callable[[int], bytes]:
     reader = getattr(stream, "reader", None)
     buffered = getattr(stream, "buf", None)
     if (
-        type(reader).__name__ == "LengthReader"
+        reader is not None
+        and type(reader).__name__ == "LengthReader"
         and type(reader).__module__.startswith("gunicorn.")
         and buffered is not None
         and buffered.tell() == 0
         and not getattr(request, "_read_started", False)
     ):
-        return reader.read  # type: ignore[no-any-return]
+        read: Callable[[int], bytes] = reader.read
+        return read
     return request.read
 
 
@@ -131,7 +134,9 @@ def too_large_words(name: str, error: PayloadTooLarge, size: int | None) -> str:
     return f"“{name}”{what} is larger than Agiler accepts.{limit} Nothing was uploaded."
 
 
-def _put(client: Any, project: str, target: str, content: Any, **kwargs: Any) -> tuple[str, str]:
+def _put(
+    client: AgilerClient, project: str, target: str, content: Any, **kwargs: Any
+) -> tuple[str, str]:
     """Upload one file; (outcome, message) in words."""
     name = name_of(target)
     try:
@@ -302,7 +307,7 @@ def new_folder(request: HttpRequest, project: str, path: str = "") -> HttpRespon
     )
 
 
-def find_entry(client: Any, project: str, path: str) -> Any:
+def find_entry(client: AgilerClient, project: str, path: str) -> Any:
     """The listing entry of ``path`` (found in its parent folder: no download, no audit)."""
     parent = parent_of(path)
     if parent:
@@ -317,7 +322,7 @@ def find_entry(client: Any, project: str, path: str) -> Any:
     )
 
 
-def subfolders(client: Any, project: str, path: str, limit: int = 500) -> list[Any]:
+def subfolders(client: AgilerClient, project: str, path: str, limit: int = 500) -> list[Any]:
     """The folders directly in ``path``, by name (at most ``limit``)."""
     if path:
         pages = client.paginate(client.list_directory, project, path, limit=200)
@@ -393,7 +398,7 @@ def _place(request: HttpRequest, project: str, path: str, *, copy: bool) -> Http
 
 def _perform_place(
     request: HttpRequest,
-    client: Any,
+    client: AgilerClient,
     detail: Any,
     form: PlaceForm,
     source: str,
@@ -401,7 +406,6 @@ def _perform_place(
     copy: bool,
     kind: str,
 ) -> HttpResponse | None:
-    how = {"copy_source": source} if copy else {"move_source": source}
     try:
         client.put_file(
             detail.id,
@@ -409,7 +413,8 @@ def _perform_place(
             None,
             if_none_match=None if form.cleaned_data["replace"] else "*",
             idempotency_key=form.cleaned_data["idempotency_key"],
-            **how,
+            copy_source=source if copy else None,
+            move_source=None if copy else source,
         )
     except PreconditionFailed:
         form.add_error(
@@ -470,7 +475,7 @@ def folders(request: HttpRequest, project: str, path: str = "") -> HttpResponse:
 # --- delete -------------------------------------------------------------------------------------
 
 
-def count_under(client: Any, project: str, path: str) -> tuple[int, bool]:
+def count_under(client: AgilerClient, project: str, path: str) -> tuple[int, bool]:
     """How many files and folders are under ``path``: (count, exact). The walk stops at
     COUNT_LIMIT entries or COUNT_REQUESTS listings, and then says "at least"."""
     count, requests, queue = 0, 0, [path]

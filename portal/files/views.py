@@ -336,7 +336,7 @@ def _download_response(
 
 @require_GET
 @requires("files.download")
-def download(request: HttpRequest, project: str, path: str) -> HttpResponse:
+def download(request: HttpRequest, project: str, path: str) -> HttpResponse | StreamingHttpResponse:
     """The file's bytes as an attachment, relayed chunk by chunk, never held in memory."""
     try:
         path = clean_path(path)
@@ -354,12 +354,12 @@ def download(request: HttpRequest, project: str, path: str) -> HttpResponse:
             request,
             BadPath(f"“/{path}” is a folder: open it and download its files one by one."),
         )
-    return _download_response(request, project, path, result)  # type: ignore[return-value]
+    return _download_response(request, project, path, result)
 
 
 @require_GET
 @requires("files.read")
-def raw(request: HttpRequest, project: str, path: str) -> HttpResponse:
+def raw(request: HttpRequest, project: str, path: str) -> HttpResponse | StreamingHttpResponse:
     """An image shown on its preview page, under the image type we name for its extension."""
     try:
         path = clean_path(path)
@@ -381,4 +381,4 @@ def raw(request: HttpRequest, project: str, path: str) -> HttpResponse:
         return refuse_path(request, BadPath(f"“/{path}” is a folder, not an image."))
     response = relay(result, content_type=kind, filename=name_of(path), inline=True)
     response["Content-Disposition"] = attachment(name_of(path), inline=True)
-    return response  # type: ignore[return-value]
+    return response

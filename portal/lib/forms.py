@@ -8,11 +8,13 @@ write twice. Agiler accepts keys of up to 128 characters.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from django import forms
 
 if TYPE_CHECKING:
+    from django.http import QueryDict
+
     from portal.agiler import AgilerError
 
 
@@ -25,7 +27,8 @@ def rekey(form: forms.Form) -> None:
     """Give a re-rendered form a new key: the refused submission created nothing, and the
     corrected one is a different body that must not collide with it under the old key (Agiler
     would answer 409)."""
-    data = form.data.copy()
+    # A bound form holds request.POST (a QueryDict) or a plain dict: both copy to a mutable one.
+    data = cast("QueryDict | dict[str, Any]", form.data).copy()
     data["idempotency_key"] = new_idempotency_key()
     form.data = data
 

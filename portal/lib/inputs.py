@@ -54,7 +54,8 @@ class AsciiIntegerField(forms.IntegerField):
 class AsciiDecimalField(forms.DecimalField):
     """A DecimalField that accepts plain ASCII decimals only (no exponents, no other digits)."""
 
-    def to_python(self, value: Any) -> Decimal | None:
+    # django-stubs declares DecimalField.to_python as IntegerField's (int); Django returns Decimal.
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
         text = str(value).strip()

@@ -14,13 +14,16 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
 from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from portal.agiler import AgilerClient
 
 #: window key → (label, length); "custom" takes the two dates the person typed.
 PRESETS: dict[str, tuple[str, timedelta]] = {
@@ -117,7 +120,7 @@ class LogFilterForm(forms.Form):
             bound.widget.attrs.setdefault("id", f"logs-{name}")
 
     def _clean_moment(self, name: str) -> datetime | None:
-        raw = self.cleaned_data.get(name)
+        raw: datetime | None = self.cleaned_data.get(name)
         if raw is None:
             return None
         naive = raw.replace(tzinfo=None) if timezone.is_aware(raw) else raw
@@ -136,7 +139,8 @@ class LogFilterForm(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         window = data.get("window") or ""
         start, end = data.get("start"), data.get("end")
         if window == "custom" or (not window and (start or end)):
@@ -268,7 +272,7 @@ class Found:
 
 
 def scan(
-    client: Any,
+    client: AgilerClient,
     project: str,
     search: LogSearch,
     cursor: str | None,
@@ -280,17 +284,18 @@ def scan(
     """One page of the search: a single call when Agiler's filters suffice, else a bounded scan
     of whole upstream pages (so the next cursor never skips an entry)."""
     keep = search.keep()
-    query = {
-        "since": since or search.since,
-        "until": search.until,
-        "q": search.q or None,
-    }
+    since = since or search.since
+    q = search.q or None
     if keep is None:
-        page = client.list_logs(project, cursor=cursor, limit=want, **query)
+        page = client.list_logs(
+            project, cursor=cursor, limit=want, since=since, until=search.until, q=q
+        )
         return Found(list(page.items), page.next_cursor)
     entries: list[Any] = []
     for _ in range(pages):
-        page = client.list_logs(project, cursor=cursor, limit=SCAN_LIMIT, **query)
+        page = client.list_logs(
+            project, cursor=cursor, limit=SCAN_LIMIT, since=since, until=search.until, q=q
+        )
         entries.extend(entry for entry in page.items if keep(entry))
         cursor = page.next_cursor
         if cursor is None or len(entries) >= want:
@@ -298,7 +303,7 @@ def scan(
     return Found(entries, cursor, partial=cursor is not None)
 
 
-def walk(client: Any, project: str, search: LogSearch, *, limit: int) -> Iterator[Any]:
+def walk(client: AgilerClient, project: str, search: LogSearch, *, limit: int) -> Iterator[Any]:
     """Every entry of the search, newest first, at most ``limit`` (for exports)."""
     keep = search.keep()
     cursor: str | None = None

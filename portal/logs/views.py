@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from portal.accounts.access import requires
-from portal.agiler import AgilerError, BadRequest
+from portal.agiler import AgilerClient, AgilerError, BadRequest
 from portal.audit import record
 from portal.audit.actions import Action
 from portal.core.agiler_errors import describe
@@ -204,7 +204,7 @@ def log_list(request: HttpRequest, project: str) -> HttpResponse:
     return render_page(request, "logs/list.html", context, fragment="log-results")
 
 
-def _search(client: Any, project: str, search: LogSearch, cursor: str | None) -> Any:
+def _search(client: AgilerClient, project: str, search: LogSearch, cursor: str | None) -> Any:
     """One page of results, or the Agiler error (so the page can audit the failed search)."""
     try:
         return scan(client, project, search, cursor)
@@ -251,7 +251,9 @@ def log_tail(request: HttpRequest, project: str) -> HttpResponse:
 
 @require_GET
 @requires("projects.read")
-def log_export(request: HttpRequest, project: str, fmt: str) -> HttpResponse:
+def log_export(
+    request: HttpRequest, project: str, fmt: str
+) -> HttpResponse | StreamingHttpResponse:
     """The current search as JSON Lines or CSV, streamed across pages, at most EXPORT_LIMIT."""
     if fmt not in ("csv", "jsonl"):
         raise Http404("No such export format")

@@ -8,9 +8,12 @@ is "unread" until dismissed, so the count is of the notifications listed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
+
+if TYPE_CHECKING:
+    from portal.agiler import AgilerClient
 
 COUNT_TTL = 60  # seconds
 #: Counted exactly up to this many (one upstream page); beyond, the badge says "99+".
@@ -43,7 +46,7 @@ def _key(user: Any) -> str:
     return f"portal:notifications-count:{user.pk}"
 
 
-def unread_count(user: Any, client: Any) -> UnreadCount:
+def unread_count(user: Any, client: AgilerClient) -> UnreadCount:
     """The count for ``user`` from the cache, or one page of ``GET /users/me/notifications``."""
     cached = cache.get(_key(user))
     if cached is not None:

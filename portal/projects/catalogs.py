@@ -9,9 +9,12 @@ projects.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
+
+if TYPE_CHECKING:
+    from portal.agiler import AgilerClient
 
 CATALOG_TTL = 600  # seconds
 _REGIONS_KEY = "portal:agiler-catalog:regions:v1"
@@ -45,7 +48,7 @@ def cached_runtimes() -> list[CatalogEntry] | None:
     return None if cached is None else [CatalogEntry(*row) for row in cached]
 
 
-def regions(client: Any) -> list[CatalogEntry]:
+def regions(client: AgilerClient) -> list[CatalogEntry]:
     """Every region Agiler offers, from the cache or ``GET /regions``."""
     cached = cache.get(_REGIONS_KEY)
     if cached is None:
@@ -56,7 +59,7 @@ def regions(client: Any) -> list[CatalogEntry]:
     return [CatalogEntry(*row) for row in cached]
 
 
-def runtimes(client: Any) -> list[CatalogEntry]:
+def runtimes(client: AgilerClient) -> list[CatalogEntry]:
     """Every runtime, deprecated ones included (marked), from the cache or ``GET /runtimes``."""
     cached = cache.get(_RUNTIMES_KEY)
     if cached is None:

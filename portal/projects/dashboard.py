@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.http import QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from portal.agiler import AgilerError
+from portal.agiler import AgilerClient, AgilerError
 from portal.core.agiler_errors import describe
 from portal.lib.pager import with_query
 from portal.lib.parallel import run_concurrently
@@ -93,7 +94,14 @@ def _next_backup(backups: list[Any], frequency_days: int, now: datetime) -> dict
     return {"when": due}
 
 
-def loaders(client: Any, user: Any, project: str, now: datetime) -> dict[str, Callable[[], Any]]:
+def _refused(reason: str) -> tuple[None, str]:
+    """A card the token's scopes keep empty: no data, the reason instead."""
+    return None, reason
+
+
+def loaders(
+    client: AgilerClient, user: Any, project: str, now: datetime
+) -> dict[str, Callable[[], Any]]:
     """Every independent call of the page, each guarded (one failing fails only its card)."""
     since_day = (now - timedelta(days=SPARK_DAYS - 1)).replace(
         hour=0, minute=0, second=0, microsecond=0
@@ -136,7 +144,7 @@ def loaders(client: Any, user: Any, project: str, now: datetime) -> dict[str, Ca
         gate = scope_gate(user, scope_of[key])
         if not gate.allowed:
             reason = gate.reason
-            out[key] = lambda reason=reason: (None, reason)  # type: ignore[misc]
+            out[key] = partial(_refused, reason)
         else:
             out[key] = guard(call)
     return out
@@ -244,7 +252,7 @@ def build_cards(
 
 
 def load(
-    client: Any, user: Any, project: str, extra: dict[str, Callable[[], Any]]
+    client: AgilerClient, user: Any, project: str, extra: dict[str, Callable[[], Any]]
 ) -> dict[str, Any]:
     """The project, ``extra`` calls and every card's calls, all at once: one round trip."""
     now = timezone.now()

@@ -8,7 +8,7 @@ here; Agiler's own rules (and their messages) come back as field errors from ups
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from django import forms
 
@@ -74,6 +74,21 @@ class ProjectCreateForm(IdempotentForm):
         self.order_fields(self.field_order)
 
 
+class ProjectChanges(TypedDict, total=False):
+    """The settings a PATCH changes (keywords of ``AgilerClient.update_project``)."""
+
+    name: str
+    runtime: str
+    workspace_id: str
+
+
+_CHANGEABLE: tuple[Literal["name", "runtime", "workspace_id"], ...] = (
+    "name",
+    "runtime",
+    "workspace_id",
+)
+
+
 class ProjectSettingsForm(IdempotentForm):
     """Rename, change runtime, move to another workspace. The region is immutable."""
 
@@ -107,14 +122,14 @@ class ProjectSettingsForm(IdempotentForm):
         )
         self.order_fields(["name", "runtime", "workspace_id"])
 
-    def changes(self) -> dict[str, str]:
+    def changes(self) -> ProjectChanges:
         """Only the fields that differ from the project: a PATCH sends nothing else."""
         data = self.cleaned_data
-        return {
-            key: data[key]
-            for key in ("name", "runtime", "workspace_id")
-            if data.get(key) and data[key] != getattr(self.project, key)
-        }
+        changes: ProjectChanges = {}
+        for key in _CHANGEABLE:
+            if data.get(key) and data[key] != getattr(self.project, key):
+                changes[key] = data[key]
+        return changes
 
 
 class ProjectActiveForm(IdempotentForm):

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from portal.agiler import AgilerClient
 
 from portal.lib.inputs import ascii_int
 
@@ -141,7 +144,7 @@ class ScanResult:
         return self.next is not None and len(self.items) < PAGE_SIZE
 
 
-def scan(client: Any, filters: ProjectFilters, start: Position) -> ScanResult:
+def scan(client: AgilerClient, filters: ProjectFilters, start: Position) -> ScanResult:
     """Read upstream pages from ``start`` until a page of matches is full or the budget is spent.
 
     Without portal-side filters this is exactly one upstream page of ``PAGE_SIZE``.

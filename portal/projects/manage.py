@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts.access import requires
-from portal.agiler import AgilerError, BadRequest, Conflict
+from portal.agiler import AgilerClient, AgilerError, BadRequest, Conflict
 from portal.lib.confirm import Confirmation, confirm
 from portal.lib.forms import new_idempotency_key
 from portal.lib.htmx import done, form_status, is_fragment
@@ -38,7 +38,7 @@ WRITE_SCOPE = "projects:write"
 READ_ONLY_WORKSPACE_ROLES = frozenset({"viewer"})
 
 
-def _writable_workspaces(client: Any) -> list[tuple[str, str]]:
+def _writable_workspaces(client: AgilerClient) -> list[tuple[str, str]]:
     workspaces = client.paginate(client.list_workspaces, limit=100)
     return sorted(
         ((ws.id, ws.name) for ws in workspaces if ws.role not in READ_ONLY_WORKSPACE_ROLES),

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import NoReverseMatch, reverse
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -27,11 +31,11 @@ AREAS: tuple[Area, ...] = (
 )
 
 
-def areas_for(user: object, project_id: str) -> list[dict[str, str]]:
+def areas_for(user: User, project_id: str) -> list[dict[str, str]]:
     """The areas ``user`` may open for this project whose pages are built."""
     links = []
     for area in AREAS:
-        if not user.can(area.action):  # type: ignore[attr-defined]
+        if not user.can(area.action):
             continue
         try:
             url = reverse(area.url_name, kwargs={"project": project_id})

@@ -9,7 +9,8 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from portal.accounts.access import requires
+from portal.accounts.access import AuthenticatedHttpRequest, requires
+from portal.agiler import AgilerClient
 from portal.audit.queries import visible_events
 from portal.backups.restores import RESTORE_STATUSES
 from portal.lib.forms import new_idempotency_key
@@ -37,7 +38,7 @@ MAX_TRAIL = 50
 RECENT_EVENTS = 10
 
 
-def _workspace_names(client: Any) -> dict[str, str]:
+def _workspace_names(client: AgilerClient) -> dict[str, str]:
     return {ws.id: ws.name for ws in client.paginate(client.list_workspaces, limit=100)}
 
 
@@ -137,7 +138,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @requires("projects.read")
-def project_detail(request: HttpRequest, project: str) -> HttpResponse:
+def project_detail(request: AuthenticatedHttpRequest, project: str) -> HttpResponse:
     """A project's home, the page an operator opens first: site, backups, traffic, recent
     errors and counts, loaded concurrently (see ``portal.projects.dashboard``)."""
     client = agiler_for(request.user, request=request)

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from portal.accounts.access import requires
-from portal.agiler import NOT_GIVEN, BadRequest
+from portal.accounts.access import AuthenticatedHttpRequest, requires
+from portal.agiler import NOT_GIVEN, AgilerClient, BadRequest
 from portal.lib.forms import new_idempotency_key
 from portal.lib.htmx import form_status, render_page
 from portal.lib.inputs import ascii_int, valid_idempotency_key
@@ -80,7 +80,7 @@ def _complete(draft: drafts.Draft, catalog: Catalog) -> drafts.Draft:
 
 
 def _context(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     project: Any,
     catalog: Catalog,
@@ -90,7 +90,7 @@ def _context(
     idempotency_key: str | None = None,
 ) -> dict[str, Any]:
     row_errors, rest = by_row(problems or {}, draft)
-    readonly = not request.user.can("projects.write")  # type: ignore[attr-defined]
+    readonly = not request.user.can("projects.write")
     title = f"Rule {rule.name}" if rule else "New rule"
     return {
         "page_title": title,
@@ -124,7 +124,9 @@ def _upstream_problem(error: BadRequest, draft: drafts.Draft) -> dict[str, str]:
     return {"general": f"Agiler refused the rule: {error.message}"}
 
 
-def _starting_draft(request: HttpRequest, client: Any, project: str, catalog: Catalog) -> Any:
+def _starting_draft(
+    request: HttpRequest, client: AgilerClient, project: str, catalog: Catalog
+) -> Any:
     template = request.GET.get("template", "")
     source = request.GET.get("from", "")
     number = ascii_int(template)
@@ -143,7 +145,7 @@ def _starting_draft(request: HttpRequest, client: Any, project: str, catalog: Ca
     return drafts.Draft(groups={}, actions=[])
 
 
-def _load(client: Any, project: str, rule: str | None = None) -> tuple[Any, Any, Catalog]:
+def _load(client: AgilerClient, project: str, rule: str | None = None) -> tuple[Any, Any, Catalog]:
     """The project, the rule (when one is named) and the catalog, fetched together.
 
     Calls keep the order project, rule, catalog: the first failure in that order is the error
@@ -158,7 +160,12 @@ def _load(client: Any, project: str, rule: str | None = None) -> tuple[Any, Any,
 
 
 def _submit(
-    request: HttpRequest, client: Any, *, detail: Any, catalog: Catalog, rule: Any = None
+    request: AuthenticatedHttpRequest,
+    client: AgilerClient,
+    *,
+    detail: Any,
+    catalog: Catalog,
+    rule: Any = None,
 ) -> HttpResponse:
     """Send the posted draft (create, or update ``rule``) and go back to the list; or, when the
     portal or Agiler refuses it, show the builder again with the problems on their rows."""
@@ -200,7 +207,7 @@ def _submit(
 
 @require_http_methods(["GET", "POST"])
 @requires("projects.write")
-def rule_new(request: HttpRequest, project: str) -> HttpResponse:
+def rule_new(request: AuthenticatedHttpRequest, project: str) -> HttpResponse:
     """Build a new rule from scratch, a catalog template, or a copy of another rule."""
     client = agiler_for(request.user, request=request)
     detail, _, catalog = _load(client, project)
@@ -212,7 +219,7 @@ def rule_new(request: HttpRequest, project: str) -> HttpResponse:
 
 @require_GET
 @requires("projects.read")
-def rule_edit(request: HttpRequest, project: str, rule: str) -> HttpResponse:
+def rule_edit(request: AuthenticatedHttpRequest, project: str, rule: str) -> HttpResponse:
     """Open a rule in the builder (read-only for roles that may not write)."""
     client = agiler_for(request.user, request=request)
     detail, entry, catalog = _load(client, project, rule)
@@ -226,7 +233,7 @@ def rule_edit(request: HttpRequest, project: str, rule: str) -> HttpResponse:
 
 @requires("projects.write")
 @require_POST
-def rule_save(request: HttpRequest, project: str, rule: str) -> HttpResponse:
+def rule_save(request: AuthenticatedHttpRequest, project: str, rule: str) -> HttpResponse:
     """Save the builder's rule over an existing one (one audited PATCH)."""
     client = agiler_for(request.user, request=request)
     detail, entry, catalog = _load(client, project, rule)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
+
+if TYPE_CHECKING:
+    from portal.agiler import AgilerClient
 
 CATALOG_TTL = 600  # seconds
 _CACHE_KEY = "portal:agiler-catalog:rules:v1"
@@ -182,7 +185,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-def load_catalog(client: Any) -> Catalog:
+def load_catalog(client: AgilerClient) -> Catalog:
     """The catalog, from the cache or ``GET /rules``."""
     data = cache.get(_CACHE_KEY)
     if data is None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from portal.agiler import AgilerError
+from portal.agiler import AgilerClient, AgilerError
 
 STEP = 10
 
@@ -57,7 +57,7 @@ class Result:
 
 
 def apply(
-    client: Any, project: str, changes: list[tuple[Any, int]], *, idempotency_key: str
+    client: AgilerClient, project: str, changes: list[tuple[Any, int]], *, idempotency_key: str
 ) -> Result:
     """PATCH each change in turn; stop at the first failure and say what did and did not move."""
     result = Result()

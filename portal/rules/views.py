@@ -16,7 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.accounts.access import requires
+from portal.accounts.access import AuthenticatedHttpRequest, requires
+from portal.agiler import AgilerClient
 from portal.core.agiler_errors import may_have_been_applied
 from portal.lib.confirm import Confirmation, confirm
 from portal.lib.htmx import done, is_fragment
@@ -44,7 +45,7 @@ def crumbs(project: Any, *tail: tuple[str, str]) -> list[dict[str, str]]:
     return trail + [{"label": label, "url": url} for label, url in tail]
 
 
-def all_rules(client: Any, project: str) -> list[Any]:
+def all_rules(client: AgilerClient, project: str) -> list[Any]:
     """Every rule of the project in evaluation order (Agiler lists them by priority)."""
     return list(client.paginate(client.list_rules, project, limit=200))
 
@@ -58,18 +59,18 @@ def row_context(rule: Any) -> dict[str, Any]:
     }
 
 
-def write_context(request: HttpRequest) -> dict[str, Any]:
+def write_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     """Whether the page offers writes: the role may, and the token holds the scope (else the
     controls are shown disabled with the missing scope named)."""
     gate = scope_gate(request.user, "projects.rules:write")
     return {
-        "can_write": request.user.can("projects.write"),  # type: ignore[union-attr]
+        "can_write": request.user.can("projects.write"),
         "write_gate": gate,
     }
 
 
 def table_context(
-    request: HttpRequest, project_id: str, rules: list[Any], **extra: Any
+    request: AuthenticatedHttpRequest, project_id: str, rules: list[Any], **extra: Any
 ) -> dict[str, Any]:
     """Context of the ``rules-table`` partial."""
     return {
@@ -83,7 +84,7 @@ def table_context(
 
 @require_GET
 @requires("projects.read")
-def rule_list(request: HttpRequest, project: str) -> HttpResponse:
+def rule_list(request: AuthenticatedHttpRequest, project: str) -> HttpResponse:
     """The project's rules in the order they run."""
     client = agiler_for(request.user, request=request)
     if is_fragment(request):
@@ -114,7 +115,7 @@ def rule_list(request: HttpRequest, project: str) -> HttpResponse:
 
 @requires("projects.write")
 @require_POST
-def rule_active(request: HttpRequest, project: str, rule: str) -> HttpResponse:
+def rule_active(request: AuthenticatedHttpRequest, project: str, rule: str) -> HttpResponse:
     """Turn a rule on or off; as htmx, its row comes back."""
     form = ToggleForm(request.POST)
     if not form.is_valid():
@@ -144,7 +145,7 @@ def rule_active(request: HttpRequest, project: str, rule: str) -> HttpResponse:
 
 @requires("projects.write")
 @require_POST
-def rule_reorder(request: HttpRequest, project: str) -> HttpResponse:
+def rule_reorder(request: AuthenticatedHttpRequest, project: str) -> HttpResponse:
     """Save a new order as priorities: the full ``order`` (drag and drop) or one ``move``."""
     form = ReorderForm(request.POST)
     client = agiler_for(request.user, request=request)

@@ -8,6 +8,8 @@ re-posts the same fields with ``confirmed`` set.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from portal.lib.forms import IdempotentForm
@@ -69,8 +71,8 @@ class StatementForm(IdempotentForm):
 class WriteConfirmForm(StatementForm):
     """The write confirmation: the editor's fields carried as hidden inputs."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget = forms.HiddenInput()
 

@@ -14,18 +14,19 @@ statement intact.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url, reswap, retarget, trigger_client_event
 
-from portal.accounts.access import requires
-from portal.agiler import BadRequest
+from portal.accounts.access import AuthenticatedHttpRequest, requires
+from portal.agiler import AgilerClient, BadRequest
 from portal.audit import record
 from portal.audit.actions import Action
 from portal.audit.models import AuditEvent
@@ -145,11 +146,13 @@ def _record_open(request: HttpRequest, project: str, view: StatementView) -> Non
 # --- the page's regions -------------------------------------------------------------------------
 
 
-def _history_page(client: Any, project: str, trail: CursorTrail) -> Any:
+def _history_page(client: AgilerClient, project: str, trail: CursorTrail) -> Any:
     return client.list_sql_statements(project, cursor=trail.cursor, limit=HISTORY_PAGE)
 
 
-def _history_context(client: Any, project: str, trail: CursorTrail, page: Any = None) -> Any:
+def _history_context(
+    client: AgilerClient, project: str, trail: CursorTrail, page: Any = None
+) -> Any:
     """The history region: who ran each statement comes from the audit log (portal users),
     else from Agiler (statements run with the CLI or the API). Runs on the request's thread:
     the audit query must not run in a worker thread."""
@@ -165,10 +168,7 @@ def _history_context(client: Any, project: str, trail: CursorTrail, page: Any = 
     if missing:
         # Run outside the portal (CLI, API): Agiler knows who submitted it.
         found = run_concurrently(
-            {
-                sid: (lambda sid=sid: client.get_sql_statement(project, sid, limit=1))
-                for sid in missing
-            }
+            {sid: partial(client.get_sql_statement, project, sid, limit=1) for sid in missing}
         )
         who.update({sid: str(found[sid].get("submitted_by") or "") for sid in missing})
     base = reverse("sql:history", args=[project])
@@ -193,7 +193,7 @@ def _history_context(client: Any, project: str, trail: CursorTrail, page: Any = 
 
 
 def _result_context(
-    request: HttpRequest, client: Any, project: str, statement: str, trail: CursorTrail
+    request: HttpRequest, client: AgilerClient, project: str, statement: str, trail: CursorTrail
 ) -> dict[str, Any]:
     page = client.get_sql_statement_page(project, statement, cursor=trail.cursor, limit=PAGE_ROWS)
     view = statement_view(page.statement, page.rows)
@@ -225,7 +225,7 @@ def _result_context(
 
 def _page(
     request: HttpRequest,
-    client: Any,
+    client: AgilerClient,
     project: str,
     *,
     form: StatementForm,
@@ -321,7 +321,7 @@ def result(request: HttpRequest, project: str, statement: str) -> HttpResponse:
 
 @requires("sql.execute")
 @require_POST
-def run(request: HttpRequest, project: str) -> HttpResponse:
+def run(request: AuthenticatedHttpRequest, project: str) -> HttpResponse:
     """Run the editor's statement: read-only straight away, a write after its confirmation."""
     client = agiler_for(request.user, request=request)
     form = StatementForm(request.POST)
@@ -335,7 +335,7 @@ def run(request: HttpRequest, project: str) -> HttpResponse:
         form.is_valid()
     data = form.cleaned_data
     if not data["read_only"]:
-        if not request.user.can("sql.write"):  # type: ignore[union-attr]
+        if not request.user.can("sql.write"):
             form.add_error("read_only", "Your role may only run read-only statements.")
             return _editor_errors(request, client, project, form, status=403)
         if not data["confirmed"]:
@@ -375,7 +375,7 @@ def run(request: HttpRequest, project: str) -> HttpResponse:
     else:
         context = _result_context(request, client, project, statement, CursorTrail(cursor=None))
     context.update({"project_id": project, "fresh_key": new_idempotency_key()})
-    html = render_to_string(f"{TEMPLATE}#sql-result", context, request)
+    html: str = render_to_string(f"{TEMPLATE}#sql-result", context, request)
     # A fresh key for the next run (the same key would replay this one) and the dialog closed.
     html += render_to_string(f"{TEMPLATE}#sql-key", context, request)
     html += CLOSED_DIALOG
@@ -387,7 +387,12 @@ def run(request: HttpRequest, project: str) -> HttpResponse:
 
 
 def _editor_errors(
-    request: HttpRequest, client: Any, project: str, form: StatementForm, *, status: int = 0
+    request: HttpRequest,
+    client: AgilerClient,
+    project: str,
+    form: StatementForm,
+    *,
+    status: int = 0,
 ) -> HttpResponse:
     """The editor again with its errors and the statement as typed, under a fresh key."""
     form.rekey()
@@ -403,7 +408,7 @@ def _editor_errors(
 
 
 def _write_dialog(
-    request: HttpRequest, client: Any, project: str, data: dict[str, Any]
+    request: HttpRequest, client: AgilerClient, project: str, data: dict[str, Any]
 ) -> HttpResponse:
     """The shared confirmation for a write, naming the project; it re-posts the statement."""
     detail = client.get_project(project)
@@ -501,7 +506,9 @@ def delete(request: HttpRequest, project: str, statement: str) -> HttpResponse:
 
 @require_GET
 @requires("sql.execute")
-def export(request: HttpRequest, project: str, statement: str) -> HttpResponse:
+def export(
+    request: HttpRequest, project: str, statement: str
+) -> HttpResponse | StreamingHttpResponse:
     """The whole result as CSV, streamed across Agiler's row pages; recorded as an export."""
     client = agiler_for(request.user, request=request)
     found = run_concurrently(
@@ -541,4 +548,4 @@ def export(request: HttpRequest, project: str, statement: str) -> HttpResponse:
             yield from page.rows
             cursor = page.next_cursor
 
-    return csv_response(view.columns, rows(), filename=filename)  # type: ignore[return-value]  # the access decorator is typed for HttpResponse
+    return csv_response(view.columns, rows(), filename=filename)

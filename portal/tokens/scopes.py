@@ -16,6 +16,7 @@ token is asked about again once per ``SCOPES_TTL``; if Agiler accepts it, the fl
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 from django.core.cache import cache
 from django.utils import timezone
 
-from portal.agiler import AgilerError
+from portal.agiler import AgilerClient, AgilerError
 from portal.agiler import errors as agiler_errors
 from portal.tokens.scope_cache import (  # noqa: F401  (re-exported for callers)
     SCOPES_TTL,
@@ -145,7 +146,8 @@ def lookup_scopes(user: Any) -> ScopeLookup:
 
     memo = _memo(user)
     if "lookup" in memo:
-        return memo["lookup"]  # type: ignore[no-any-return]
+        remembered: ScopeLookup = memo["lookup"]
+        return remembered
     if not getattr(user, "is_authenticated", False):
         return ScopeLookup(None, "no_token")
     row = memo["row"] if "row" in memo else AgilerToken.objects.filter(user_id=user.pk).first()
@@ -175,7 +177,13 @@ def _may_reprobe(user_id: int, row: Any) -> bool:
     return bool(cache.add(f"{_cache_key(user_id, row.fingerprint)}:reprobe", 1, SCOPES_TTL))
 
 
-def _fetch(user: Any, row: Any, token_for: Any, client: Any, reject: Any) -> ScopeLookup:
+def _fetch(
+    user: Any,
+    row: Any,
+    token_for: Callable[[Any], str | None],
+    client: Callable[[str], AgilerClient],
+    reject: Callable[[Any], None],
+) -> ScopeLookup:
     from portal.tokens.store import clear_token_rejected, remember_identity
 
     token = token_for(user)

@@ -10,10 +10,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.http import QueryDict
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from portal.agiler.usage import Granularity
 
 MAX_BUCKETS = 365
 GRANULARITIES = {"hour": "Hourly", "day": "Daily", "week": "Weekly", "month": "Monthly"}
@@ -71,7 +74,7 @@ def allowed_granularities(window: str) -> list[str]:
 @dataclass(frozen=True)
 class UsageWindow:
     window: str
-    granularity: str
+    granularity: Granularity
     count: int
     since: datetime
     until: datetime
@@ -107,7 +110,8 @@ class UsageWindow:
         previous_first = step(first, granularity, -count)
         return cls(
             window=window,
-            granularity=granularity,
+            # one of allowed_granularities(window), checked above
+            granularity=cast("Granularity", granularity),
             count=count,
             since=first,
             until=now,

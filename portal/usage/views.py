@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from portal.accounts.access import requires
+from portal.agiler import AgilerClient
 from portal.lib.csv import csv_response
 from portal.lib.htmx import render_page
 from portal.lib.pager import with_query
@@ -44,7 +45,7 @@ SIZES = (
 )
 
 
-def _usage(client: Any, project: str, span: UsageWindow, *, previous: bool = False) -> Any:
+def _usage(client: AgilerClient, project: str, span: UsageWindow, *, previous: bool = False) -> Any:
     return client.get_usage(
         project,
         since=span.previous_since if previous else span.since,
@@ -183,7 +184,7 @@ def usage_page(request: HttpRequest, project: str) -> HttpResponse:
 
 @require_GET
 @requires("usage.read")
-def usage_export(request: HttpRequest, project: str) -> HttpResponse:
+def usage_export(request: HttpRequest, project: str) -> StreamingHttpResponse:
     """The window's buckets as CSV: raw numbers in named units, one row per bucket."""
     span = UsageWindow.from_query(request.GET)
     client = agiler_for(request.user, request=request)

@@ -9,7 +9,7 @@ used unless a new one is typed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 
@@ -23,6 +23,9 @@ from portal.variables.names import (
     check_value,
     clean_name,
 )
+
+if TYPE_CHECKING:
+    from django.http import QueryDict
 
 SEAL_PURPOSE = "variables.value"
 PASTE_PURPOSE = "variables.paste"
@@ -104,7 +107,8 @@ class _ValueForm(IdempotentForm):
         if not self.is_bound or not self.data.get("sensitive"):
             return
         value = self.data.get("value") or ""
-        data = self.data.copy()
+        # A bound form holds request.POST (a QueryDict) or a plain dict: both copy to a mutable one.
+        data = cast("QueryDict | dict[str, Any]", self.data).copy()
         if value:
             data["sealed_value"] = seal(str(value), purpose=SEAL_PURPOSE, user_id=self.user_id)
         data["value"] = ""

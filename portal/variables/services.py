@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from portal.agiler import (
+    AgilerClient,
     AgilerError,
     AgilerUnavailable,
     BadRequest,
@@ -61,7 +62,7 @@ def present(var: ProjectVariableOutput, *, values: bool) -> Row:
     return Row(id=var.id, name=var.name, sensitive=var.sensitive, value=shown)
 
 
-def all_variables(client: Any, project: str) -> list[ProjectVariableOutput]:
+def all_variables(client: AgilerClient, project: str) -> list[ProjectVariableOutput]:
     """Every variable of the project, in Agiler's order."""
     return list(client.paginate(client.list_variables, project, limit=LOOKUP_PAGE_SIZE))
 
@@ -178,7 +179,12 @@ def line_key(base: str, change: Change) -> str:
 
 
 def apply(
-    client: Any, project: str, changes: list[Change], *, base_key: str, skip: frozenset[str]
+    client: AgilerClient,
+    project: str,
+    changes: list[Change],
+    *,
+    base_key: str,
+    skip: frozenset[str],
 ) -> list[Result]:
     """Send each change in paste order; see the module docstring. ``skip`` holds unticked
     names. A refusal of one line (400/403/404/409) does not stop the others; Agiler being

@@ -15,8 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.accounts.access import requires
-from portal.agiler import NOT_GIVEN, BadRequest, Conflict
+from portal.accounts.access import AuthenticatedHttpRequest, requires
+from portal.agiler import NOT_GIVEN, AgilerClient, BadRequest, Conflict
 from portal.lib.confirm import Confirmation, confirm
 from portal.lib.forms import add_refusal
 from portal.lib.htmx import done, form_status, is_fragment, render_page
@@ -54,9 +54,9 @@ def crumbs(project: Any, *tail: tuple[str, str]) -> list[dict[str, str]]:
     return trail + [{"label": label, "url": url} for label, url in tail]
 
 
-def write_context(request: HttpRequest) -> dict[str, Any]:
+def write_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     """Whether the page offers writes (role), and whether they work (token scope)."""
-    can_write = request.user.can("projects.write")  # type: ignore[union-attr]
+    can_write = request.user.can("projects.write")
     return {
         "can_write": can_write,
         "write_gate": scope_gate(request.user, WRITE_SCOPE) if can_write else None,
@@ -66,7 +66,7 @@ def write_context(request: HttpRequest) -> dict[str, Any]:
 
 @require_GET
 @requires("projects.read")
-def variable_list(request: HttpRequest, project: str) -> HttpResponse:
+def variable_list(request: AuthenticatedHttpRequest, project: str) -> HttpResponse:
     """The project's variables: names and the sensitive badge; values for roles that may."""
     trail = CursorTrail.from_request(request)
     client = agiler_for(request.user, request=request)
@@ -103,7 +103,7 @@ def variable_list(request: HttpRequest, project: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires("projects.write")
-def variable_add(request: HttpRequest, project: str) -> HttpResponse:
+def variable_add(request: AuthenticatedHttpRequest, project: str) -> HttpResponse:
     """Add one variable."""
     client = agiler_for(request.user, request=request)
     detail = client.get_project(project)
@@ -146,7 +146,7 @@ def variable_add(request: HttpRequest, project: str) -> HttpResponse:
     )
 
 
-def _project_and_variable(client: Any, project: str, variable: str) -> tuple[Any, Any]:
+def _project_and_variable(client: AgilerClient, project: str, variable: str) -> tuple[Any, Any]:
     found = run_concurrently(
         {
             "project": lambda: client.get_project(project),
@@ -158,7 +158,7 @@ def _project_and_variable(client: Any, project: str, variable: str) -> tuple[Any
 
 @require_http_methods(["GET", "POST"])
 @requires("projects.write")
-def variable_edit(request: HttpRequest, project: str, variable: str) -> HttpResponse:
+def variable_edit(request: AuthenticatedHttpRequest, project: str, variable: str) -> HttpResponse:
     """Change a variable's name, value or sensitivity (a sensitive value is write-only)."""
     client = agiler_for(request.user, request=request)
     detail, var = _project_and_variable(client, project, variable)
@@ -257,7 +257,7 @@ def variable_remove(request: HttpRequest, project: str, variable: str) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 @requires("projects.write")
-def variable_paste(request: HttpRequest, project: str) -> HttpResponse:
+def variable_paste(request: AuthenticatedHttpRequest, project: str) -> HttpResponse:
     """Paste → preview → apply. The paste never comes back to the page in clear: the preview
     carries it sealed, values of sensitive lines are masked, and nothing is stored."""
     client = agiler_for(request.user, request=request)
@@ -307,7 +307,7 @@ def _page(detail: Any, title: str) -> dict[str, Any]:
     }
 
 
-def _current(client: Any, project: str) -> tuple[Any, list[Any]]:
+def _current(client: AgilerClient, project: str) -> tuple[Any, list[Any]]:
     found = run_concurrently(
         {
             "project": lambda: client.get_project(project),
@@ -318,7 +318,7 @@ def _current(client: Any, project: str) -> tuple[Any, list[Any]]:
 
 
 def _preview(
-    request: HttpRequest, client: Any, project: str, text: str, context: dict[str, Any]
+    request: HttpRequest, client: AgilerClient, project: str, text: str, context: dict[str, Any]
 ) -> HttpResponse:
     detail, current = _current(client, project)
     parsed = parse(text)
@@ -340,7 +340,7 @@ def _preview(
 
 def _apply(
     request: HttpRequest,
-    client: Any,
+    client: AgilerClient,
     project: str,
     text: str,
     data: dict[str, Any],

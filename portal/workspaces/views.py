@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from portal.accounts.access import requires
-from portal.agiler import BadRequest, NotFound
+from portal.agiler import AgilerClient, BadRequest, NotFound
 from portal.lib.csv import csv_download
 from portal.lib.forms import new_idempotency_key, rekey
 from portal.lib.htmx import is_fragment
@@ -50,11 +50,11 @@ def workspace_list(request: HttpRequest) -> HttpResponse:
     return render(request, template or "workspaces/list.html", context)
 
 
-def _members(client: Any, workspace: str) -> list[Any]:
+def _members(client: AgilerClient, workspace: str) -> list[Any]:
     return list(client.paginate(client.list_workspace_members, workspace, limit=100))
 
 
-def _transfer(client: Any, workspace: str) -> Any:
+def _transfer(client: AgilerClient, workspace: str) -> Any:
     """The pending billing transfer, or None: Agiler answers 404 when there is none."""
     try:
         return client.get_billing_transfer(workspace)
@@ -154,7 +154,7 @@ def workspace_detail(request: HttpRequest, workspace: str) -> HttpResponse:
 
 @require_GET
 @requires("workspaces.read")
-def members_export(request: HttpRequest, workspace: str) -> HttpResponse:
+def members_export(request: HttpRequest, workspace: str) -> StreamingHttpResponse:
     """The members table (with the page's filters) as a streamed CSV; the export is audited."""
     client = agiler_for(request.user, request=request)
     found = run_concurrently(

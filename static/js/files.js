@@ -47,6 +47,7 @@
     xhr.open("POST", url);
     xhr.setRequestHeader("X-CSRFToken", card.getAttribute("data-csrf"));
     xhr.setRequestHeader("Content-Type", "application/octet-stream");
+    xhr.setRequestHeader("Accept", "application/json");
     xhr.upload.addEventListener("progress", function (event) {
       if (event.lengthComputable) { bar.value = Math.round(event.loaded * 100 / event.total); }
     });

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.management import call_command
@@ -16,10 +17,17 @@ from portal.tokens.crypto import generate_key_entry
 from portal.tokens.store import token_for, token_seed
 from tests.helpers import CANARY, client_for
 
+if TYPE_CHECKING:
+    from django.test import RequestFactory
+    from django.test.client import _MonkeyPatchedWSGIResponse
+    from pytest_django.fixtures import Settings
+
+    from agiler_sandbox import Sandbox
+
 TOKEN_URL = "/accounts/token/"
 
 
-def save(user: User, token: str):  # type: ignore[no-untyped-def]
+def save(user: User, token: str) -> _MonkeyPatchedWSGIResponse:
     return client_for(user).post(TOKEN_URL, {"token": token})
 
 
@@ -31,7 +39,9 @@ def actions(user: User) -> list[str]:
     )
 
 
-def test_a_valid_token_is_saved_and_shows_identity_and_scopes(operator: User, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_a_valid_token_is_saved_and_shows_identity_and_scopes(
+    operator: User, sandbox: Sandbox
+) -> None:
     response = save(operator, "ak_sandbox_owner")
     assert response.status_code == 302
     row = AgilerToken.objects.get(user=operator)
@@ -47,8 +57,8 @@ def test_a_valid_token_is_saved_and_shows_identity_and_scopes(operator: User, sa
 
 
 def test_an_invalid_token_is_refused_with_a_clear_error_and_nothing_saved(
-    operator: User, sandbox
-) -> None:  # type: ignore[no-untyped-def]
+    operator: User, sandbox: Sandbox
+) -> None:
     response = save(operator, "ak_not_a_real_token_123")
     assert response.status_code == 400
     assert "Agiler did not accept this token" in response.content.decode()
@@ -58,13 +68,13 @@ def test_an_invalid_token_is_refused_with_a_clear_error_and_nothing_saved(
     assert event.outcome == "failure"
 
 
-def test_garbage_is_refused_before_asking_agiler(operator: User, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_garbage_is_refused_before_asking_agiler(operator: User, sandbox: Sandbox) -> None:
     response = save(operator, "has spaces in it")
     assert response.status_code == 400
     assert "does not look like an Agiler API token" in response.content.decode()
 
 
-def test_replacing_a_token_switches_identity_and_scopes(operator: User, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_replacing_a_token_switches_identity_and_scopes(operator: User, sandbox: Sandbox) -> None:
     save(operator, "ak_sandbox_owner")
     first = AgilerToken.objects.get(user=operator)
     save(operator, CANARY)
@@ -77,7 +87,7 @@ def test_replacing_a_token_switches_identity_and_scopes(operator: User, sandbox)
     assert actions(operator)[-1] == "tokens.replaced"
 
 
-def test_removing_a_token_forgets_it(operator: User, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_removing_a_token_forgets_it(operator: User, sandbox: Sandbox) -> None:
     save(operator, "ak_sandbox_owner")
     response = client_for(operator).post(reverse("accounts:token_remove"))
     assert response.status_code == 302
@@ -87,8 +97,8 @@ def test_removing_a_token_forgets_it(operator: User, sandbox) -> None:  # type: 
 
 
 def test_a_ciphertext_moved_to_another_users_row_does_not_decrypt(
-    operator: User, finance: User, sandbox, caplog
-) -> None:  # type: ignore[no-untyped-def]
+    operator: User, finance: User, sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
     save(operator, "ak_sandbox_owner")
     save(finance, "ak_sandbox_finance")
     stolen = AgilerToken.objects.get(user=operator)
@@ -100,7 +110,7 @@ def test_a_ciphertext_moved_to_another_users_row_does_not_decrypt(
     assert token_for(operator) == "ak_sandbox_owner"
 
 
-def test_rotation_with_two_keys(cast, settings) -> None:  # type: ignore[no-untyped-def]
+def test_rotation_with_two_keys(cast: dict[str, User], settings: Settings) -> None:
     old, new = generate_key_entry("old"), generate_key_entry("new")
     settings.PORTAL_TOKEN_KEYS = old
     for user in cast.values():
@@ -122,7 +132,9 @@ def test_rotation_with_two_keys(cast, settings) -> None:  # type: ignore[no-unty
     call_command("check_token_keys", stdout=io.StringIO())
 
 
-def test_a_token_under_an_unknown_key_is_reported_not_used(operator: User, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_under_an_unknown_key_is_reported_not_used(
+    operator: User, settings: Settings
+) -> None:
     settings.PORTAL_TOKEN_KEYS = generate_key_entry("gone")
     token_seed(user=operator, token="ak_sandbox_owner")
     settings.PORTAL_TOKEN_KEYS = generate_key_entry("current")
@@ -138,7 +150,7 @@ def test_a_token_under_an_unknown_key_is_reported_not_used(operator: User, setti
     assert "can no longer read your saved token" in page
 
 
-def test_a_revoked_token_shows_a_banner_and_is_audited(operator: User, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_a_revoked_token_shows_a_banner_and_is_audited(operator: User, sandbox: Sandbox) -> None:
     token_seed(user=operator, token="ak_revoked_long_ago_0001")  # unknown to the sandbox: 401
     client = client_for(operator)
     assert b"token-rejected-banner" not in client.get("/").content
@@ -150,20 +162,22 @@ def test_a_revoked_token_shows_a_banner_and_is_audited(operator: User, sandbox) 
     assert b"token-rejected-banner" not in client.get("/").content
 
 
-def test_the_agiler_error_page_for_401_marks_the_token(operator: User, sandbox, rf) -> None:  # type: ignore[no-untyped-def]
+def test_the_agiler_error_page_for_401_marks_the_token(
+    operator: User, sandbox: Sandbox, rf: RequestFactory
+) -> None:
     from portal.agiler.errors import Unauthorized
     from portal.core.agiler_errors import agiler_error_response
 
     token_seed(user=operator, token="ak_sandbox_owner")
     request = rf.get("/projects/")
     request.user = operator
-    request.htmx = False
+    request.htmx = False  # type: ignore[attr-defined]  # stands in for django-htmx's middleware
     with override_settings(MIDDLEWARE=[]):
         agiler_error_response(request, Unauthorized())
     assert AgilerToken.objects.get(user=operator).rejected_at is not None
 
 
-def test_seed_demo_gives_each_role_its_sandbox_token(db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_seed_demo_gives_each_role_its_sandbox_token(db: None, settings: Settings) -> None:
     settings.DEBUG = True
     call_command("seed_demo", stdout=io.StringIO())
     tokens = {u.username: token_for(u) for u in User.objects.all()}
@@ -185,8 +199,11 @@ def _age_rejection(user: User, seconds: int) -> None:
     )
 
 
-def test_a_token_agiler_accepts_again_loses_the_rejected_flag(operator: User, sandbox) -> None:  # type: ignore[no-untyped-def]
-    from portal.tokens.scopes import SCOPES_TTL, scope_gate
+def test_a_token_agiler_accepts_again_loses_the_rejected_flag(
+    operator: User, sandbox: Sandbox
+) -> None:
+    from portal.tokens.scope_cache import SCOPES_TTL
+    from portal.tokens.scopes import scope_gate
     from portal.tokens.store import mark_token_rejected
 
     token_seed(user=operator, token="ak_sandbox_owner")
@@ -203,9 +220,9 @@ def test_a_token_agiler_accepts_again_loses_the_rejected_flag(operator: User, sa
 
 
 def test_the_banner_itself_re_asks_agiler_once_the_rejection_is_old(
-    operator: User, sandbox
-) -> None:  # type: ignore[no-untyped-def]
-    from portal.tokens.scopes import SCOPES_TTL
+    operator: User, sandbox: Sandbox
+) -> None:
+    from portal.tokens.scope_cache import SCOPES_TTL
     from portal.tokens.store import mark_token_rejected
 
     token_seed(user=operator, token="ak_sandbox_owner")
@@ -215,8 +232,11 @@ def test_the_banner_itself_re_asks_agiler_once_the_rejection_is_old(
     assert AgilerToken.objects.get(user=operator).rejected_at is None
 
 
-def test_a_token_still_refused_stays_rejected_and_is_audited_once(operator: User, sandbox) -> None:  # type: ignore[no-untyped-def]
-    from portal.tokens.scopes import SCOPES_TTL, scope_gate
+def test_a_token_still_refused_stays_rejected_and_is_audited_once(
+    operator: User, sandbox: Sandbox
+) -> None:
+    from portal.tokens.scope_cache import SCOPES_TTL
+    from portal.tokens.scopes import scope_gate
 
     token_seed(user=operator, token="ak_revoked_long_ago_0001")
     client = client_for(operator)

@@ -22,7 +22,10 @@ def _send(client: Any, project: Any, folder: str, name: str, data: bytes, **quer
     from urllib.parse import urlencode
 
     url = _upload_url(project, folder) + "?" + urlencode({"name": name, **query})
-    return client.post(url, data=data, content_type="application/octet-stream")
+    # As static/js/files.js sends it: raw bytes, answered in JSON.
+    return client.post(
+        url, data=data, content_type="application/octet-stream", HTTP_ACCEPT="application/json"
+    )
 
 
 def test_a_raw_upload_lands_byte_for_byte_in_the_folder(tokened_cast, project, direct) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import pytest
 from django.urls import reverse
@@ -11,8 +12,16 @@ from agiler_sandbox import FaultRule
 from portal.audit import record
 from tests.helpers import HTMX, client_for
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-def home(user) -> str:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from agiler_sandbox import Sandbox
+    from portal.accounts.models import User
+
+
+def home(user: User) -> str:
     """The home page's cards, as its placeholder fetches them (same URL, htmx)."""
     client = client_for(user)
     page = client.get(reverse("core:home"))
@@ -27,7 +36,7 @@ def home(user) -> str:  # type: ignore[no-untyped-def]
 LAZY_BACKUPS = '<div hx-get="/?card=backups"'
 
 
-def _with_lazy_backups(client, body: str) -> str:  # type: ignore[no-untyped-def]
+def _with_lazy_backups(client: Client, body: str) -> str:
     """Swap the deferred backups card's placeholder for what it fetches, as htmx does."""
     start = body.find(LAZY_BACKUPS)
     if start < 0:
@@ -55,13 +64,17 @@ def cards_in(body: str) -> set[str]:
         ("admin", {"projects", "backups", "billing", "workspaces", "notifications", "audit"}),
     ],
 )
-def test_each_role_gets_its_cards(tokened_cast, role, expected) -> None:  # type: ignore[no-untyped-def]
+def test_each_role_gets_its_cards(
+    tokened_cast: dict[str, User], role: str, expected: set[str]
+) -> None:
     body = home(tokened_cast[role])
     assert cards_in(body) == expected
     assert 'data-testid="card-error"' not in body
 
 
-def test_operator_sees_projects_and_their_recent_backups(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_operator_sees_projects_and_their_recent_backups(
+    tokened_cast: dict[str, User], sandbox: Sandbox
+) -> None:
     body = home(tokened_cast["operator"])
     projects = body.split('data-testid="card-projects"')[1].split("</section>")[0]
     assert any(p.name in projects for p in sandbox.inspect.projects())
@@ -70,19 +83,21 @@ def test_operator_sees_projects_and_their_recent_backups(tokened_cast, sandbox) 
     assert "New project" in projects
 
 
-def test_finance_sees_this_months_balance_and_the_latest_statement(tokened_cast) -> None:  # type: ignore[no-untyped-def]
+def test_finance_sees_this_months_balance_and_the_latest_statement(
+    tokened_cast: dict[str, User],
+) -> None:
     body = home(tokened_cast["finance"])
     assert 'data-testid="home-balance"' in body and "$" in body
     assert 'data-testid="home-statement"' in body and "/billing/statements/" in body
 
 
-def test_support_sees_workspaces_and_notifications(tokened_cast) -> None:  # type: ignore[no-untyped-def]
+def test_support_sees_workspaces_and_notifications(tokened_cast: dict[str, User]) -> None:
     body = home(tokened_cast["support"])
     assert "Acme Marketing" in body
     assert "PHP 8.1 is deprecated" in body  # one of support's seeded notifications
 
 
-def test_admin_sees_recent_audit_events(tokened_cast) -> None:  # type: ignore[no-untyped-def]
+def test_admin_sees_recent_audit_events(tokened_cast: dict[str, User]) -> None:
     record(action="projects.update", actor=tokened_cast["operator"], project_id="p1")
     body = home(tokened_cast["admin"])
     audit = body.split('data-testid="card-audit"')[1].split("</section>")[0]
@@ -90,8 +105,8 @@ def test_admin_sees_recent_audit_events(tokened_cast) -> None:  # type: ignore[n
 
 
 def test_a_failing_card_shows_its_message_and_the_others_still_render(
-    tokened_cast, sandbox
-) -> None:  # type: ignore[no-untyped-def]
+    tokened_cast: dict[str, User], sandbox: Sandbox
+) -> None:
     sandbox.faults.add(FaultRule(operation="list_notifications", status=500))
     body = home(tokened_cast["support"])
     notifications = body.split('data-testid="card-notifications"')[1].split("</section>")[0]
@@ -99,13 +114,17 @@ def test_a_failing_card_shows_its_message_and_the_others_still_render(
     assert "Acme Marketing" in body  # the workspaces card is unaffected
 
 
-def test_rate_limited_card_is_a_card_message_not_a_429_page(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_rate_limited_card_is_a_card_message_not_a_429_page(
+    tokened_cast: dict[str, User], sandbox: Sandbox
+) -> None:
     sandbox.faults.add(FaultRule(operation="list_projects", status=429, retry_after=30))
     body = home(tokened_cast["operator"])
     assert body.count('data-testid="card-error"') == 2  # projects, and backups that need them
 
 
-def test_one_projects_backups_failing_does_not_hide_the_others(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_one_projects_backups_failing_does_not_hide_the_others(
+    tokened_cast: dict[str, User], sandbox: Sandbox
+) -> None:
     first = sandbox.inspect.first_project()
     sandbox.faults.add(FaultRule(path=rf"^/v1/projects/{first.id}/backups", status=503))
     body = home(tokened_cast["operator"])
@@ -114,8 +133,8 @@ def test_one_projects_backups_failing_does_not_hide_the_others(tokened_cast, san
 
 
 def test_a_token_without_the_cards_scope_names_it_in_the_card(
-    tokened_cast, sandbox, give_token
-) -> None:  # type: ignore[no-untyped-def]
+    tokened_cast: dict[str, User], sandbox: Sandbox, give_token: Callable[[User, str], None]
+) -> None:
     from agiler_sandbox.scopes import OWNER, TokenInfo
 
     sandbox.tokens["ak_domains_only"] = TokenInfo(
@@ -130,26 +149,28 @@ def test_a_token_without_the_cards_scope_names_it_in_the_card(
     assert "projects:read" in projects
 
 
-def test_no_token_is_a_clear_call_to_add_one(cast) -> None:  # type: ignore[no-untyped-def]
+def test_no_token_is_a_clear_call_to_add_one(cast: dict[str, User]) -> None:
     body = client_for(cast["operator"]).get(reverse("core:home")).content.decode()
     assert 'data-testid="add-token"' in body and reverse("accounts:token") in body
     assert 'id="home-cards"' not in body  # nothing to load
 
 
-def test_admin_without_token_still_gets_the_portals_own_audit_card(cast) -> None:  # type: ignore[no-untyped-def]
+def test_admin_without_token_still_gets_the_portals_own_audit_card(cast: dict[str, User]) -> None:
     page = client_for(cast["admin"]).get(reverse("core:home")).content.decode()
     assert 'data-testid="add-token"' in page and 'id="home-cards"' in page
     assert cards_in(home(cast["admin"])) == {"audit"}
 
 
-def test_the_page_itself_asks_agiler_nothing(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_itself_asks_agiler_nothing(
+    tokened_cast: dict[str, User], sandbox: Sandbox
+) -> None:
     """The shell shows at once even when Agiler is down; the cards load after it."""
     sandbox.faults.add(FaultRule(path=r"^/v1/", status=503))
     page = client_for(tokened_cast["admin"]).get(reverse("core:home")).content.decode()
     assert 'hx-trigger="load"' in page and "Loading your overview" in page
 
 
-def test_home_calls_agiler_concurrently(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_home_calls_agiler_concurrently(tokened_cast: dict[str, User], sandbox: Sandbox) -> None:
     """Admin's four independent cards plus backups: about two round trips, not six."""
     admin = tokened_cast["admin"]
     client = client_for(admin)
@@ -164,8 +185,8 @@ def test_home_calls_agiler_concurrently(tokened_cast, sandbox) -> None:  # type:
 
 
 def test_recent_backups_load_on_their_own_so_the_other_cards_wait_for_one_round_trip(
-    tokened_cast, sandbox
-) -> None:  # type: ignore[no-untyped-def]
+    tokened_cast: dict[str, User], sandbox: Sandbox
+) -> None:
     """The backups card needs the project list and then a backup list per project: it fetches
     itself, and the cards request makes no backup call at all (a failing backup API cannot slow
     or break the other cards)."""
@@ -178,7 +199,9 @@ def test_recent_backups_load_on_their_own_so_the_other_cards_wait_for_one_round_
     assert 'data-testid="card-error"' in lazy
 
 
-def test_the_backups_card_alone_is_refused_to_a_role_without_it(tokened_cast) -> None:  # type: ignore[no-untyped-def]
+def test_the_backups_card_alone_is_refused_to_a_role_without_it(
+    tokened_cast: dict[str, User],
+) -> None:
     """Finance has no backups card: asking for it gets the ordinary cards, never backups."""
     body = client_for(tokened_cast["finance"]).get("/?card=backups", **HTMX).content.decode()
     assert 'data-testid="card-backups"' not in body and "Recent backups" not in body

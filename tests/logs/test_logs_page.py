@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -13,12 +13,17 @@ from django.urls import reverse
 from portal.audit.models import AuditEvent
 from tests.helpers import HTMX, client_for
 
+if TYPE_CHECKING:
+    from agiler_sandbox import Sandbox
+    from portal.accounts.models import User
+    from tests.helpers import HtmxHeaders
+
 
 def _project(sandbox: Any) -> Any:
     return sandbox.inspect.first_project()
 
 
-def _logs(sandbox: Any, project: Any) -> list[dict[str, Any]]:
+def _logs(sandbox: Sandbox, project: Any) -> list[dict[str, Any]]:
     return sandbox.inspect.logs(project)
 
 
@@ -34,7 +39,7 @@ def support(tokened_cast: dict[str, Any]) -> Any:
     return tokened_cast["support"]
 
 
-def test_support_sees_the_last_24_hours_newest_first(sandbox, support) -> None:  # type: ignore[no-untyped-def]
+def test_support_sees_the_last_24_hours_newest_first(sandbox: Sandbox, support: User) -> None:
     project = _project(sandbox)
     response = client_for(support).get(_url(project, tz="UTC"))
     assert response.status_code == 200
@@ -48,7 +53,9 @@ def test_support_sees_the_last_24_hours_newest_first(sandbox, support) -> None: 
     assert shown == sorted(shown, reverse=True)
 
 
-def test_a_search_is_recorded_in_the_audit_log_with_its_window(sandbox, support) -> None:  # type: ignore[no-untyped-def]
+def test_a_search_is_recorded_in_the_audit_log_with_its_window(
+    sandbox: Sandbox, support: User
+) -> None:
     project = _project(sandbox)
     client_for(support).get(_url(project, window="7d", q="fatal", tz="UTC"))
     event = AuditEvent.objects.filter(action="logs.search").latest("id")
@@ -59,7 +66,7 @@ def test_a_search_is_recorded_in_the_audit_log_with_its_window(sandbox, support)
     assert summary["window"] == "7d" and summary["q"] == "fatal" and "since" in summary
 
 
-def test_matches_are_highlighted_and_escaped(sandbox, support) -> None:  # type: ignore[no-untyped-def]
+def test_matches_are_highlighted_and_escaped(sandbox: Sandbox, support: User) -> None:
     project = _project(sandbox)
     sandbox.inspect.add_log(
         project,
@@ -75,14 +82,14 @@ def test_matches_are_highlighted_and_escaped(sandbox, support) -> None:  # type:
     assert "&lt;script&gt;boom&lt;/script&gt;" in body
 
 
-def test_priority_filter_keeps_errors_only(sandbox, support) -> None:  # type: ignore[no-untyped-def]
+def test_priority_filter_keeps_errors_only(sandbox: Sandbox, support: User) -> None:
     project = _project(sandbox)
     body = client_for(support).get(_url(project, window="7d", priority="error")).content.decode()
     assert 'data-testid="log-entry"' in body
     assert "logs-azure" not in body and "logs-yellow" not in body  # no info, no warnings
 
 
-def test_clicking_a_request_id_narrows_to_that_request(sandbox, support) -> None:  # type: ignore[no-untyped-def]
+def test_clicking_a_request_id_narrows_to_that_request(sandbox: Sandbox, support: User) -> None:
     project = _project(sandbox)
     fatal = next(e for e in _logs(sandbox, project) if e["message"].startswith("PHP Fatal"))
     siblings = [e for e in _logs(sandbox, project) if e["request_id"] == fatal["request_id"]]
@@ -100,7 +107,9 @@ def test_clicking_a_request_id_narrows_to_that_request(sandbox, support) -> None
     assert narrowed.count('data-testid="log-entry"') == 2
 
 
-def test_older_entries_come_by_cursor_and_every_filter_stays_in_the_url(sandbox, support) -> None:  # type: ignore[no-untyped-def]
+def test_older_entries_come_by_cursor_and_every_filter_stays_in_the_url(
+    sandbox: Sandbox, support: User
+) -> None:
     project = _project(sandbox)
     body = client_for(support).get(_url(project, window="7d", q="GET")).content.decode()
     older = body.split('data-testid="next-page"')[0].rsplit('href="', 1)[1].split('"')[0]
@@ -129,14 +138,20 @@ def test_older_entries_come_by_cursor_and_every_filter_stays_in_the_url(sandbox,
         {"cursor": "x" * 2000},
     ],
 )
-def test_bad_input_is_explained_never_a_500(sandbox, support, query) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_is_explained_never_a_500(
+    sandbox: Sandbox, support: User, query: dict[str, str]
+) -> None:
     project = _project(sandbox)
-    for extra in ({}, HTMX):
+    plain_and_htmx: tuple[HtmxHeaders, ...] = ({}, HTMX)
+    for extra in plain_and_htmx:
         response = client_for(support).get(_url(project, **query), **extra)
-        assert response.status_code == 200, query
+        # A message on the page (200), or the portal's "bad input" page (400) for what no view
+        # could take (a NUL character): never a 500.
+        assert response.status_code in (200, 400), query
+        assert response.content, query
 
 
-def test_a_custom_range_is_read_in_the_viewers_time_zone(sandbox, support) -> None:  # type: ignore[no-untyped-def]
+def test_a_custom_range_is_read_in_the_viewers_time_zone(sandbox: Sandbox, support: User) -> None:
     project = _project(sandbox)
     client_for(support).get(
         _url(
@@ -151,7 +166,7 @@ def test_a_custom_range_is_read_in_the_viewers_time_zone(sandbox, support) -> No
     assert summary["since"].startswith("2026-07-01T12:00:00+02:00")
 
 
-def test_the_tail_returns_only_newer_entries(sandbox, support) -> None:  # type: ignore[no-untyped-def]
+def test_the_tail_returns_only_newer_entries(sandbox: Sandbox, support: User) -> None:
     project = _project(sandbox)
     now = datetime.now(UTC)
     sandbox.inspect.add_log(
@@ -170,8 +185,8 @@ def test_the_tail_returns_only_newer_entries(sandbox, support) -> None:  # type:
     assert not AuditEvent.objects.filter(action="logs.search").exists()  # polls are not searches
 
 
-def test_export_streams_json_lines_across_pages_and_is_audited(  # type: ignore[no-untyped-def]
-    sandbox, support, monkeypatch
+def test_export_streams_json_lines_across_pages_and_is_audited(
+    sandbox: Sandbox, support: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("portal.logs.search.SCAN_LIMIT", 100)  # several upstream pages
     project = _project(sandbox)
@@ -180,23 +195,23 @@ def test_export_streams_json_lines_across_pages_and_is_audited(  # type: ignore[
         url, {"window": "custom", "start": "2020-01-01T00:00", "tz": "UTC"}
     )
     assert response.status_code == 200
-    lines = b"".join(response.streaming_content).decode().splitlines()
+    lines = response.getvalue().decode().splitlines()  # the joined stream
     assert len(lines) == len(_logs(sandbox, project)) == 300  # three 100-entry pages
     assert set(json.loads(lines[0])) == {"timestamp", "priority", "message", "request_id"}
     assert response["Content-Security-Policy"].startswith("sandbox")
     assert AuditEvent.objects.filter(action="logs.export", project_id=project.id).exists()
 
 
-def test_export_csv_has_readable_columns(sandbox, support) -> None:  # type: ignore[no-untyped-def]
+def test_export_csv_has_readable_columns(sandbox: Sandbox, support: User) -> None:
     project = _project(sandbox)
     url = reverse("logs:export", kwargs={"project": project.id, "fmt": "csv"})
     response = client_for(support).get(url, {"window": "24h", "priority": "error", "tz": "UTC"})
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")  # the joined stream
     assert text.splitlines()[0] == "Time (UTC),Time (UTC),Priority,Message,Request id"
     assert all(",error," in line for line in text.splitlines()[1:])
 
 
-def test_the_sandbox_accepts_a_limit_of_1000_for_logs_only(sandbox, support) -> None:  # type: ignore[no-untyped-def]
+def test_the_sandbox_accepts_a_limit_of_1000_for_logs_only(sandbox: Sandbox, support: User) -> None:
     import httpx
 
     client = httpx.Client(
@@ -210,7 +225,9 @@ def test_the_sandbox_accepts_a_limit_of_1000_for_logs_only(sandbox, support) -> 
     assert client.get(f"/projects/{project.id}/rules", params={"limit": 201}).status_code == 400
 
 
-def test_without_a_zone_in_the_url_the_browsers_remembered_zone_is_used(sandbox, support) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_zone_in_the_url_the_browsers_remembered_zone_is_used(
+    sandbox: Sandbox, support: User
+) -> None:
     project = _project(sandbox)
     client = client_for(support)
     client.cookies["portal_tz"] = "Asia/Tokyo"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -11,12 +11,22 @@ from django.urls import reverse
 from agiler_sandbox import FaultRule
 from tests.helpers import HTMX, client_for, first_workspace
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pytest_django.fixtures import Settings
+
+    from agiler_sandbox import Sandbox
+    from portal.accounts.models import User
+
 
 def a_project(sandbox: Any) -> Any:
     return sandbox.inspect.first_project()
 
 
-def test_project_list_shows_status_badges_and_workspace_names(tokened_cast) -> None:  # type: ignore[no-untyped-def]
+def test_project_list_shows_status_badges_and_workspace_names(
+    tokened_cast: dict[str, User],
+) -> None:
     response = client_for(tokened_cast["operator"]).get(reverse("projects:list"))
     body = response.content.decode()
     assert response.status_code == 200 and "<html" in body
@@ -25,7 +35,9 @@ def test_project_list_shows_status_badges_and_workspace_names(tokened_cast) -> N
     assert "Acme Marketing" in body
 
 
-def test_workspace_filter_asks_agiler_for_that_workspace_only(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_workspace_filter_asks_agiler_for_that_workspace_only(
+    tokened_cast: dict[str, User], sandbox: Sandbox
+) -> None:
     ws = first_workspace(sandbox, "Initech Labs")
     expected = sum(1 for p in sandbox.inspect.projects() if p.workspace_id == ws)
     body = (
@@ -39,7 +51,7 @@ def test_workspace_filter_asks_agiler_for_that_workspace_only(tokened_cast, sand
 
 
 @pytest.fixture
-def large_sandbox(settings: Any) -> Any:
+def large_sandbox(settings: Settings) -> Iterator[Sandbox]:
     import httpx
 
     from agiler_sandbox import create_app
@@ -54,8 +66,8 @@ def large_sandbox(settings: Any) -> Any:
 
 
 def test_ten_thousand_projects_page_by_page_without_loading_them_all(
-    large_sandbox, operator
-) -> None:  # type: ignore[no-untyped-def]
+    large_sandbox: Sandbox, operator: User
+) -> None:
     from portal.tokens.store import token_save
 
     token_save(user=operator, token="ak_sandbox_owner")
@@ -82,20 +94,24 @@ def test_ten_thousand_projects_page_by_page_without_loading_them_all(
     assert "cursor" not in parse_qs(urlparse(prev_url.replace("&amp;", "&")).query)
 
 
-def test_no_projects_is_an_empty_state(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_no_projects_is_an_empty_state(tokened_cast: dict[str, User], sandbox: Sandbox) -> None:
     sandbox.inspect.clear_projects()
     body = client_for(tokened_cast["operator"]).get(reverse("projects:list")).content.decode()
     assert "No projects" in body
 
 
-def test_upstream_rate_limit_on_the_list_is_a_retry_later_page(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_upstream_rate_limit_on_the_list_is_a_retry_later_page(
+    tokened_cast: dict[str, User], sandbox: Sandbox
+) -> None:
     sandbox.faults.add(FaultRule(operation="list_projects", status=429, retry_after=20))
     response = client_for(tokened_cast["operator"]).get(reverse("projects:list"))
     assert response.status_code == 429
     assert response["Retry-After"] == "20"
 
 
-def test_project_home_shows_details_and_areas(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_project_home_shows_details_and_areas(
+    tokened_cast: dict[str, User], sandbox: Sandbox
+) -> None:
     project = a_project(sandbox)
     response = client_for(tokened_cast["operator"]).get(
         reverse("projects:detail", args=[project.id])
@@ -107,7 +123,9 @@ def test_project_home_shows_details_and_areas(tokened_cast, sandbox) -> None:  #
     assert "No changes to this project" in body
 
 
-def test_project_home_as_htmx_is_its_fragment(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_project_home_as_htmx_is_its_fragment(
+    tokened_cast: dict[str, User], sandbox: Sandbox
+) -> None:
     project = a_project(sandbox)
     body = (
         client_for(tokened_cast["support"])
@@ -117,7 +135,9 @@ def test_project_home_as_htmx_is_its_fragment(tokened_cast, sandbox) -> None:  #
     assert b'id="project-detail"' in body and b"<html" not in body
 
 
-def test_a_restoring_project_shows_the_restore_banner(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_a_restoring_project_shows_the_restore_banner(
+    tokened_cast: dict[str, User], sandbox: Sandbox
+) -> None:
     project = a_project(sandbox)
     project.status = "restoring"
     body = (
@@ -128,7 +148,9 @@ def test_a_restoring_project_shows_the_restore_banner(tokened_cast, sandbox) -> 
     assert b'data-testid="restore-banner"' in body
 
 
-def test_recent_portal_activity_on_the_project_is_listed(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_recent_portal_activity_on_the_project_is_listed(
+    tokened_cast: dict[str, User], sandbox: Sandbox
+) -> None:
     from portal.audit import record
 
     project = a_project(sandbox)
@@ -143,14 +165,16 @@ def test_recent_portal_activity_on_the_project_is_listed(tokened_cast, sandbox) 
     assert "otto" in activity and "projects.update" not in activity
 
 
-def test_unknown_project_is_a_404(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_project_is_a_404(tokened_cast: dict[str, User], sandbox: Sandbox) -> None:
     response = client_for(tokened_cast["operator"]).get(
         reverse("projects:detail", args=["00000000-0000-4000-8000-000000000000"])
     )
     assert response.status_code == 404
 
 
-def test_upstream_server_error_on_the_project_home_is_an_error_page(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_upstream_server_error_on_the_project_home_is_an_error_page(
+    tokened_cast: dict[str, User], sandbox: Sandbox
+) -> None:
     sandbox.faults.add(FaultRule(operation="get_project", status=500))
     response = client_for(tokened_cast["operator"]).get(
         reverse("projects:detail", args=[a_project(sandbox).id])
@@ -162,7 +186,9 @@ def test_upstream_server_error_on_the_project_home_is_an_error_page(tokened_cast
 @pytest.mark.parametrize(
     ("role", "status"), [("admin", 200), ("operator", 200), ("support", 200), ("finance", 403)]
 )
-def test_role_matrix_for_project_pages(tokened_cast, sandbox, role, status) -> None:  # type: ignore[no-untyped-def]
+def test_role_matrix_for_project_pages(
+    tokened_cast: dict[str, User], sandbox: Sandbox, role: str, status: int
+) -> None:
     client = client_for(tokened_cast[role])
     assert client.get(reverse("projects:list")).status_code == status
     detail = reverse("projects:detail", args=[a_project(sandbox).id])

@@ -41,7 +41,10 @@ class Command(BaseCommand):
             }
         )
         if not form.is_valid():
-            problems = [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+            problems = [
+                f"{name}: {' '.join(str(error) for error in errors)}"
+                for name, errors in form.errors.items()
+            ]
             raise CommandError("Refused: " + "; ".join(problems))
         data = form.cleaned_data
         if options["password_stdin"]:
