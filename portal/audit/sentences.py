@@ -134,7 +134,7 @@ def _restore(event: Any, summary: Mapping[str, Any]) -> str:
 _META = {"operation", "method", "before"}
 
 #: action → how to say it (the actor's name comes first)
-SENTENCES: dict[Action, Callable[[Any, Mapping[str, Any]], str]] = {
+SENTENCES: dict[str, Callable[[Any, Mapping[str, Any]], str]] = {
     Action.AUTH_LOGIN: lambda e, s: "signed in",
     Action.AUTH_LOGOUT: lambda e, s: "signed out",
     Action.AUTH_LOGIN_FAILED: lambda e, s: (
@@ -254,7 +254,7 @@ def action_label(action: str) -> str:
     return ACTION_LABELS.get(action) or action.replace(".", ": ").replace("_", " ").capitalize()
 
 
-ACTION_LABELS: dict[Action, str] = {
+ACTION_LABELS: dict[str, str] = {
     Action.AUTH_LOGIN: "Sign in",
     Action.AUTH_LOGOUT: "Sign out",
     Action.AUTH_LOGIN_FAILED: "Failed sign-in",

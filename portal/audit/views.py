@@ -119,7 +119,7 @@ def export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
     content_type, lines, filename = audit_export(
         actor=request.user,
         request=request,
-        events=events,  # type: ignore[arg-type]
+        events=events,
         fmt=fmt,
         filters=form.active_filters(),
     )
