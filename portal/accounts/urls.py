@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from portal.accounts import mfa_views, people_views, views
+from portal.accounts.views import mfa as mfa_views
+from portal.accounts.views import people as people_views
+from portal.accounts.views import signin as views
 from portal.tokens import views as token_views
 
 app_name = "accounts"
