@@ -231,7 +231,8 @@ def test_builder_fragments_re_render_one_row_and_the_preview(tokened_cast, proje
     client = client_for(tokened_cast["operator"])
     row_url = reverse("rules:row", args=[project_id])
     added = client.post(row_url, {"kind": "condition", "group": "any", "add": "1"}, **HTMX)
-    assert "rules-changed" in added.headers["HX-Trigger"]
+    # After the swap settles: the preview must read the redrawn row, not the one it replaced.
+    assert "rules-changed" in added.headers["HX-Trigger-After-Settle"]
     changed = client.post(
         row_url,
         {
@@ -262,3 +263,28 @@ def test_builder_fragments_re_render_one_row_and_the_preview(tokened_cast, proje
         **HTMX,
     ).content.decode()
     assert "&quot;request.header.x-a&quot;" in preview and "refuse" not in preview
+
+
+def test_an_action_changed_to_end_previews_without_the_old_value(tokened_cast, project_id) -> None:  # type: ignore[no-untyped-def]
+    # The form still carries the previous action's value until the row is redrawn; the preview
+    # (and a save) must show the rule the rows show: ``end`` alone.
+    client = client_for(tokened_cast["operator"])
+    preview = client.post(
+        reverse("rules:preview", args=[project_id]),
+        {
+            "name": "p",
+            "row": ["all:rk1"],
+            "rk1-fact": "request.method",
+            "rk1-op": "eq",
+            "rk1-value": "GET",
+            "act": ["ra", "rb"],
+            "ra-action": "set response.status",
+            "ra-value": "429",
+            "rb-action": "end",
+            "rb-value": "true",
+        },
+        **HTMX,
+    ).content.decode()
+    assert "refuse" not in preview
+    assert "&quot;value&quot;: &quot;true&quot;" not in preview
+    assert "&quot;operator&quot;: &quot;end&quot;" in preview
