@@ -87,6 +87,7 @@ PORTAL_ACTIONS = (
     "sql.export_result",
     "audit.pruned",
     "files.download_sent",
+    "rules.reorder",
 )
 
 # Summary fields that make a readable label for an object being created.

@@ -108,6 +108,17 @@ def _rule_update(event: Any, summary: Mapping[str, Any]) -> str:
     return f"changed the rule {_target(event)}{_of_project(event)}"
 
 
+def _rule_reorder(event: Any, summary: Mapping[str, Any]) -> str:
+    """One entry for a keyboard move or a drag: "moved the rule X above Y in acme-blog"."""
+    rule = _target(event)
+    rule = f"the rule {rule}" if rule != "an item" else "the rules"
+    if summary.get("above"):
+        return f"moved {rule} above {summary['above']}{_in_project(event)}"
+    if summary.get("below"):
+        return f"moved {rule} below {summary['below']}{_in_project(event)}"
+    return f"reordered the rules{_in_project(event)}"
+
+
 def _policy(event: Any, summary: Mapping[str, Any]) -> str:
     every, keep = summary.get("frequency_days"), summary.get("retention_days")
     if every == 0:
@@ -178,6 +189,7 @@ SENTENCES: dict[str, Callable[[Any, Mapping[str, Any]], str]] = {
     "rules.create": lambda e, s: f"created the rule {_target(e)}{_in_project(e)}",
     "rules.update": _rule_update,
     "rules.delete": lambda e, s: f"deleted the rule {_target(e)}{_of_project(e)}",
+    "rules.reorder": _rule_reorder,
     "notifications.dismiss": lambda e, s: f"dismissed the notification “{_target(e)}”",
 }
 
@@ -260,5 +272,6 @@ ACTION_LABELS = {
     "rules.create": "Rule created",
     "rules.update": "Rule changed or moved",
     "rules.delete": "Rule deleted",
+    "rules.reorder": "Rules reordered",
     "notifications.dismiss": "Notification dismissed",
 }

@@ -12,7 +12,13 @@ from portal.accounts.access import requires
 from portal.audit.export import csv_lines, jsonl_lines
 from portal.audit.forms import AuditFilterForm
 from portal.audit.models import AuditEvent, Outcome
-from portal.audit.queries import apply_filters, page_of, visible_events
+from portal.audit.queries import (
+    apply_filters,
+    fold_reorder_steps,
+    page_of,
+    reorder_steps,
+    visible_events,
+)
 from portal.audit.services import record_event
 from portal.lib.downloads import protect
 from portal.lib.htmx import form_status, is_fragment, render_page
@@ -49,7 +55,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     """The audit log: who did what, when, from where, and how it ended."""
     form, events = _filtered(request)
     page = page_of(
-        events,  # type: ignore[arg-type]
+        fold_reorder_steps(events),  # type: ignore[arg-type]
         before=request.GET.get("before", ""),
         after=request.GET.get("after", ""),
     )
@@ -101,6 +107,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         "event": event,
         "intent": intent,
         "outcomes": outcomes,
+        "steps": reorder_steps(event, visible_events(request.user)),
         "summary_items": sorted(event.summary.items()),
         "crumbs": [
             {"label": "Audit log", "url": reverse("audit:list")},
