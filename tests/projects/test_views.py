@@ -139,7 +139,8 @@ def test_recent_portal_activity_on_the_project_is_listed(tokened_cast, sandbox) 
         .get(reverse("projects:detail", args=[project.id]))
         .content.decode()
     )
-    assert "projects.update" in body
+    # The activity card speaks in sentences (issue 20), not action codes.
+    assert "changed the settings of" in body
 
 
 def test_unknown_project_is_a_404(tokened_cast, sandbox) -> None:  # type: ignore[no-untyped-def]
