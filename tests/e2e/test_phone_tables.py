@@ -29,6 +29,11 @@ MAIN_PAGES = {
         ("restores", "/projects/{project}/backups/restores/"),
         ("rules", "/projects/{project}/rules/"),
         ("notifications", "/notifications/"),
+        ("domains", "/projects/{project}/domains/"),
+        ("variables", "/projects/{project}/variables/"),
+        ("files", "/projects/{project}/files/"),
+        ("sql", "/projects/{project}/sql/"),
+        ("sql-result", "/projects/{project}/sql/{statement}/"),
     ],
     "finance": [
         ("home", "/"),
@@ -36,6 +41,7 @@ MAIN_PAGES = {
         ("transactions", "/billing/transactions/"),
         ("statements", "/billing/statements/"),
         ("audit", "/audit/"),
+        ("usage", "/projects/{project}/usage/"),
     ],
     "support": [
         ("home", "/"),
@@ -43,10 +49,15 @@ MAIN_PAGES = {
         ("members", "/workspaces/{workspace}/"),
         ("workspaces", "/workspaces/"),
         ("token", "/accounts/token/"),
+        ("logs", "/projects/{project}/logs/"),
     ],
 }
 
+#: A code-like grid (SQL results, usage numbers) may scroll sideways, but only inside its own
+#: labelled, focusable region (role="region" with a name and tabindex); every list table stacks.
 OVERFLOWING_TABLES = """() => Array.from(document.querySelectorAll('main table')).filter(t => {
+    const region = t.closest('[role=region][aria-label][tabindex]');
+    if (region) { return region.getBoundingClientRect().right > window.innerWidth + 1; }
     const box = t.parentElement.getBoundingClientRect();
     return t.scrollWidth > t.parentElement.clientWidth + 1
         || box.right > window.innerWidth + 1;
