@@ -14,7 +14,7 @@ from typing import Any
 
 from portal.billing.money import format_money
 
-__all__ = ["action_label", "describe", "outcome_words"]
+__all__ = ["action_label", "describe", "outcome_words", "workspace_words"]
 
 _PAST = {
     "create": "created",
@@ -35,9 +35,26 @@ _NOUN = {
 }
 
 
+def _short(object_id: str) -> str:
+    """An id shortened for a sentence: its first 8 characters."""
+    return object_id[:8]
+
+
+def workspace_words(event: Any) -> str:
+    """The workspace by name; "workspace 1a2b3c4d" when the portal had not seen its name (nobody
+    had listed the workspaces before the event was recorded); "" when there is none."""
+    name = getattr(event, "workspace_name", "") or ""
+    if name:
+        return name
+    workspace = getattr(event, "workspace_id", "") or ""
+    return f"workspace {_short(workspace)}" if workspace else ""
+
+
 def _target(event: Any) -> str:
     label = event.target_label or ""
     if label and label == event.target_id and len(label) > 20:
+        if event.target_type == "workspace":
+            return f"workspace {_short(label)}"
         return "an item"  # an id alone: it is in the technical details
     return label or "an item"
 
