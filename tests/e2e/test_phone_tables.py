@@ -4,6 +4,8 @@ and phone, go to tests/e2e/artifacts/ for people to look at."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from playwright.sync_api import Page
 
 from tests.e2e.conftest import login
@@ -39,6 +41,7 @@ MAIN_PAGES = {
         ("home", "/"),
         ("billing", "/billing/"),
         ("transactions", "/billing/transactions/"),
+        ("transactions-one-month", "/billing/transactions/?year={year}&month={month}"),
         ("statements", "/billing/statements/"),
         ("audit", "/audit/"),
         ("usage", "/projects/{project}/usage/"),
@@ -68,6 +71,8 @@ def test_on_a_phone_no_list_table_overflows_and_each_role_main_pages_are_photogr
     page: Page, base_url: str, live_servers: dict[str, str], shot
 ) -> None:  # type: ignore[no-untyped-def]
     ids = sample_ids(live_servers["sandbox"])
+    today = datetime.now(UTC)
+    ids |= {"year": str(today.year), "month": str(today.month)}
     problems = []
     tables_seen = 0
     for role, pages in MAIN_PAGES.items():
