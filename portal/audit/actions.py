@@ -39,6 +39,7 @@ class Action(models.TextChoices):
     RULES_CREATE = "rules.create"
     RULES_UPDATE = "rules.update"
     RULES_DELETE = "rules.delete"
+    RULES_REORDER = "rules.reorder"
     SQL_EXECUTE = "sql.execute"
     SQL_CANCEL = "sql.cancel"
     VARIABLES_CREATE = "variables.create"

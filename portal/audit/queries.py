@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
 
 from portal.audit.models import AuditEvent, Outcome
 
@@ -32,6 +33,33 @@ def visible_events(user: Any) -> QuerySet[AuditEvent]:
     if user.can("audit.read_billing"):
         return events.filter(own | Q(action__startswith="billing."))
     return events.filter(own)
+
+
+#: the key a reorder's PATCHes carry: ``<the reorder entry's key>:<rule id>``
+_REORDER_KEY_LENGTH = 36
+
+
+def fold_reorder_steps(events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+    """Hide the per-rule PATCHes of a reorder that has its own ``rules.reorder`` entry: the list
+    shows the move once; its detail page lists the PATCHes. Steps without such an entry (written
+    before reorders were recorded as one) stay visible."""
+    parent = AuditEvent.objects.filter(
+        action="rules.reorder",
+        idempotency_key=Substr(OuterRef("idempotency_key"), 1, _REORDER_KEY_LENGTH),
+    )
+    step = Q(action="rules.update", idempotency_key__contains=":")
+    return events.exclude(step & Exists(parent))
+
+
+def reorder_steps(event: AuditEvent, visible: QuerySet[AuditEvent]) -> list[AuditEvent]:
+    """The PATCHes one ``rules.reorder`` entry stands for, in the order they were sent."""
+    if event.action != "rules.reorder" or not event.idempotency_key:
+        return []
+    return list(
+        visible.filter(
+            action="rules.update", idempotency_key__startswith=event.idempotency_key + ":"
+        ).order_by("id")
+    )
 
 
 def _day_start(day: Any) -> datetime:

@@ -16,7 +16,7 @@ from typing import Any
 from portal.audit.actions import Action
 from portal.billing.money import format_money
 
-__all__ = ["action_label", "describe", "outcome_words"]
+__all__ = ["action_label", "describe", "outcome_words", "workspace_words"]
 
 _PAST = {
     "create": "created",
@@ -37,9 +37,26 @@ _NOUN = {
 }
 
 
+def _short(object_id: str) -> str:
+    """An id shortened for a sentence: its first 8 characters."""
+    return object_id[:8]
+
+
+def workspace_words(event: Any) -> str:
+    """The workspace by name; "workspace 1a2b3c4d" when the portal had not seen its name (nobody
+    had listed the workspaces before the event was recorded); "" when there is none."""
+    name = getattr(event, "workspace_name", "") or ""
+    if name:
+        return name
+    workspace = getattr(event, "workspace_id", "") or ""
+    return f"workspace {_short(workspace)}" if workspace else ""
+
+
 def _target(event: Any) -> str:
     label = event.target_label or ""
     if label and label == event.target_id and len(label) > 20:
+        if event.target_type == "workspace":
+            return f"workspace {_short(label)}"
         return "an item"  # an id alone: it is in the technical details
     return label or "an item"
 
@@ -109,6 +126,17 @@ def _rule_update(event: Any, summary: Mapping[str, Any]) -> str:
         state = "on" if summary["active"] else "off"
         return f"turned the rule {_target(event)}{_of_project(event)} {state}"
     return f"changed the rule {_target(event)}{_of_project(event)}"
+
+
+def _rule_reorder(event: Any, summary: Mapping[str, Any]) -> str:
+    """One entry for a keyboard move or a drag: "moved the rule X above Y in acme-blog"."""
+    rule = _target(event)
+    rule = f"the rule {rule}" if rule != "an item" else "the rules"
+    if summary.get("above"):
+        return f"moved {rule} above {summary['above']}{_in_project(event)}"
+    if summary.get("below"):
+        return f"moved {rule} below {summary['below']}{_in_project(event)}"
+    return f"reordered the rules{_in_project(event)}"
 
 
 def _policy(event: Any, summary: Mapping[str, Any]) -> str:
@@ -183,6 +211,7 @@ SENTENCES: dict[str, Callable[[Any, Mapping[str, Any]], str]] = {
     Action.RULES_CREATE: lambda e, s: f"created the rule {_target(e)}{_in_project(e)}",
     Action.RULES_UPDATE: _rule_update,
     Action.RULES_DELETE: lambda e, s: f"deleted the rule {_target(e)}{_of_project(e)}",
+    Action.RULES_REORDER: _rule_reorder,
     Action.NOTIFICATIONS_DISMISS: lambda e, s: f"dismissed the notification “{_target(e)}”",
     # worded from the action's verb and its target ("deleted the variable DB_HOST")
     Action.DOMAINS_CREATE: lambda e, s: _derived(e),
@@ -289,5 +318,6 @@ ACTION_LABELS: dict[str, str] = {
     Action.RULES_CREATE: "Rule created",
     Action.RULES_UPDATE: "Rule changed or moved",
     Action.RULES_DELETE: "Rule deleted",
+    Action.RULES_REORDER: "Rules reordered",
     Action.NOTIFICATIONS_DISMISS: "Notification dismissed",
 }

@@ -14,7 +14,13 @@ from portal.accounts.access import AuthenticatedHttpRequest, requires
 from portal.audit.export import EXPORT_FORMATS, audit_export
 from portal.audit.forms import AuditFilterForm
 from portal.audit.models import AuditEvent, Outcome
-from portal.audit.queries import apply_filters, page_of, visible_events
+from portal.audit.queries import (
+    apply_filters,
+    fold_reorder_steps,
+    page_of,
+    reorder_steps,
+    visible_events,
+)
 from portal.lib.downloads import protect
 from portal.lib.htmx import form_status, is_fragment, render_page
 
@@ -48,7 +54,7 @@ def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The audit log: who did what, when, from where, and how it ended."""
     form, events = _filtered(request)
     page = page_of(
-        events,
+        fold_reorder_steps(events),
         before=request.GET.get("before", ""),
         after=request.GET.get("after", ""),
     )
@@ -100,6 +106,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         "event": event,
         "intent": intent,
         "outcomes": outcomes,
+        "steps": reorder_steps(event, visible_events(request.user)),
         "summary_items": sorted(event.summary.items()),
         "crumbs": [
             {"label": "Audit log", "url": reverse("audit:list")},

@@ -141,7 +141,8 @@ def budget_bar(*, spent: int, budget: int, alerts: Sequence[int]) -> BudgetBar:
 
 @dataclass(frozen=True)
 class ChartBar:
-    """One month in the chart: credits up, debits down from the zero line (SVG units)."""
+    """One month in the chart: credits up, debits down from the zero line (SVG units), each
+    with its amount written at the bar's end."""
 
     label: str
     period: str
@@ -151,11 +152,27 @@ class ChartBar:
     credit_y: int
     credit_height: int
     debit_height: int
+    #: where the month's name and the two amounts are written (centre of the bar)
+    centre: int = 0
+    credit_label: str = ""
+    debit_label: str = ""
+    credit_label_y: int = 0
+    debit_label_y: int = 0
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A value on the vertical axis."""
+
+    y: int
+    label: str
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A server-rendered bar chart of the shown months (oldest left), sized for a viewBox."""
+    """A server-rendered bar chart of the shown months (oldest left), sized for a viewBox: a
+    labelled vertical axis (the largest credit, zero, the largest debit), each bar's amount at
+    its end, the months along the bottom."""
 
     bars: Sequence[ChartBar]
     width: int
@@ -164,11 +181,17 @@ class Chart:
     bar_width: int
     top_label: str
     bottom_label: str
+    axis_x: int = 0
+    ticks: Sequence[Tick] = ()
+    month_y: int = 0
 
 
-CHART_HEIGHT = 160
+CHART_HEIGHT = 210
+CHART_AXIS = 84  # the left gutter for the axis labels ("$12,345.67")
 CHART_SLOT = 120  # horizontal room per month (wide: the picture stays low on a wide page)
 CHART_MIN_SLOTS = 6
+_VALUE_ROOM = 18  # above the tallest credit and below the deepest debit: their amounts
+_MONTH_ROOM = 22  # the month names under the plot
 
 
 def monthly_chart(months: Sequence[MonthView]) -> Chart | None:
@@ -179,33 +202,46 @@ def monthly_chart(months: Sequence[MonthView]) -> Chart | None:
     top = max(max(m.credits for m in ordered), 1)
     bottom = max(max(-m.debits for m in ordered), 1)
     # Credits above and debits below a zero line placed in proportion to the two maxima.
-    plot = CHART_HEIGHT - 20  # room for the month labels
-    zero_y = round(plot * top / (top + bottom))
+    plot = CHART_HEIGHT - 2 * _VALUE_ROOM - _MONTH_ROOM
+    zero_y = _VALUE_ROOM + round(plot * top / (top + bottom))
     scale = plot / (top + bottom)
+    bar_width = CHART_SLOT - 40
     bars = []
     for index, view in enumerate(ordered):
         credit_height = round(view.credits * scale)
+        debit_height = round(-view.debits * scale)
+        x = CHART_AXIS + index * CHART_SLOT + 20
         bars.append(
             ChartBar(
                 label=f"{calendar.month_abbr[view.month]} {view.year % 100:02d}",
                 period=view.period,
                 credits=view.credits,
                 debits=view.debits,
-                x=index * CHART_SLOT + 20,
+                x=x,
                 credit_y=zero_y - credit_height,
                 credit_height=credit_height,
-                debit_height=round(-view.debits * scale),
+                debit_height=debit_height,
+                centre=x + bar_width // 2,
+                credit_label=format_money(view.credits) if view.credits else "",
+                debit_label=format_money(view.debits) if view.debits else "",
+                credit_label_y=zero_y - credit_height - 5,
+                debit_label_y=zero_y + debit_height + 14,
             )
         )
+    ticks = [Tick(_VALUE_ROOM, format_money(top)), Tick(zero_y, "$0.00")]
+    ticks.append(Tick(_VALUE_ROOM + plot, format_money(-bottom)))
     return Chart(
         bars=bars,
         # At least six slots wide: one month alone must not become a wall-sized bar.
-        width=max(len(ordered), CHART_MIN_SLOTS) * CHART_SLOT,
+        width=CHART_AXIS + max(len(ordered), CHART_MIN_SLOTS) * CHART_SLOT,
         height=CHART_HEIGHT,
         zero_y=zero_y,
-        bar_width=CHART_SLOT - 40,
+        bar_width=bar_width,
         top_label=format_money(top),
         bottom_label=format_money(-bottom),
+        axis_x=CHART_AXIS,
+        ticks=ticks,
+        month_y=CHART_HEIGHT - 5,
     )
 
 

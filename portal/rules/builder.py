@@ -281,8 +281,9 @@ def builder_row(request: HttpRequest, project: str) -> HttpResponse:
                 row.operator, row.value = None, None
             context["r"] = condition_view(row, group, catalog, normalize=True)
             response = render(request, f"{TEMPLATE}#condition-row", context)
-    # The preview listens for this and shows the JSON the changed form now describes.
-    return trigger_client_event(response, "rules-changed")
+    # The preview listens for this and shows the JSON the changed form now describes: after the
+    # swap has settled, so the preview reads the redrawn row (on receipt it read the old one).
+    return trigger_client_event(response, "rules-changed", after="settle")
 
 
 @requires("projects.write")

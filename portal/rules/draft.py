@@ -193,10 +193,14 @@ def condition_row_from_post(data: QueryDict | Mapping[str, Any], key: str, catal
 
 def action_row_from_post(data: QueryDict | Mapping[str, Any], key: str, catalog: Catalog) -> Row:
     """One action row from the submitted fields (no value field: no value, as for ``end``)."""
-    operator, fact = action_parts(
-        catalog, data.get(f"{key}-action", "") or "", (data.get(f"{key}-sub", "") or "").strip()
-    )
-    return Row(key=key, fact=fact, operator=operator, value=data.get(f"{key}-value"))
+    chosen = data.get(f"{key}-action", "") or ""
+    operator, fact = action_parts(catalog, chosen, (data.get(f"{key}-sub", "") or "").strip())
+    spec = catalog.action_by_key(chosen)
+    # A catalog action that takes no value (``end``) has no value field in its row: a value still
+    # in the form is the previous choice's, left over until the row is redrawn. Dropping it keeps
+    # the preview and the saved rule equal to what the row shows.
+    value = None if spec is not None and spec.terminal else data.get(f"{key}-value")
+    return Row(key=key, fact=fact, operator=operator, value=value)
 
 
 def from_post(data: QueryDict, catalog: Catalog) -> Draft:

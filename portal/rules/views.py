@@ -18,6 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.accounts.access import AuthenticatedHttpRequest, requires
 from portal.agiler import AgilerClient
+from portal.audit.actions import Action
+from portal.audit.models import Outcome
+from portal.audit.naming import recall, workspace_of
+from portal.audit.services import record_event
 from portal.core.agiler_errors import may_have_been_applied
 from portal.lib.confirm import Confirmation, confirm
 from portal.lib.htmx import done, is_fragment
@@ -169,10 +173,10 @@ def rule_reorder(request: AuthenticatedHttpRequest, project: str) -> HttpRespons
                 "This is the current order.",
             }
         else:
-            result = ordering.apply(
-                client, project, changes, idempotency_key=form.cleaned_data["idempotency_key"]
-            )
+            key = form.cleaned_data["idempotency_key"]
+            result = ordering.apply(client, project, changes, idempotency_key=key)
             report = _report(result)
+            _record_reorder(request, project, rules, order, move, direction, result, key)
             rules = all_rules(client, project)
     if not is_fragment(request):
         getattr(messages, "success" if report.get("level") == "success" else "error")(
@@ -183,6 +187,54 @@ def rule_reorder(request: AuthenticatedHttpRequest, project: str) -> HttpRespons
         request,
         "rules/list.html#rules-table",
         table_context(request, project, rules, report=report, focus=focus),
+    )
+
+
+def _record_reorder(
+    request: HttpRequest,
+    project: str,
+    before: list[Any],
+    order: list[str],
+    move: str,
+    direction: str,
+    result: ordering.Result,
+    key: str,
+) -> None:
+    """One audit entry for the whole move ("moved rule X above Y"). Its PATCHes are recorded by
+    the client as usual, each with the key ``<key>:<rule id>``: the audit list folds them into
+    this entry and its detail page lists them."""
+    if not result.moved and result.error is None:
+        return  # nothing changed: nothing to record
+    names = {rule.id: rule.name for rule in before}
+    summary: dict[str, Any] = {"order": [names.get(i, i) for i in order]}
+    target = move or next((r.id for r in before if r.name in result.moved), "")
+    if target in order:
+        index = order.index(target)
+        # The rule it now runs before (moved up) or after (moved down, or a drag to the end).
+        if direction != "down" and index + 1 < len(order):
+            summary["above"] = names.get(order[index + 1], "")
+        elif index > 0:
+            summary["below"] = names.get(order[index - 1], "")
+    if move and direction:
+        summary["direction"] = direction
+    summary["moved"] = result.moved
+    if result.not_moved:
+        summary["not_moved"] = result.not_moved
+    record_event(
+        action=Action.RULES_REORDER,
+        actor=request.user,
+        request=request,
+        outcome=Outcome.FAILURE if result.error is not None else Outcome.SUCCESS,
+        target_type="rule",
+        target_id=target,
+        target_label=names.get(target, ""),
+        project_id=project,
+        project_name=recall(project),
+        workspace_id=workspace_of(project),
+        workspace_name=recall(workspace_of(project)),
+        summary=summary,
+        error_message=result.error.message if result.error is not None else "",
+        idempotency_key=key,
     )
 
 

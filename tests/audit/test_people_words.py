@@ -123,3 +123,22 @@ def test_the_detail_keeps_ids_and_statuses_inside_technical_details(admin: Any) 
     assert sentence_at < technical
     assert body.index("key-123") > technical and body.index("p-1") > technical
     assert ">Done<" in body
+
+
+def test_a_workspace_whose_name_was_never_seen_reads_as_workspace_and_its_short_id(
+    admin: Any,
+) -> None:
+    # Nobody listed the workspaces before this was recorded: no name was known.
+    event = record_event(
+        action="workspaces.members_export",
+        actor=admin,
+        target_type="workspace",
+        target_id="9f3c2a1b-7d4e-4f00-a1b2-c3d4e5f60718",
+        target_label="9f3c2a1b-7d4e-4f00-a1b2-c3d4e5f60718",
+        workspace_id="9f3c2a1b-7d4e-4f00-a1b2-c3d4e5f60718",
+    )
+    assert describe(event).endswith("exported the members of workspace 9f3c2a1b")
+    listing = client_for(admin).get(reverse("audit:list")).content.decode()
+    assert "In workspace 9f3c2a1b" in listing
+    detail = client_for(admin).get(reverse("audit:detail", args=[event.id])).content.decode()
+    assert "workspace 9f3c2a1b" in detail and "its name was not known" in detail

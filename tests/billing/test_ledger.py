@@ -126,3 +126,15 @@ def test_csv_has_a_row_per_transaction_with_formatted_and_plain_amounts() -> Non
     # A description that a spreadsheet would run as a formula is neutralised.
     assert rows[2][2] == "'=SUM(A1)"
     assert rows[2][3:6] == ["debit", "-$1,234.56", "-1234.56"]
+
+
+def test_the_chart_has_an_axis_and_each_bar_its_amount_even_for_one_month() -> None:
+    only = month_view(_month(_tx(123_456, 1), _tx(-5_000, 2)))
+    chart = monthly_chart([only])
+    assert chart is not None
+    # One month stays one slot of a six-slot-wide picture, not a wall-sized bar.
+    assert chart.width >= 6 * 120 and chart.bar_width < chart.width / 6
+    assert [tick.label for tick in chart.ticks] == ["$1,234.56", "$0.00", "-$50.00"]
+    bar = chart.bars[0]
+    assert (bar.credit_label, bar.debit_label) == ("$1,234.56", "-$50.00")
+    assert bar.credit_label_y < chart.zero_y < bar.debit_label_y < chart.height

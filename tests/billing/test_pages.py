@@ -249,3 +249,14 @@ def test_the_sandbox_billing_profile_is_what_the_pages_show(sandbox) -> None:  #
         5_000,
         "4242",
     )
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["billing:overview", "billing:statements", "billing:transactions", "billing:budget"],
+)
+def test_money_reads_in_the_same_font_in_cards_and_tables(fin, page: str) -> None:  # type: ignore[no-untyped-def]
+    # Amounts carry the shared ``money`` class (body font, tabular figures), never a code font.
+    body = _body(client_for(fin).get(reverse(page)))
+    assert "font-monospace" not in body
+    assert 'money"' in body or "money " in body

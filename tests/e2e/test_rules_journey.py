@@ -23,8 +23,12 @@ def _rules(sandbox: str, project_id: str) -> list[dict]:  # type: ignore[type-ar
 
 
 def settle(page: Page) -> None:
-    """Wait until htmx has no request in flight (a changed select re-renders its row)."""
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    """Wait until htmx has no request in flight and nothing still swapping or settling (a changed
+    select re-renders its row; a row added a moment ago is wired up only once it has settled)."""
+    page.wait_for_function(
+        "() => !document.querySelector("
+        "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
 
 
 def pick(page: Page, select, value: str) -> None:  # type: ignore[no-untyped-def]
@@ -180,7 +184,9 @@ def test_operator_builds_tests_reorders_and_toggles_a_rule(
     assert box is not None
     page.mouse.move(box["x"] + 20, box["y"] + 4, steps=12)
     page.mouse.move(box["x"] + 20, box["y"] + 2, steps=4)
-    page.mouse.up()
+    # The keyboard move's "New order saved" is still on screen: wait for this move's own answer.
+    with page.expect_response(lambda r: r.url.endswith("/rules/reorder/")):
+        page.mouse.up()
     expect(page.get_by_test_id("reorder-report")).to_contain_text("New order saved")
     expect(page.get_by_test_id("rule-name").first).to_have_text(NAME)
     assert _rules(sandbox, project_id)[0]["name"] == NAME

@@ -33,7 +33,7 @@ def test_the_top_folder_lists_folders_first_with_sizes_and_dates(tokened_cast, p
     folders = [n for n in names if n == "wp-content"]
     assert names[: len(folders)] == folders
     assert "35 B" in html  # robots.txt, in human units
-    assert "data-local>" in html and "<time datetime=" in html
+    assert "data-local" in html and "<time datetime=" in html
     assert f"Files of {project.name}" in html
 
 

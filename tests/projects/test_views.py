@@ -163,6 +163,7 @@ def test_recent_portal_activity_on_the_project_is_listed(
     # In words, not the action code: "<who> changed the project …".
     activity = body.split('data-testid="project-events"')[1].split("</section>")[0]
     assert "otto" in activity and "projects.update" not in activity
+    assert "changed the settings of" in activity
 
 
 def test_unknown_project_is_a_404(tokened_cast: dict[str, User], sandbox: Sandbox) -> None:

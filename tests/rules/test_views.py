@@ -3,6 +3,7 @@ with upstream success and errors, plain and htmx, and the audit outcomes."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -233,7 +234,8 @@ def test_builder_fragments_re_render_one_row_and_the_preview(tokened_cast, proje
     client = client_for(tokened_cast["operator"])
     row_url = reverse("rules:row", args=[project_id])
     added = client.post(row_url, {"kind": "condition", "group": "any", "add": "1"}, **HTMX)
-    assert "rules-changed" in added.headers["HX-Trigger"]
+    # After the swap settles: the preview must read the redrawn row, not the one it replaced.
+    assert "rules-changed" in added.headers["HX-Trigger-After-Settle"]
     changed = client.post(
         row_url,
         {
@@ -264,3 +266,53 @@ def test_builder_fragments_re_render_one_row_and_the_preview(tokened_cast, proje
         **HTMX,
     ).content.decode()
     assert "&quot;request.header.x-a&quot;" in preview and "refuse" not in preview
+
+
+def test_an_action_changed_to_end_previews_without_the_old_value(tokened_cast, project_id) -> None:  # type: ignore[no-untyped-def]
+    # The form still carries the previous action's value until the row is redrawn; the preview
+    # (and a save) must show the rule the rows show: ``end`` alone.
+    client = client_for(tokened_cast["operator"])
+    preview = client.post(
+        reverse("rules:preview", args=[project_id]),
+        {
+            "name": "p",
+            "row": ["all:rk1"],
+            "rk1-fact": "request.method",
+            "rk1-op": "eq",
+            "rk1-value": "GET",
+            "act": ["ra", "rb"],
+            "ra-action": "set response.status",
+            "ra-value": "429",
+            "rb-action": "end",
+            "rb-value": "true",
+        },
+        **HTMX,
+    ).content.decode()
+    assert "refuse" not in preview
+    assert "&quot;value&quot;: &quot;true&quot;" not in preview
+    assert "&quot;operator&quot;: &quot;end&quot;" in preview
+
+
+def test_a_keyboard_move_shows_as_one_audit_entry_with_its_patches_inside(
+    tokened_cast, project_id, direct
+) -> None:  # type: ignore[no-untyped-def]
+    first, second, third = direct.list_rules(project_id).items
+    client = client_for(tokened_cast["operator"])
+    client.get(reverse("rules:list", args=[project_id]))  # the page a person moves rules on
+    key = str(uuid.uuid4())
+    client.post(
+        reverse("rules:reorder", args=[project_id]),
+        {"idempotency_key": key, "move": third.id, "direction": "up"},
+        **HTMX,
+    )
+    entry = AuditEvent.objects.get(action="rules.reorder")
+    assert entry.outcome == "success" and entry.target_label == third.name
+
+    listing = client.get(reverse("audit:list")).content.decode()
+    assert f"moved the rule {third.name} above {second.name}" in listing
+    # The two PATCHes are inside the entry, not beside it.
+    assert "to priority" not in listing
+
+    detail = client.get(reverse("audit:detail", args=[entry.id])).content.decode()
+    assert "Saved at Agiler as 2 changes" in detail
+    assert detail.count("to priority") == 2 and third.name in detail and second.name in detail

@@ -39,3 +39,11 @@ def outcome_words(event: object) -> str:
     from portal.audit.sentences import outcome_words as words
 
     return words(event)
+
+
+@register.filter
+def workspace_words(event: object) -> str:
+    """The event's workspace by name, or "workspace 1a2b3c4d" when the name was not known."""
+    from portal.audit.sentences import workspace_words as words
+
+    return words(event)
