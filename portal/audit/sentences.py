@@ -161,7 +161,41 @@ def _restore(event: Any, summary: Mapping[str, Any]) -> str:
 
 _META = {"operation", "method", "before"}
 
+
 #: action → how to say it (the actor's name comes first)
+def _project_target(event: Any) -> str:
+    """The project the event is about: its target when the target is the project itself."""
+    if event.target_type == "project":
+        return _target(event)
+    return _project(event) or "a project"
+
+
+def _sql(event: Any, summary: Mapping[str, Any], did: str) -> str:
+    mode = " (read-only)" if summary.get("read_only") is True else ""
+    if summary.get("read_only") is False:
+        mode = " (allowed to change data)"
+    return f"{did} a SQL statement{mode} on {_project_target(event)}"
+
+
+def _file_put(event: Any, summary: Mapping[str, Any]) -> str:
+    if summary.get("move_source"):
+        return f"moved {summary['move_source']} to {_target(event)}{_in_project(event)}"
+    if summary.get("copy_source"):
+        return f"copied {summary['copy_source']} to {_target(event)}{_in_project(event)}"
+    return f"uploaded {_target(event)}{_in_project(event)}"
+
+
+def _file_sent(event: Any, summary: Mapping[str, Any]) -> str:
+    how = "in full" if summary.get("completed") else "only in part (the download stopped)"
+    return f"received the file {_target(event)}{_of_project(event)} {how}"
+
+
+def _domain_update(event: Any, summary: Mapping[str, Any]) -> str:
+    if summary.get("primary") is True:
+        return f"made {_target(event)} the site address of {_project_target(event)}"
+    return f"changed the domain {_target(event)}{_of_project(event)}"
+
+
 SENTENCES: dict[str, Callable[[Any, Mapping[str, Any]], str]] = {
     Action.AUTH_LOGIN: lambda e, s: "signed in",
     Action.AUTH_LOGOUT: lambda e, s: "signed out",
@@ -214,29 +248,37 @@ SENTENCES: dict[str, Callable[[Any, Mapping[str, Any]], str]] = {
     Action.RULES_REORDER: _rule_reorder,
     Action.NOTIFICATIONS_DISMISS: lambda e, s: f"dismissed the notification “{_target(e)}”",
     # worded from the action's verb and its target ("deleted the variable DB_HOST")
-    Action.DOMAINS_CREATE: lambda e, s: _derived(e),
-    Action.DOMAINS_UPDATE: lambda e, s: _derived(e),
-    Action.DOMAINS_DELETE: lambda e, s: _derived(e),
-    Action.FILES_PUT: lambda e, s: _derived(e),
-    Action.FILES_DELETE: lambda e, s: _derived(e),
-    Action.FILES_DOWNLOAD: lambda e, s: _derived(e),
-    Action.FILES_DOWNLOAD_SENT: lambda e, s: _derived(e),
-    Action.SQL_EXECUTE: lambda e, s: _derived(e),
-    Action.SQL_CANCEL: lambda e, s: _derived(e),
-    Action.SQL_RESULT: lambda e, s: _derived(e),
-    Action.SQL_OPEN_RESULT: lambda e, s: _derived(e),
-    Action.SQL_EXPORT_RESULT: lambda e, s: _derived(e),
-    Action.VARIABLES_CREATE: lambda e, s: _derived(e),
-    Action.VARIABLES_UPDATE: lambda e, s: _derived(e),
-    Action.VARIABLES_DELETE: lambda e, s: _derived(e),
-    Action.LOGS_SEARCH: lambda e, s: _derived(e),
-    Action.LOGS_EXPORT: lambda e, s: _derived(e),
-    Action.USAGE_EXPORT: lambda e, s: _derived(e),
-    Action.AUTH_PASSWORD_CHANGED: lambda e, s: _derived(e),
-    Action.ACCESS_DENIED: lambda e, s: _derived(e),
-    Action.AGILER_READ_FAILED: lambda e, s: _derived(e),
-    Action.TOKENS_UNREADABLE: lambda e, s: _derived(e),
-    Action.TOKENS_KEYS_ROTATED: lambda e, s: _derived(e),
+    Action.DOMAINS_CREATE: lambda e, s: f"added the domain {_target(e)} to {_project_target(e)}",
+    Action.DOMAINS_UPDATE: _domain_update,
+    Action.DOMAINS_DELETE: lambda e, s: f"removed the domain {_target(e)}{_of_project(e)}",
+    Action.FILES_PUT: _file_put,
+    Action.FILES_DELETE: lambda e, s: f"deleted {_target(e)}{_in_project(e)}",
+    Action.FILES_DOWNLOAD: lambda e, s: f"downloaded the file {_target(e)}{_of_project(e)}",
+    Action.FILES_DOWNLOAD_SENT: _file_sent,
+    Action.SQL_EXECUTE: lambda e, s: _sql(e, s, "ran"),
+    Action.SQL_CANCEL: lambda e, s: f"cancelled a SQL statement on {_project_target(e)}",
+    Action.SQL_RESULT: lambda e, s: f"saw a SQL statement finish on {_project_target(e)}",
+    Action.SQL_OPEN_RESULT: lambda e, s: (
+        f"opened the result of a SQL statement on {_project_target(e)}"
+    ),
+    Action.SQL_EXPORT_RESULT: lambda e, s: (
+        f"exported the result of a SQL statement on {_project_target(e)}"
+    ),
+    Action.VARIABLES_CREATE: lambda e, s: (
+        f"added the variable {_target(e)} to {_project_target(e)}"
+    ),
+    Action.VARIABLES_UPDATE: lambda e, s: f"changed the variable {_target(e)}{_of_project(e)}",
+    Action.VARIABLES_DELETE: lambda e, s: f"removed the variable {_target(e)}{_of_project(e)}",
+    Action.LOGS_SEARCH: lambda e, s: f"searched the logs of {_project_target(e)}",
+    Action.LOGS_EXPORT: lambda e, s: f"exported the logs of {_project_target(e)}",
+    Action.USAGE_EXPORT: lambda e, s: f"exported the usage of {_project_target(e)}",
+    Action.AUTH_PASSWORD_CHANGED: lambda e, s: "changed their password",
+    Action.ACCESS_DENIED: lambda e, s: "was refused a page their role does not open",
+    Action.AGILER_READ_FAILED: lambda e, s: f"could not read {_target(e)} from Agiler",
+    Action.TOKENS_UNREADABLE: lambda e, s: "has a stored Agiler token no key can decrypt",
+    Action.TOKENS_KEYS_ROTATED: lambda e, s: (
+        "re-encrypted the stored Agiler tokens with the newest key"
+    ),
 }
 
 #: sentences that name their own subject (no actor in front)

@@ -142,3 +142,58 @@ def test_a_workspace_whose_name_was_never_seen_reads_as_workspace_and_its_short_
     assert "In workspace 9f3c2a1b" in listing
     detail = client_for(admin).get(reverse("audit:detail", args=[event.id])).content.decode()
     assert "workspace 9f3c2a1b" in detail and "its name was not known" in detail
+
+
+@pytest.mark.parametrize(
+    ("action", "target", "summary", "expected"),
+    [
+        ("logs.search", ("project", "acme-blog"), {}, "otto searched the logs of acme-blog"),
+        ("usage.export", ("project", "acme-blog"), {}, "otto exported the usage of acme-blog"),
+        (
+            "sql.execute",
+            ("sql_statement", ""),
+            {"read_only": True},
+            "otto ran a SQL statement (read-only) on acme-blog",
+        ),
+        (
+            "files.put",
+            ("file", "docs/b.txt"),
+            {"move_source": "a.txt"},
+            "otto moved a.txt to docs/b.txt in acme-blog",
+        ),
+        (
+            "files.download_sent",
+            ("file", "big.bin"),
+            {"completed": False},
+            "otto received the file big.bin of acme-blog only in part (the download stopped)",
+        ),
+        (
+            "domains.update",
+            ("domain", "www.acme.example"),
+            {"primary": True},
+            "otto made www.acme.example the site address of acme-blog",
+        ),
+        (
+            "variables.create",
+            ("variable", "DB_HOST"),
+            {},
+            "otto added the variable DB_HOST to acme-blog",
+        ),
+    ],
+)
+def test_the_newer_areas_read_as_sentences(
+    operator: Any, action: str, target: tuple[str, str], summary: dict[str, Any], expected: str
+) -> None:
+    kind, label = target
+    event = record_event(
+        action=action,
+        actor=operator,
+        target_type=kind,
+        target_label=label or "",
+        project_id="p1",
+        summary=summary,
+    )
+    event.project_name = "acme-blog"
+    if kind == "project":
+        event.target_label = "acme-blog"
+    assert describe(event) == expected
