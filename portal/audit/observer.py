@@ -8,6 +8,7 @@ write; if recording the intent fails the exception propagates and nothing is sen
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from portal.agiler.observer import CallInfo, CallOutcome
@@ -15,6 +16,7 @@ from portal.audit import naming
 from portal.audit.actions import Action, spec_for, target_of
 from portal.audit.models import AuditEvent, Outcome
 from portal.audit.services import record_event
+from portal.lib.parallel import after_gather
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -119,8 +121,9 @@ class AuditObserver:
         )
 
     def failed_read(self, call: CallInfo, outcome: CallOutcome) -> None:
-        """Append one event for a read that failed or timed out upstream."""
-        _failed_read(self, call, outcome)
+        """Append one event for a read that failed or timed out upstream (recorded by the
+        request's own thread when the read ran inside a concurrent fan-out)."""
+        after_gather(partial(_failed_read, self, call, outcome))
 
     def sensitive_read(self, call: CallInfo, outcome: CallOutcome) -> None:
         """Append one event for a download (or the failed attempt at one)."""

@@ -38,11 +38,32 @@ def _executor() -> ThreadPoolExecutor:
         return _pool
 
 
-def _run(call: Callable[[], Any]) -> Any:
+def after_gather(work: Callable[[], None]) -> None:
+    """Run ``work`` on the thread that called :func:`run_concurrently`, once every call has
+    ended; at once when not inside a concurrent call.
+
+    For bookkeeping a pool task must not do itself: a database write from a pool thread runs on
+    the thread's own connection, outside the caller's transaction, and may wait for a row lock
+    the caller's transaction holds while the caller waits for the task: a deadlock no database
+    can see (the audit chain's head row is such a lock).
+    """
+    deferred: list[Callable[[], None]] | None = getattr(_local, "deferred", None)
+    if deferred is None:
+        work()
+    else:
+        deferred.append(work)
+
+
+def _run(call: Callable[[], Any]) -> tuple[Any, BaseException | None, list[Callable[[], None]]]:
     _local.on_pool = True
+    deferred: list[Callable[[], None]] = []
+    _local.deferred = deferred
     try:
-        return call()
+        return call(), None, deferred
+    except BaseException as error:  # noqa: BLE001 - handed to the caller, which re-raises it
+        return None, error, deferred
     finally:
+        _local.deferred = None
         # A call may touch the ORM (token bookkeeping, audit of a sensitive read). With
         # CONN_MAX_AGE > 0, close_old_connections() would keep each pool thread's connection
         # open for its whole age: 16 idle connections per process. Close them for real.
@@ -81,12 +102,17 @@ def run_concurrently(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
     }
     results: dict[str, Any] = {}
     first_error: BaseException | None = None
+    deferred: list[Callable[[], None]] = []
     for name, future in futures.items():
-        try:
-            results[name] = future.result()
-        except BaseException as error:  # noqa: BLE001 - re-raised below, after all have ended
-            if first_error is None:
-                first_error = error
+        value, error, later = future.result()
+        deferred.extend(later)
+        if error is None:
+            results[name] = value
+        elif first_error is None:
+            first_error = error
+    # The tasks' bookkeeping, on this thread and its connection (see after_gather).
+    for work in deferred:
+        work()
     if first_error is not None:
         raise first_error
     return results

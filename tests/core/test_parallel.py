@@ -71,3 +71,37 @@ def test_the_first_failure_in_order_is_raised_after_every_call_ran() -> None:
     with pytest.raises(ValueError, match="^a$"):
         run_concurrently({"outer": nested, "other": lambda: None})
     assert sorted(ran) == ["a", "b", "c"]
+
+
+def test_bookkeeping_of_pool_tasks_runs_on_the_callers_thread_once_all_have_ended() -> None:
+    """A pool task's database write (an audit row for a failed read) would use its own
+    connection and could wait on a lock the caller's transaction holds: it is handed back."""
+    import threading
+
+    from portal.lib.parallel import after_gather, run_concurrently
+
+    seen: list[int] = []
+
+    def task() -> int:
+        after_gather(lambda: seen.append(threading.get_ident()))
+        return 1
+
+    def failing() -> int:
+        after_gather(lambda: seen.append(threading.get_ident()))
+        raise ValueError("upstream down")
+
+    caller = threading.get_ident()
+    assert run_concurrently({"a": task, "b": task}) == {"a": 1, "b": 1}
+    assert seen == [caller, caller]
+    seen.clear()
+    with pytest.raises(ValueError):
+        run_concurrently({"a": task, "b": failing})
+    assert seen == [caller, caller]  # the failed call's bookkeeping is not lost
+
+
+def test_outside_a_fan_out_bookkeeping_runs_at_once() -> None:
+    from portal.lib.parallel import after_gather
+
+    seen: list[str] = []
+    after_gather(lambda: seen.append("done"))
+    assert seen == ["done"]
