@@ -94,7 +94,8 @@ class Browser:
         return self.http.get(path, **kwargs)
 
     def served_by(self, response: httpx.Response) -> str:
-        return self.log.upstream(response.headers["X-Request-ID"])
+        # nginx adds its id to the portal's (the same id: the portal keeps a trusted proxy's).
+        return self.log.upstream(response.headers["X-Request-ID"].split(",")[0].strip())
 
     def get_on(self, path: str, upstream: str) -> httpx.Response:
         """GET ``path`` until nginx's round-robin hands it to ``upstream`` (proved by the log)."""

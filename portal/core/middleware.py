@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -40,16 +41,26 @@ class HealthProbeMiddleware:
         return self.get_response(request)
 
 
+#: what a proxy's request id looks like (nginx's $request_id is 32 hex digits)
+_REQUEST_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
+
+
 class RequestIdMiddleware:
     """Give every request an id (``request.request_id``): on its audit rows, sent upstream as
     ``X-Request-ID``, and returned in the response's ``X-Request-ID`` for support tickets. Not
-    taken from the client: an id anyone can choose could not tie records together."""
+    taken from the client: an id anyone can choose could not tie records together. Behind a
+    trusted proxy (``PORTAL_TRUSTED_PROXY``) the proxy's own id is kept, so its access log, the
+    portal's audit rows and Agiler's logs share one id."""
 
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.request_id = uuid.uuid4().hex  # type: ignore[attr-defined]
+        proxied = request.headers.get("X-Request-ID", "")
+        trusted = getattr(settings, "PORTAL_TRUSTED_PROXY", False) and _REQUEST_ID.fullmatch(
+            proxied
+        )
+        request.request_id = proxied if trusted else uuid.uuid4().hex  # type: ignore[attr-defined]
         response = self.get_response(request)
         response.headers["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
         return response
