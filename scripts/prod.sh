@@ -177,6 +177,11 @@ check() {
     printf '%s\n' "$PROD_CHECK_PASSWORD" \
       | "$PYTHON" manage.py create_portal_user "$role" --role "$role" --password-stdin >/dev/null
   done
+  # The smoke journey signs in with passwords only: production requires two-factor for admins
+  # by default (issue 15), so this throwaway database turns that off, as a first-deployment
+  # operator could until the admin has enrolled an authenticator.
+  "$PYTHON" manage.py shell -c "from portal.accounts.models import SecurityPolicy as P; \
+p = P.current(); p.require_mfa_admins = False; p.save()"
 
   echo "== smoke journey through nginx only"
   "$PYTHON" scripts/prod_smoke.py \

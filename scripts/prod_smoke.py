@@ -161,7 +161,8 @@ def journey(args: argparse.Namespace) -> None:
         served.add(browser.served_by(saved))
     expect(served == {one, other}, f"sign-ins were served by {served}, not both processes")
     step("the four users signed in (CSRF, secure cookies) and saved tokens, on both processes")
-    logins = people["admin"].get("/audit/?action=auth.login&actor=support")
+    # The export carries each event's source address (the list reads as sentences).
+    logins = people["admin"].get("/audit/export.csv?action=auth.login&actor=support")
     expect(logins.status_code == 200, f"the audit page answered {logins.status_code}")
     expect(
         "127.0.0.1" in logins.text and FORGED_IP not in logins.text,
@@ -189,8 +190,9 @@ def journey(args: argparse.Namespace) -> None:
     (backup,) = new
     seen = admin.get_on(backups_path, reader)
     expect(backup in seen.text, f"the admin on {reader} does not see backup {backup}")
-    audit = admin.get_on("/audit/?action=backups.create", reader)
-    expect(audit.status_code == 200, f"/audit/ answered {audit.status_code}")
+    # The export names the backup by id (the list reads as sentences, by time and kind).
+    audit = admin.get_on("/audit/export.csv?action=backups.create", reader)
+    expect(audit.status_code == 200, f"the audit export answered {audit.status_code}")
     expect(
         backup in audit.text and "operator" in audit.text,
         f"the audit page on {reader} lacks the operator's backup {backup}",
@@ -227,7 +229,15 @@ def journey(args: argparse.Namespace) -> None:
     changed_on = admin.served_by(changed)
     elsewhere = other if changed_on == one else one
     refused = finance.get_on("/billing/", elsewhere)
-    expect(refused.status_code == 403, f"demoted finance got {refused.status_code} on {elsewhere}")
+    # A role change also ends the person's sessions (issue 15): signed out (302 to sign-in) or,
+    # had the session survived, refused (403). Never billing.
+    signed_out = refused.status_code == 302 and "/accounts/login" in refused.headers.get(
+        "Location", ""
+    )
+    expect(
+        refused.status_code == 403 or signed_out,
+        f"demoted finance got {refused.status_code} on {elsewhere}",
+    )
     restored = admin.post(action, {**fields, "role": "finance"})
     expect(restored.status_code == 302, "restoring the role failed")
     back_on = admin.served_by(restored)
