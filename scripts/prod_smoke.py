@@ -241,6 +241,8 @@ def journey(args: argparse.Namespace) -> None:
     restored = admin.post(action, {**fields, "role": "finance"})
     expect(restored.status_code == 302, "restoring the role failed")
     back_on = admin.served_by(restored)
+    if signed_out:
+        finance.sign_in(password, None)  # the role change ended the old session
     again = finance.get_on("/billing/", other if back_on == one else one)
     expect(again.status_code == 200, f"restored finance got {again.status_code}")
     step(f"role change on {changed_on} refused billing on {elsewhere} at once, and back")
