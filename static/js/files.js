@@ -62,7 +62,7 @@
       if (answer.outcome === "done") {
         bar.value = 100;
         say(job.item, message, "success");
-        document.body.dispatchEvent(new CustomEvent("files-changed"));
+        refreshList();
       } else if (answer.outcome === "exists") {
         say(job.item, message, "warning");
         ask(job);
@@ -77,6 +77,36 @@
     });
     xhr.send(job.file);
   }
+
+  // One refresh of the file list at a time. The list replaces itself when its answer lands, and
+  // the new list listens for "files-changed" only once it has settled: a file that lands while
+  // the list is loading or settling asks for one more refresh, sent when the new list is ready
+  // (or at once if the answer never replaced the list).
+  var listLoading = false, listStale = false, listRequests = 0;
+  function refreshList() {
+    if (listLoading) { listStale = true; return; }
+    document.body.dispatchEvent(new CustomEvent("files-changed"));
+  }
+  function listReady() {
+    if (!listLoading) { return; }
+    listLoading = false;
+    if (listStale) { listStale = false; refreshList(); }
+  }
+  function fromList(event) { return event.detail && event.detail.elt && event.detail.elt.id === "file-list"; }
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    if (fromList(event)) { listLoading = true; listRequests += 1; }
+  });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    if (!fromList(event)) { return; }
+    // A failed answer leaves the old list in place; a good one settles (below), and if it
+    // somehow does not, the list is not left waiting for ever.
+    var request = listRequests;
+    if (!event.detail.successful) { listReady(); return; }
+    window.setTimeout(function () { if (request === listRequests) { listReady(); } }, 1000);
+  });
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target && event.target.id === "file-list") { listReady(); }
+  });
 
   function ask(job) {
     var box = job.item.querySelector(".files-upload-ask");

@@ -40,6 +40,16 @@
   document.body.addEventListener("htmx:sendError", function () {
     showToast("Could not reach the portal. Check your connection and try again.", "error");
   });
+  // A request that lands on the address already shown (a field's change, then the Filter click
+  // that follows it) replaces the history entry instead of adding a second, identical one, so
+  // one Back leaves the page the person sees.
+  document.body.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+    var update = event.detail && event.detail.history;
+    if (!update || update.type !== "push" || !update.path) { return; }
+    if (new URL(update.path, window.location.href).href === window.location.href) {
+      update.type = "replace";
+    }
+  });
   document.body.addEventListener("htmx:timeout", function () {
     showToast("The portal took too long to answer. Try again in a moment.", "error");
   });
