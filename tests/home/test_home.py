@@ -97,11 +97,25 @@ def test_support_sees_workspaces_and_notifications(tokened_cast: dict[str, User]
     assert "PHP 8.1 is deprecated" in body  # one of support's seeded notifications
 
 
-def test_admin_sees_recent_audit_events(tokened_cast: dict[str, User]) -> None:
-    record(action="projects.update", actor=tokened_cast["operator"], project_id="p1")
+def test_admin_sees_recent_audit_events_as_sentences(tokened_cast: dict[str, User]) -> None:
+    record(
+        action="projects.update",
+        actor=tokened_cast["operator"],
+        target_type="project",
+        target_id="p1",
+        target_label="acme-blog",
+        project_id="p1",
+        project_name="acme-blog",
+        summary={"name": "acme-blog"},
+    )
     body = home(tokened_cast["admin"])
     audit = body.split('data-testid="card-audit"')[1].split("</section>")[0]
-    assert "projects.update" in audit
+    # A sentence with the person and the project's name, the outcome in words, a recent time:
+    # never the action code or the raw outcome.
+    assert f"{tokened_cast['operator'].username} changed the settings of acme-blog" in audit
+    assert "Done" in audit
+    assert "projects.update" not in audit and "success" not in audit
+    assert "data-relative" in audit and 'tabindex="0"' not in audit
 
 
 def test_a_failing_card_shows_its_message_and_the_others_still_render(

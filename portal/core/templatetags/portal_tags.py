@@ -36,13 +36,25 @@ def human_bytes(value: Any) -> str:
     return f"{size:.1f} {units[index]}"
 
 
+def _relative_markup(relative: bool, in_link: bool) -> str:
+    from django.utils.safestring import mark_safe
+
+    if not relative:
+        return ""
+    if in_link:
+        return mark_safe(" data-relative")  # noqa: S308 - constant markup
+    return mark_safe(' data-relative tabindex="0"')  # noqa: S308 - constant markup
+
+
 @register.simple_tag
-def when(value: Any, seconds: bool = False, relative: bool = False) -> str:
+def when(value: Any, seconds: bool = False, relative: bool = False, in_link: bool = False) -> str:
     """The one date format (docs/ui.md): ``{% when backup.created_at relative=True %}``.
 
     Renders ``<time datetime="ISO 8601" data-local>5 Dec 2026, 03:00 UTC</time>``;
     static/js/local-time.js shows it in the viewer's time zone with the zone's label, or as
     "3 min ago" with ``relative`` (the full time stays in the title, on hover and focus).
+    ``in_link``: the time sits inside a link, which already takes the focus, so the time is not
+    made focusable itself (a focusable element inside a link is nested interactive content).
     """
     from django.utils.html import format_html
     from django.utils.safestring import mark_safe
@@ -59,7 +71,7 @@ def when(value: Any, seconds: bool = False, relative: bool = False) -> str:
         '<time datetime="{}" data-local{}{} title="{}">{}</time>',
         stamp,
         mark_safe(" data-seconds") if seconds else "",  # noqa: S308 - constant markup
-        mark_safe(' data-relative tabindex="0"') if relative else "",  # noqa: S308 - constant
+        _relative_markup(relative, in_link),
         text,
         text,
     )
