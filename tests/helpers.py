@@ -56,6 +56,28 @@ CANARY_SCOPES = ["projects:read", "billing:read"]
 # --------------------------------------------------------------------------- audit
 
 
+def close_as_the_server_does(response: Any) -> None:
+    """Close a streamed response the way the WSGI server does when the browser goes away.
+
+    ``close()`` sends ``request_finished``, and Django then closes its database connections: in
+    a real request that is right, in a test it would end the test's own transaction (on
+    PostgreSQL; SQLite's in-memory database is never closed). Holding the receiver off is not
+    enough: the test client wraps the body in a generator whose own ``close`` reconnects it
+    mid-way. So the connections' end-of-request check is held off while the response closes.
+    """
+    from contextlib import ExitStack
+    from unittest import mock
+
+    from django.db import connections
+
+    with ExitStack() as held:
+        for alias in connections:
+            held.enter_context(
+                mock.patch.object(connections[alias], "close_if_unusable_or_obsolete")
+            )
+        response.close()
+
+
 def tamper(sql: str, params: list[Any] | None = None) -> None:
     """Change the table behind the application's back, as someone with database access could.
 

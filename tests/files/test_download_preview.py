@@ -5,26 +5,19 @@ from __future__ import annotations
 
 import os
 
-import pytest
-from django.db import connection
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from agiler_sandbox import FaultRule
 from portal.audit.models import AuditEvent
 from portal.files.views import TEXT_PREVIEW_CAP
-from tests.helpers import browse, client_for
+from tests.helpers import browse, client_for, close_as_the_server_does
 
 
 def _download_url(project, path: str) -> str:  # type: ignore[no-untyped-def]
     return reverse("files:download", kwargs={"project": project.id, "path": path})
 
 
-@pytest.mark.skipif(
-    connection.vendor == "postgresql",
-    reason="response.close() fires request_finished, which closes the test's PostgreSQL "
-    "connection under pytest-django; the same path is covered on SQLite and in the browser",
-)
 def test_a_download_streams_the_exact_bytes_under_safe_headers(
     tokened_cast, project, direct
 ) -> None:  # type: ignore[no-untyped-def]
@@ -43,7 +36,7 @@ def test_a_download_streams_the_exact_bytes_under_safe_headers(
     assert disposition.startswith("attachment; filename=")
     assert "filename*=UTF-8''Gr%C3%B6%C3%9Fe%20%C3%BC%20%E6%97%A5%E6%9C%AC.bin" in disposition
     assert b"".join(response.streaming_content) == data
-    response.close()
+    close_as_the_server_does(response)
     read = AuditEvent.objects.get(action="files.download")
     assert read.outcome == "success" and read.target_id == "deep/er/Größe ü 日本.bin"
     sent = AuditEvent.objects.get(action="files.download_sent")
@@ -51,11 +44,6 @@ def test_a_download_streams_the_exact_bytes_under_safe_headers(
     assert sent.summary["bytes_sent"] == len(data) and sent.summary["completed"] is True
 
 
-@pytest.mark.skipif(
-    connection.vendor == "postgresql",
-    reason="response.close() fires request_finished, which closes the test's PostgreSQL "
-    "connection under pytest-django; the same path is covered on SQLite and in the browser",
-)
 def test_a_download_the_person_abandons_is_recorded_as_incomplete(
     tokened_cast, project, direct
 ) -> None:  # type: ignore[no-untyped-def]
@@ -63,7 +51,7 @@ def test_a_download_the_person_abandons_is_recorded_as_incomplete(
     response = client_for(tokened_cast["operator"]).get(_download_url(project, "big.bin"))
     stream = iter(response.streaming_content)
     first = next(stream)
-    response.close()  # the browser went away: the WSGI server closes the response
+    close_as_the_server_does(response)  # the browser went away
     sent = AuditEvent.objects.get(action="files.download_sent")
     assert sent.outcome == "failure"
     assert sent.summary == {

@@ -6,13 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from agiler_sandbox import FaultRule
 from portal.agiler import AgilerUnavailable
 from portal.audit.models import AuditEvent
-from tests.helpers import a_project, client_for
+from tests.helpers import a_project, client_for, close_as_the_server_does
 
 MB = 1024 * 1024
 
@@ -92,11 +91,6 @@ def test_a_download_cut_midway_is_audited_incomplete_never_success(  # type: ign
     assert f"after {MB} bytes" in event.error_message or f"{MB} of" in event.error_message
 
 
-@pytest.mark.skipif(
-    connection.vendor == "postgresql",
-    reason="response.close() fires request_finished, which closes the test's PostgreSQL "
-    "connection under pytest-django; the same path is covered on SQLite",
-)
 def test_a_download_the_browser_abandons_is_audited_incomplete(  # type: ignore[no-untyped-def]
     tokened_cast,
     sandbox,
@@ -105,6 +99,6 @@ def test_a_download_the_browser_abandons_is_audited_incomplete(  # type: ignore[
     _, _, url = _setup(sandbox, direct)
     response = client_for(tokened_cast["operator"]).get(url)
     next(iter(response.streaming_content))
-    response.close()
+    close_as_the_server_does(response)
     [event] = _events()
     assert event.outcome == "failure" and event.summary["completed"] is False
