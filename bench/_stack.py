@@ -32,7 +32,7 @@ PYTHON = sys.executable
 PG_USER = PG_PASSWORD = "portal_ci"
 NGINX_VARS = (
     "${NGINX_PREFIX} ${NGINX_ACCESS_LOG} ${NGINX_LISTEN} ${NGINX_SERVER_NAME} "
-    "${NGINX_TLS_CERT} ${NGINX_TLS_KEY} ${NGINX_UPSTREAMS}"
+    "${NGINX_TLS_CERT} ${NGINX_TLS_KEY} ${NGINX_UPSTREAMS} ${NGINX_AGILER_URL}"
 )
 
 
@@ -200,6 +200,7 @@ class Stack:
                 "NGINX_TLS_CERT": str(prefix / "tls.crt"),
                 "NGINX_TLS_KEY": str(prefix / "tls.key"),
                 "NGINX_UPSTREAMS": upstreams,
+                "NGINX_AGILER_URL": self.env["AGILER_API_URL"].rstrip("/"),
             },
         ).stdout
         (prefix / "nginx.conf").write_text(rendered)

@@ -119,6 +119,9 @@ check() {
   export PORTAL_SECRET_KEY PORTAL_TOKEN_KEYS PORTAL_AUDIT_HMAC_KEY
   export PORTAL_ALLOWED_HOSTS=$host
   export PORTAL_TRUSTED_PROXY=true PORTAL_TRUSTED_PROXY_HOPS=1
+  # nginx (the template, below) pumps downloads itself: the portal hands them over to it, and
+  # only to requests from nginx's address (loopback here, PORTAL_TRUSTED_PROXY_ADDRESSES).
+  export PORTAL_RELAY_VIA_PROXY=true
   export DATABASE_URL="postgres://${PG_USER}:${PG_PASSWORD}@127.0.0.1:5432/${PG_DB}"
   export REDIS_URL="redis://127.0.0.1:6379/${REDIS_DB}"
   export PORTAL_CACHE_KEY_PREFIX="prodcheck$$"
@@ -159,7 +162,7 @@ check() {
   NGINX_PREFIX="$WORK/nginx" NGINX_ACCESS_LOG="$WORK/nginx-access.log" \
     NGINX_LISTEN="127.0.0.1:$tls_port" NGINX_SERVER_NAME=$host \
     NGINX_TLS_CERT="$WORK/nginx/tls.crt" NGINX_TLS_KEY="$WORK/nginx/tls.key" \
-    NGINX_UPSTREAMS="$upstreams" \
+    NGINX_UPSTREAMS="$upstreams" NGINX_AGILER_URL="${AGILER_API_URL%/}" \
     envsubst "$NGINX_VARS" <deploy/nginx/portal.conf.template >"$WORK/nginx/nginx.conf"
   nginx -t -q -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" 2>"$WORK/nginx.log" \
     || { cat "$WORK/nginx.log" >&2; return 1; }
@@ -198,7 +201,7 @@ p = P.current(); p.require_mfa_admins = False; p.save()"
   grep -q "the chain is intact" <<<"$verified"
 }
 
-NGINX_VARS='${NGINX_PREFIX} ${NGINX_ACCESS_LOG} ${NGINX_LISTEN} ${NGINX_SERVER_NAME} ${NGINX_TLS_CERT} ${NGINX_TLS_KEY} ${NGINX_UPSTREAMS}'
+NGINX_VARS='${NGINX_PREFIX} ${NGINX_ACCESS_LOG} ${NGINX_LISTEN} ${NGINX_SERVER_NAME} ${NGINX_TLS_CERT} ${NGINX_TLS_KEY} ${NGINX_UPSTREAMS} ${NGINX_AGILER_URL}'
 
 case "${1:-}" in
   build) build ;;
