@@ -139,8 +139,9 @@ check() {
   echo "== sandbox on :$sandbox_port"
   # The sandbox stands in for Agiler. It is not part of the product (not in the image, not an
   # installed app with DEBUG off): it runs as its own program.
+  # Faults enabled: the smoke journey makes Agiler fail after a download was handed to nginx.
   "$PYTHON" -m agiler_sandbox --host 127.0.0.1 --port "$sandbox_port" --backup-seconds 1 \
-    --restore-seconds 1 --dump-size 64M >"$WORK/sandbox.log" 2>&1 &
+    --restore-seconds 1 --dump-size 64M --enable-faults >"$WORK/sandbox.log" 2>&1 &
   PIDS+=($!)
   wait_http "http://127.0.0.1:${sandbox_port}/status" "${PIDS[-1]}" sandbox
 
@@ -192,7 +193,7 @@ p = P.current(); p.require_mfa_admins = False; p.save()"
     --cacert "$WORK/nginx/tls.crt" \
     --access-log "$WORK/nginx-access.log" \
     --upstream "127.0.0.1:${portal_ports[0]}" --upstream "127.0.0.1:${portal_ports[1]}" \
-    --dump-size $((64 * 1024 * 1024))
+    --agiler "$AGILER_API_URL" --dump-size $((64 * 1024 * 1024))
 
   echo "== verify_audit_log after the concurrent writes"
   local verified
