@@ -209,8 +209,7 @@ def test_a_file_nginx_would_ask_agiler_for_by_another_address_stays_with_the_por
     url = reverse("files:download", kwargs={"project": project.id, "path": name})
     response = client_for(tokened_cast["operator"]).get(url)
     assert _carrying(response, OWNER) == []
-    _relayed_whole(response, b"exact bytes")
-    response.close()
+    _relayed_whole(response, b"exact bytes")  # the test client closes it at the end
     sent = AuditEvent.objects.get(action="files.download_sent")
     assert sent.summary["completed"] is True
 
