@@ -77,7 +77,8 @@ def forms_of(page: str) -> list[dict[str, Any]]:
 #: one line of ``log_format portal`` (deploy/nginx/portal.conf.template)
 LOG_LINE = re.compile(
     r'^\S+ \S+ "(?P<method>\S+) (?P<path>\S*)" (?P<status>\d+) (?P<bytes>\d+) \S+ '
-    r'upstream="(?P<upstream>[^"]*)" upstream_time="[^"]*" done=(?P<done>\S*) id=(?P<id>\S+)$'
+    r'upstream="(?P<upstream>[^"]*)" upstream_time="[^"]*" done=(?P<done>\S*) '
+    r"length=(?P<length>\S*) id=(?P<id>\S+)$"
 )
 
 
@@ -226,7 +227,10 @@ def expect_handed_off(log: AccessLog, response: httpx.Response, agiler: str, wha
         len(upstreams) == 2 and upstreams[1] == agiler,
         f"{what} was not handed to nginx (upstreams {line['upstream']!r})",
     )
-    expect(line["done"] == "OK", f"{what}: nginx did not finish sending it ({line})")
+    expect(
+        line["done"] == "OK" and line["bytes"] == line["length"],
+        f"{what}: nginx did not send it whole ({line})",
+    )
 
 
 def backup_ids(page: str, project: str) -> set[str]:
@@ -427,8 +431,8 @@ def downloads(
     expect("Handed to the web server to send" in listed.text, "the audit list lacks the outcome")
     step(
         f"the database dump: {size:,} bytes, whole, sent by nginx (portal, then {agiler_host} "
-        "in its log line, done=OK); the portal's headers and none of the credential at the "
-        "client; audited as handed to the web server under nginx's request id"
+        "in its log line, all of its length, done=OK); the portal's headers and none of the "
+        "credential at the client; audited as handed to the web server under nginx's request id"
     )
 
     # Agiler fails after the portal's check: nginx's page in words, not Agiler's JSON.
@@ -456,6 +460,36 @@ def downloads(
     expect(failed.headers.get("Content-Security-Policy"), "the failure page has no CSP")
     expect_no_credential(failed, owner, "the failure page")
     step("Agiler failing after the hand-off: a plain 502 page in words, no file name, no JSON")
+
+    # Agiler breaking off mid-stream: the person gets fewer bytes than announced, and nginx's
+    # log line (what the audit row points to) shows it.
+    rules = [
+        {"operation": "download_backup_database", "latency_ms": 1, "times": 1},
+        {"operation": "download_backup_database", "truncate_after_bytes": 1 << 20, "times": 1},
+    ]
+    expect(httpx.post(faults, json=rules).status_code == 201, "could not add the sandbox faults")
+    received = 0
+    try:
+        with operator.http.stream("GET", f"{detail}database/") as cut:
+            try:
+                for chunk in cut.iter_raw(1 << 20):
+                    received += len(chunk)
+            except httpx.HTTPError:
+                pass  # the connection ended before the announced length: what a browser sees
+    finally:
+        httpx.delete(faults)
+    expect(cut.status_code == 200, f"the cut download answered {cut.status_code}")
+    announced = int(cut.headers["Content-Length"])
+    expect(received < announced, f"a download Agiler cut arrived whole ({received} bytes)")
+    line = log.line(request_id(cut))
+    expect(
+        int(line["bytes"]) < int(line["length"]) == announced,
+        f"nginx's log line does not show the cut download: {line}",
+    )
+    step(
+        f"Agiler breaking off after {received:,} of {announced:,} bytes: the person's download "
+        f"is short, and nginx's log line says {line['bytes']} of length={line['length']}"
+    )
 
     # The statement, shown inline as a PDF (its own CSP), handed off too.
     listing = finance.get("/billing/statements/")
@@ -513,7 +547,10 @@ def downloads(
         )
         expect_no_credential(sent, owner, repr(name))
         line = log.line(request_id(sent))
-        expect(line["done"] == "OK", f"{name!r}: nginx did not finish sending it")
+        expect(
+            line["done"] == "OK" and line["bytes"] == line["length"] == str(len(body)),
+            f"{name!r}: nginx did not send it whole ({line})",
+        )
         if handed:
             expect_handed_off(log, sent, agiler_host, repr(name))
         else:
