@@ -2,7 +2,7 @@
 
 Two portal processes sit behind nginx (round-robin, no sticky sessions). Which process answered a
 request is read from nginx's own access log: every response carries nginx's ``X-Request-ID`` and
-the log line with that id names the upstream (``upstream=127.0.0.1:PORT``). Nothing is added to
+the log line with that id names the upstream (``upstream="127.0.0.1:PORT"``). Nothing is added to
 the portal for this check. Where a step must land on the *other* process, the (read-only) request
 is repeated until nginx's rotation puts it there, and the log proves it did.
 
