@@ -32,7 +32,7 @@ PYTHON = sys.executable
 PG_USER = PG_PASSWORD = "portal_ci"
 NGINX_VARS = (
     "${NGINX_PREFIX} ${NGINX_ACCESS_LOG} ${NGINX_LISTEN} ${NGINX_SERVER_NAME} "
-    "${NGINX_TLS_CERT} ${NGINX_TLS_KEY} ${NGINX_UPSTREAMS}"
+    "${NGINX_TLS_CERT} ${NGINX_TLS_KEY} ${NGINX_UPSTREAMS} ${NGINX_AGILER_URL}"
 )
 
 
@@ -137,11 +137,19 @@ class Stack:
         self.processes.append(process)
         return process
 
-    def start_portals(self, count: int, *, threads: int = 8, cwd: Path = ROOT) -> list[int]:
+    def start_portals(
+        self,
+        count: int,
+        *,
+        threads: int = 8,
+        cwd: Path = ROOT,
+        env: dict[str, str] | None = None,
+    ) -> list[int]:
         """``count`` more portal processes (one gthread worker each), as the image starts one.
 
         ``cwd``: another checkout of the portal (an older commit, for a baseline): started with
         gunicorn and gunicorn.conf.py directly, serving this stack's collected static files.
+        ``env``: settings for these processes only (e.g. ``PORTAL_RELAY_VIA_PROXY``).
         """
         command = ["bash", "scripts/prod.sh", "serve"]
         if cwd != ROOT:
@@ -157,6 +165,7 @@ class Stack:
                 GUNICORN_BIND=f"127.0.0.1:{port}",
                 GUNICORN_WORKERS="1",
                 GUNICORN_THREADS=str(threads),
+                **(env or {}),
             )
             wait_http(f"http://127.0.0.1:{port}/healthz", process)
             self.portal_ports.append(port)
@@ -173,7 +182,13 @@ class Stack:
     def start_nginx(self, ports: list[int] | None = None) -> int:
         """nginx from the deployment template in front of ``ports`` (default: all portals)."""
         self.stop_nginx()
-        prefix = self.workdir / "nginx"
+        self.nginx_port, self.nginx = self.spawn_nginx(ports or self.portal_ports, "nginx")
+        return self.nginx_port
+
+    def spawn_nginx(self, ports: list[int], name: str) -> tuple[int, subprocess.Popen[bytes]]:
+        """One more nginx from the deployment template in front of ``ports``, in its own
+        prefix ``workdir/name`` (access log ``workdir/name-access.log``); stopped by close()."""
+        prefix = self.workdir / name
         prefix.mkdir(exist_ok=True)
         if not (prefix / "tls.crt").exists():
             subprocess.run(
@@ -183,8 +198,8 @@ class Stack:
                 check=True,
                 capture_output=True,
             )
-        self.nginx_port = free_port()
-        upstreams = " ".join(f"server 127.0.0.1:{p};" for p in (ports or self.portal_ports))
+        port = free_port()
+        upstreams = " ".join(f"server 127.0.0.1:{p};" for p in ports)
         rendered = subprocess.run(
             ["envsubst", NGINX_VARS],
             input=(ROOT / "deploy/nginx/portal.conf.template").read_text(),
@@ -194,20 +209,19 @@ class Stack:
             env={
                 **os.environ,
                 "NGINX_PREFIX": str(prefix),
-                "NGINX_ACCESS_LOG": str(self.workdir / "nginx-access.log"),
-                "NGINX_LISTEN": f"127.0.0.1:{self.nginx_port}",
+                "NGINX_ACCESS_LOG": str(self.workdir / f"{name}-access.log"),
+                "NGINX_LISTEN": f"127.0.0.1:{port}",
                 "NGINX_SERVER_NAME": "127.0.0.1",
                 "NGINX_TLS_CERT": str(prefix / "tls.crt"),
                 "NGINX_TLS_KEY": str(prefix / "tls.key"),
                 "NGINX_UPSTREAMS": upstreams,
+                "NGINX_AGILER_URL": self.env["AGILER_API_URL"].rstrip("/"),
             },
         ).stdout
         (prefix / "nginx.conf").write_text(rendered)
-        self.nginx = self._spawn(
-            ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")], "nginx"
-        )
-        wait_http(f"https://127.0.0.1:{self.nginx_port}/healthz", self.nginx, insecure=True)
-        return self.nginx_port
+        nginx = self._spawn(["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")], name)
+        wait_http(f"https://127.0.0.1:{port}/healthz", nginx, insecure=True)
+        return port, nginx
 
     def stop_nginx(self) -> None:
         if self.nginx is not None:

@@ -8,11 +8,14 @@ for Docker/Kubernetes secrets.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -79,3 +82,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str, default: list[str]) -> tuple[IPNetwork, ...]:
+    """Return a comma-separated list of IP addresses or networks (``10.0.0.0/8``), refusing any
+    value that is neither."""
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks, got {item!r}"
+            ) from exc
+    return tuple(networks)

@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.env import env_bool, env_float, env_int, env_list, env_str
+from portal.env import env_bool, env_float, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PORTAL_VERSION = "0.1.0"
@@ -58,6 +58,15 @@ PORTAL_TRUSTED_PROXY = env_bool("PORTAL_TRUSTED_PROXY", False)
 PORTAL_TRUSTED_PROXY_HOPS = env_int("PORTAL_TRUSTED_PROXY_HOPS", 1, minimum=1)
 if PORTAL_TRUSTED_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The addresses our proxy connects from (addresses or networks): a response meant for the proxy
+# alone (a download handed to nginx, below) is given only to a request that came from one.
+PORTAL_TRUSTED_PROXY_ADDRESSES = env_networks(
+    "PORTAL_TRUSTED_PROXY_ADDRESSES", ["127.0.0.1", "::1"]
+)
+# Downloads pumped by nginx (X-Accel-Redirect to its internal Agiler location) instead of relayed
+# through Python: only with deploy/nginx/portal.conf.template in front (docs/operations.md), and
+# only for requests from PORTAL_TRUSTED_PROXY_ADDRESSES with PORTAL_TRUSTED_PROXY on.
+PORTAL_RELAY_VIA_PROXY = env_bool("PORTAL_RELAY_VIA_PROXY", False)
 
 # --- Applications --------------------------------------------------------------------------------
 INSTALLED_APPS = [

@@ -119,6 +119,9 @@ check() {
   export PORTAL_SECRET_KEY PORTAL_TOKEN_KEYS PORTAL_AUDIT_HMAC_KEY
   export PORTAL_ALLOWED_HOSTS=$host
   export PORTAL_TRUSTED_PROXY=true PORTAL_TRUSTED_PROXY_HOPS=1
+  # nginx (the template, below) pumps downloads itself: the portal hands them over to it, and
+  # only to requests from nginx's address (loopback here, PORTAL_TRUSTED_PROXY_ADDRESSES).
+  export PORTAL_RELAY_VIA_PROXY=true
   export DATABASE_URL="postgres://${PG_USER}:${PG_PASSWORD}@127.0.0.1:5432/${PG_DB}"
   export REDIS_URL="redis://127.0.0.1:6379/${REDIS_DB}"
   export PORTAL_CACHE_KEY_PREFIX="prodcheck$$"
@@ -136,8 +139,9 @@ check() {
   echo "== sandbox on :$sandbox_port"
   # The sandbox stands in for Agiler. It is not part of the product (not in the image, not an
   # installed app with DEBUG off): it runs as its own program.
+  # Faults enabled: the smoke journey makes Agiler fail after a download was handed to nginx.
   "$PYTHON" -m agiler_sandbox --host 127.0.0.1 --port "$sandbox_port" --backup-seconds 1 \
-    --restore-seconds 1 --dump-size 64M >"$WORK/sandbox.log" 2>&1 &
+    --restore-seconds 1 --dump-size 64M --enable-faults >"$WORK/sandbox.log" 2>&1 &
   PIDS+=($!)
   wait_http "http://127.0.0.1:${sandbox_port}/status" "${PIDS[-1]}" sandbox
 
@@ -159,7 +163,7 @@ check() {
   NGINX_PREFIX="$WORK/nginx" NGINX_ACCESS_LOG="$WORK/nginx-access.log" \
     NGINX_LISTEN="127.0.0.1:$tls_port" NGINX_SERVER_NAME=$host \
     NGINX_TLS_CERT="$WORK/nginx/tls.crt" NGINX_TLS_KEY="$WORK/nginx/tls.key" \
-    NGINX_UPSTREAMS="$upstreams" \
+    NGINX_UPSTREAMS="$upstreams" NGINX_AGILER_URL="${AGILER_API_URL%/}" \
     envsubst "$NGINX_VARS" <deploy/nginx/portal.conf.template >"$WORK/nginx/nginx.conf"
   nginx -t -q -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" 2>"$WORK/nginx.log" \
     || { cat "$WORK/nginx.log" >&2; return 1; }
@@ -189,7 +193,7 @@ p = P.current(); p.require_mfa_admins = False; p.save()"
     --cacert "$WORK/nginx/tls.crt" \
     --access-log "$WORK/nginx-access.log" \
     --upstream "127.0.0.1:${portal_ports[0]}" --upstream "127.0.0.1:${portal_ports[1]}" \
-    --dump-size $((64 * 1024 * 1024))
+    --agiler "$AGILER_API_URL" --dump-size $((64 * 1024 * 1024))
 
   echo "== verify_audit_log after the concurrent writes"
   local verified
@@ -198,7 +202,7 @@ p = P.current(); p.require_mfa_admins = False; p.save()"
   grep -q "the chain is intact" <<<"$verified"
 }
 
-NGINX_VARS='${NGINX_PREFIX} ${NGINX_ACCESS_LOG} ${NGINX_LISTEN} ${NGINX_SERVER_NAME} ${NGINX_TLS_CERT} ${NGINX_TLS_KEY} ${NGINX_UPSTREAMS}'
+NGINX_VARS='${NGINX_PREFIX} ${NGINX_ACCESS_LOG} ${NGINX_LISTEN} ${NGINX_SERVER_NAME} ${NGINX_TLS_CERT} ${NGINX_TLS_KEY} ${NGINX_UPSTREAMS} ${NGINX_AGILER_URL}'
 
 case "${1:-}" in
   build) build ;;

@@ -2,7 +2,7 @@
 
 Two portal processes sit behind nginx (round-robin, no sticky sessions). Which process answered a
 request is read from nginx's own access log: every response carries nginx's ``X-Request-ID`` and
-the log line with that id names the upstream (``upstream=127.0.0.1:PORT``). Nothing is added to
+the log line with that id names the upstream (``upstream="127.0.0.1:PORT"``). Nothing is added to
 the portal for this check. Where a step must land on the *other* process, the (read-only) request
 is repeated until nginx's rotation puts it there, and the log proves it did.
 
@@ -12,7 +12,9 @@ Exit status 0 only if every step holds; each step prints one line.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
+import json
 import os
 import re
 import sys
@@ -21,6 +23,7 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -33,6 +36,10 @@ SANDBOX_TOKENS = {
     "support": "ak_sandbox_support",
 }
 
+
+#: the portal's download CSPs (portal/lib/downloads.py), as the browser must receive them
+DOWNLOAD_CSP = "sandbox; default-src 'none'"
+INLINE_PDF_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
 
 FORGED_IP = "203.0.113.7"  # TEST-NET-3: a client's claim that must not reach the audit log
 
@@ -67,20 +74,32 @@ def forms_of(page: str) -> list[dict[str, Any]]:
     return parser.forms
 
 
+#: one line of ``log_format portal`` (deploy/nginx/portal.conf.template)
+LOG_LINE = re.compile(
+    r'^\S+ \S+ "(?P<method>\S+) (?P<path>\S*)" (?P<status>\d+) (?P<bytes>\d+) \S+ '
+    r'upstream="(?P<upstream>[^"]*)" upstream_time="[^"]*" done=(?P<done>\S*) '
+    r"length=(?P<length>\S*) id=(?P<id>\S+)$"
+)
+
+
 class AccessLog:
-    """nginx's access log: which upstream served the request with a given X-Request-ID."""
+    """nginx's access log: the line of the request with a given X-Request-ID."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def upstream(self, request_id: str) -> str:
-        pattern = re.compile(rf"upstream=(\S+) .*id={re.escape(request_id)}$")
-        for _ in range(50):  # the line is written when the response ends
-            for line in self.path.read_text().splitlines():
-                if found := pattern.search(line):
-                    return found.group(1)
+    def line(self, request_id: str) -> dict[str, str]:
+        for _ in range(100):  # the line is written when the response ends
+            for text in self.path.read_text().splitlines():
+                found = LOG_LINE.match(text)
+                if found and found.group("id") == request_id:
+                    return found.groupdict()
             time.sleep(0.05)
         raise Failed(f"request {request_id} is not in nginx's access log")
+
+    def upstream(self, request_id: str) -> str:
+        """The portal process that answered (the first upstream of a handed-off download)."""
+        return self.line(request_id)["upstream"].split(" : ")[0]
 
 
 class Browser:
@@ -89,13 +108,13 @@ class Browser:
     def __init__(self, base: str, cacert: str, log: AccessLog, name: str) -> None:
         self.base, self.log, self.name = base, log, name
         self.http = httpx.Client(base_url=base, verify=cacert, timeout=60, follow_redirects=False)
+        self.page: httpx.Response | None = None  # the last page ``form`` read
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
         return self.http.get(path, **kwargs)
 
     def served_by(self, response: httpx.Response) -> str:
-        # nginx adds its id to the portal's (the same id: the portal keeps a trusted proxy's).
-        return self.log.upstream(response.headers["X-Request-ID"].split(",")[0].strip())
+        return self.log.upstream(request_id(response))
 
     def get_on(self, path: str, upstream: str) -> httpx.Response:
         """GET ``path`` until nginx's round-robin hands it to ``upstream`` (proved by the log)."""
@@ -116,7 +135,7 @@ class Browser:
         )
 
     def form(self, path: str, action_suffix: str) -> tuple[str, dict[str, str]]:
-        page = self.get(path)
+        page = self.page = self.get(path)
         expect(page.status_code == 200, f"{self.name}: GET {path} answered {page.status_code}")
         for form in forms_of(page.text):
             if html.unescape(form["action"]).endswith(action_suffix):
@@ -139,6 +158,81 @@ def step(message: str) -> None:
     print(f"  ok  {message}", flush=True)
 
 
+def request_id(response: httpx.Response) -> str:
+    # nginx adds its id to the portal's (the same id: the portal keeps a trusted proxy's).
+    return response.headers["X-Request-ID"].split(",")[0].strip()
+
+
+#: what a download hand-off carries for nginx alone, and must never reach a browser
+PRIVATE_HEADERS = ("X-Agiler-Authorization", "X-Portal-Disposition", "X-Accel-Redirect")
+
+
+def fetch(browser: Browser, path: str) -> tuple[httpx.Response, bytes]:
+    """GET ``path`` streamed to the end; the response (headers) and the bytes received."""
+    digest = hashlib.sha256()
+    received = 0
+    with browser.http.stream("GET", path) as response:
+        for chunk in response.iter_raw(1 << 20):
+            received += len(chunk)
+            digest.update(chunk)
+    return response, digest.hexdigest().encode() + b":" + str(received).encode()
+
+
+def agiler_digest(agiler: str, path: str, token: str) -> bytes:
+    """The same file straight from Agiler (the sandbox): what the person must receive."""
+    digest = hashlib.sha256()
+    received = 0
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.stream("GET", agiler + path, headers=headers, timeout=60) as response:
+        expect(response.status_code == 200, f"Agiler answered {response.status_code} for {path}")
+        for chunk in response.iter_raw(1 << 20):
+            received += len(chunk)
+            digest.update(chunk)
+    return digest.hexdigest().encode() + b":" + str(received).encode()
+
+
+def expect_no_credential(response: httpx.Response, token: str, what: str) -> None:
+    """The hand-off's private headers, and the token in any header, never reach the client."""
+    for name in (*PRIVATE_HEADERS, "Authorization"):
+        expect(name not in response.headers, f"{what}: {name} reached the client")
+    for name, value in response.headers.items():
+        expect(token not in value, f"{what}: the Agiler token is in the {name} header")
+
+
+def expect_download_headers(
+    response: httpx.Response, *, content_type: str, disposition: str, csp: str, what: str
+) -> None:
+    headers = response.headers
+    expect(headers.get("Content-Type") == content_type, f"{what}: Content-Type {headers}")
+    expect(
+        headers.get("Content-Disposition") == disposition,
+        f"{what}: Content-Disposition {headers.get('Content-Disposition')!r}, not {disposition!r}",
+    )
+    expect(headers.get("Content-Security-Policy") == csp, f"{what}: CSP {headers}")
+    expect(headers.get("X-Content-Type-Options") == "nosniff", f"{what}: no nosniff")
+    expect(headers.get("Cache-Control") == "private, no-store", f"{what}: Cache-Control {headers}")
+    expect(
+        len(headers.get_list("Content-Disposition")) == 1
+        and len(headers.get_list("Content-Type")) == 1,
+        f"{what}: Agiler's own type or name came along",
+    )
+
+
+def expect_handed_off(log: AccessLog, response: httpx.Response, agiler: str, what: str) -> None:
+    """nginx's line for the download: the portal answered, then nginx fetched from Agiler
+    itself and sent it all; the line carries the request id the portal audits under."""
+    line = log.line(request_id(response))
+    upstreams = line["upstream"].split(" : ")
+    expect(
+        len(upstreams) == 2 and upstreams[1] == agiler,
+        f"{what} was not handed to nginx (upstreams {line['upstream']!r})",
+    )
+    expect(
+        line["done"] == "OK" and line["bytes"] == line["length"],
+        f"{what}: nginx did not send it whole ({line})",
+    )
+
+
 def backup_ids(page: str, project: str) -> set[str]:
     return set(re.findall(rf"/projects/{re.escape(project)}/backups/([\w-]+)/\"", page))
 
@@ -156,10 +250,15 @@ def journey(args: argparse.Namespace) -> None:
         forged = {"X-Forwarded-For": FORGED_IP} if role == "support" else None
         served.add(browser.sign_in(password, forged))
         action, fields = browser.form("/accounts/token/", "/accounts/token/")
+        # The session made by the sign-in is read by whichever process serves the token page:
+        # nginx's rotation alternates a browser's requests, so the page and the sign-in (or
+        # the save) land on different processes.
+        assert browser.page is not None
+        served.add(browser.served_by(browser.page))
         saved = browser.post(action, {**fields, "token": SANDBOX_TOKENS[role]})
         expect(saved.status_code == 302, f"{role}: saving the token answered {saved.status_code}")
         served.add(browser.served_by(saved))
-    expect(served == {one, other}, f"sign-ins were served by {served}, not both processes")
+    expect(served == {one, other}, f"the sessions were served by {served}, not both processes")
     step("the four users signed in (CSRF, secure cookies) and saved tokens, on both processes")
     # The export carries each event's source address (the list reads as sentences).
     logins = people["admin"].get("/audit/export.csv?action=auth.login&actor=support")
@@ -199,7 +298,8 @@ def journey(args: argparse.Namespace) -> None:
     )
     step(f"backup {backup} taken on {writer}; admin saw it and its audit event on {reader}")
 
-    # 3. A dump downloads whole through nginx (streamed, unbuffered).
+    # 3. A dump downloads whole through nginx: the portal asks Agiler, then hands the bytes to
+    #    nginx (X-Accel-Redirect), which fetches and sends them itself.
     detail = f"{backups_path}{backup}/"
     for _ in range(60):
         if f"{detail}database/" in operator.get(detail).text:
@@ -207,18 +307,7 @@ def journey(args: argparse.Namespace) -> None:
         time.sleep(0.5)
     else:
         raise Failed(f"backup {backup} never offered its database dump")
-    received = 0
-    with operator.http.stream("GET", f"{detail}database/") as download:
-        expect(download.status_code == 200, f"the download answered {download.status_code}")
-        declared = download.headers.get("Content-Length")
-        for chunk in download.iter_raw(1 << 20):
-            received += len(chunk)
-    expect(received > 0, "the dump was empty")
-    if declared is not None:
-        expect(received == int(declared), f"got {received} of {declared} bytes")
-    if args.dump_size:
-        expect(received == args.dump_size, f"got {received} bytes, the dump has {args.dump_size}")
-    step(f"the database dump downloaded whole: {received:,} bytes")
+    downloads(args, log, people, project, backup, detail)
 
     # 4. A role change made on one process is in force on the other at once.
     finance = people["finance"]
@@ -288,6 +377,190 @@ def journey(args: argparse.Namespace) -> None:
     )
 
 
+def downloads(
+    args: argparse.Namespace,
+    log: AccessLog,
+    people: dict[str, Browser],
+    project: str,
+    backup: str,
+    detail: str,
+) -> None:
+    """Backup dump, statement and files through the hand-off; the fallbacks and failures."""
+    operator, admin, finance = people["operator"], people["admin"], people["finance"]
+    owner = SANDBOX_TOKENS["operator"]
+    agiler_path = f"/projects/{project}/backups/{backup}/database"
+    download, got = fetch(operator, f"{detail}database/")
+    expect(download.status_code == 200, f"the download answered {download.status_code}")
+    expect(got == agiler_digest(args.agiler, agiler_path, owner), "the dump arrived altered")
+    size = int(got.split(b":")[1])
+    expect(size == int(download.headers["Content-Length"]), "fewer bytes than announced")
+    if args.dump_size:
+        expect(size == args.dump_size, f"got {size} bytes, the dump has {args.dump_size}")
+    name = re.fullmatch(
+        r'attachment; filename="([^"]+-database\.sql\.gz)"',
+        download.headers.get("Content-Disposition", ""),
+    )
+    expect(name, f"the dump's name: {download.headers.get('Content-Disposition')!r}")
+    assert name is not None
+    expect_download_headers(
+        download,
+        content_type="application/gzip",
+        disposition=f'attachment; filename="{name.group(1)}"',
+        csp=DOWNLOAD_CSP,
+        what="the dump",
+    )
+    expect_no_credential(download, owner, "the dump")
+    agiler_host = args.agiler.split("//", 1)[1].split("/", 1)[0]
+    expect_handed_off(log, download, agiler_host, "the dump")
+    events = admin.get("/audit/export.jsonl?action=backups.download_database")
+    row = next(
+        (
+            json.loads(text)
+            for text in events.text.splitlines()
+            if json.loads(text).get("portal_request_id") == request_id(download)
+        ),
+        None,
+    )
+    expect(row is not None, "the dump's audit event does not carry nginx's request id")
+    assert row is not None
+    expect(
+        row["outcome"] == "success" and row["summary"].get("handed_off") is True,
+        f"the dump's audit event says {row['outcome']} {row['summary']}",
+    )
+    listed = admin.get("/audit/?action=backups.download_database")
+    expect("Handed to the web server to send" in listed.text, "the audit list lacks the outcome")
+    step(
+        f"the database dump: {size:,} bytes, whole, sent by nginx (portal, then {agiler_host} "
+        "in its log line, all of its length, done=OK); the portal's headers and none of the "
+        "credential at the client; audited as handed to the web server under nginx's request id"
+    )
+
+    # Agiler fails after the portal's check: nginx's page in words, not Agiler's JSON.
+    faults = f"{args.agiler.rsplit('/v1', 1)[0]}/_sandbox/faults"
+    rules = [  # the portal's check passes (a rule used up), nginx's fetch gets a 503
+        {"operation": "download_backup_database", "latency_ms": 1, "times": 1},
+        {"operation": "download_backup_database", "status": 503, "times": 1},
+    ]
+    expect(httpx.post(faults, json=rules).status_code == 201, "could not add the sandbox faults")
+    try:
+        failed = operator.get(f"{detail}database/")
+    finally:
+        httpx.delete(faults)
+    expect(failed.status_code == 502, f"a failure after the hand-off answered {failed.status_code}")
+    expect(
+        failed.headers.get("Content-Type", "").startswith("text/plain")
+        and "Content-Disposition" not in failed.headers,
+        f"the failure page is not a plain page: {failed.headers}",
+    )
+    expect(
+        "could not be sent" in failed.text and request_id(failed) in failed.text,
+        f"the failure page does not say what happened: {failed.text[:200]!r}",
+    )
+    expect("{" not in failed.text, f"Agiler's JSON reached the person: {failed.text[:200]!r}")
+    expect(failed.headers.get("Content-Security-Policy"), "the failure page has no CSP")
+    expect_no_credential(failed, owner, "the failure page")
+    step("Agiler failing after the hand-off: a plain 502 page in words, no file name, no JSON")
+
+    # Agiler breaking off mid-stream: the person gets fewer bytes than announced, and nginx's
+    # log line (what the audit row points to) shows it.
+    rules = [
+        {"operation": "download_backup_database", "latency_ms": 1, "times": 1},
+        {"operation": "download_backup_database", "truncate_after_bytes": 1 << 20, "times": 1},
+    ]
+    expect(httpx.post(faults, json=rules).status_code == 201, "could not add the sandbox faults")
+    received = 0
+    try:
+        with operator.http.stream("GET", f"{detail}database/") as cut:
+            try:
+                for chunk in cut.iter_raw(1 << 20):
+                    received += len(chunk)
+            except httpx.HTTPError:
+                pass  # the connection ended before the announced length: what a browser sees
+    finally:
+        httpx.delete(faults)
+    expect(cut.status_code == 200, f"the cut download answered {cut.status_code}")
+    announced = int(cut.headers["Content-Length"])
+    expect(received < announced, f"a download Agiler cut arrived whole ({received} bytes)")
+    line = log.line(request_id(cut))
+    expect(
+        int(line["bytes"]) < int(line["length"]) == announced,
+        f"nginx's log line does not show the cut download: {line}",
+    )
+    step(
+        f"Agiler breaking off after {received:,} of {announced:,} bytes: the person's download "
+        f"is short, and nginx's log line says {line['bytes']} of length={line['length']}"
+    )
+
+    # The statement, shown inline as a PDF (its own CSP), handed off too.
+    listing = finance.get("/billing/statements/")
+    periods = re.findall(r"/billing/statements/(\d{4}-\d{2})\.pdf", listing.text)
+    expect(periods, "finance sees no statement to download")
+    statement, got = fetch(finance, f"/billing/statements/{periods[0]}.pdf")
+    expect(statement.status_code == 200, f"the statement answered {statement.status_code}")
+    expect(
+        got
+        == agiler_digest(
+            args.agiler, f"/users/me/billing/statements/{periods[0]}", SANDBOX_TOKENS["finance"]
+        ),
+        "the statement arrived altered",
+    )
+    expect_download_headers(
+        statement,
+        content_type="application/pdf",
+        disposition=f'inline; filename="agiler-statement-{periods[0]}.pdf"',
+        csp=INLINE_PDF_CSP,
+        what="the statement",
+    )
+    expect_no_credential(statement, SANDBOX_TOKENS["finance"], "the statement")
+    expect_handed_off(log, statement, agiler_host, "the statement")
+    step(f"the {periods[0]} statement: whole, inline PDF with its CSP, sent by nginx")
+
+    # Files with non-ASCII names: sent by nginx; a name nginx would rewrite ("%", "?") stays
+    # with the portal's relay, whole and named the same.
+    for name, handed in (("Café résumé (1).txt", True), ("100% sure?.txt", False)):
+        body = (name * 5000).encode()
+        token = operator.http.cookies.get("csrftoken") or ""
+        put = operator.http.post(
+            f"/projects/{project}/file/upload/?name={quote(name)}&replace=1",
+            content=body,
+            headers={
+                "X-CSRFToken": token,
+                "Origin": args.base,
+                "Content-Type": "application/octet-stream",
+            },
+        )
+        expect(put.status_code == 200, f"uploading {name!r} answered {put.status_code}")
+        sent, got = fetch(operator, f"/projects/{project}/file/download/{quote(name)}")
+        expect(sent.status_code == 200, f"{name!r} answered {sent.status_code}")
+        expect(
+            got == hashlib.sha256(body).hexdigest().encode() + b":" + str(len(body)).encode(),
+            f"{name!r} arrived altered",
+        )
+        fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\%' else "_" for c in name)
+        expect_download_headers(
+            sent,
+            content_type="application/octet-stream",
+            disposition=f'attachment; filename="{fallback}"; '
+            f"filename*=UTF-8''{quote(name, safe='')}",
+            csp=DOWNLOAD_CSP,
+            what=repr(name),
+        )
+        expect_no_credential(sent, owner, repr(name))
+        line = log.line(request_id(sent))
+        expect(
+            line["done"] == "OK" and line["bytes"] == line["length"] == str(len(body)),
+            f"{name!r}: nginx did not send it whole ({line})",
+        )
+        if handed:
+            expect_handed_off(log, sent, agiler_host, repr(name))
+        else:
+            expect(" : " not in line["upstream"], f"{name!r} was handed off: {line}")
+    step(
+        "files named “Café résumé (1).txt” (sent by nginx) and “100% sure?.txt” (relayed by "
+        "the portal: nginx would rewrite that address): whole, same names"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--base", required=True, help="https://host:port of nginx")
@@ -295,6 +568,9 @@ def main() -> int:
     parser.add_argument("--access-log", required=True)
     parser.add_argument("--upstream", action="append", required=True, help="host:port, twice")
     parser.add_argument("--dump-size", type=int, default=0, help="expected dump size in bytes")
+    parser.add_argument(
+        "--agiler", required=True, help="the sandbox's API base URL (faults enabled)"
+    )
     parser.add_argument("--writes", type=int, default=8, help="write rounds per concurrent user")
     args = parser.parse_args()
     if len(args.upstream) != 2:

@@ -49,7 +49,7 @@ from ._request import (
     query_value,
 )
 from ._secret import Secret
-from .downloads import ON_END, FileDownload
+from .downloads import HAND_OFF, ON_END, FileDownload, HandOffSource
 from .errors import (
     AgilerError,
     AgilerResponseError,
@@ -370,14 +370,21 @@ class BaseClient:
             # A download is recorded when its stream ends (FileDownload calls this back), with
             # the bytes relayed and whether it completed: its headers prove nothing.
             response.extensions[ON_END] = self._download_reporter(info, outcome, started)
+            # What a hand-off to the web server needs (FileDownload.hand_off): the address as
+            # sent, below the base URL, and the token. A query would need its own encoding
+            # rules; no download sends one, so such a download stays with the portal.
+            queried = any(value is not None for value in spec.query.values())
+            response.extensions[HAND_OFF] = HandOffSource(
+                path=None if queried else path, token=self._token
+            )
             return response
         self._report(spec, info, handle, outcome, response=response)
         return response
 
     def _download_reporter(
         self, info: CallInfo, outcome: CallOutcome, started: float
-    ) -> Callable[[int, str | None], None]:
-        def on_end(received: int, problem: str | None) -> None:
+    ) -> Callable[[int, str | None, bool], None]:
+        def on_end(received: int, problem: str | None, handed_off: bool) -> None:
             final = dataclasses.replace(
                 outcome,
                 outcome="failure" if problem else "success",
@@ -385,7 +392,13 @@ class BaseClient:
                 error_message=problem,
                 duration_ms=self._ms(started),
             )
-            summary = {**info.summary, "bytes_sent": received, "completed": problem is None}
+            summary: dict[str, object]
+            if handed_off:
+                # Agiler said yes and the web server in front fetches and sends the bytes: the
+                # portal knows no more than that (completion is in the web server's log).
+                summary = {**info.summary, "handed_off": True}
+            else:
+                summary = {**info.summary, "bytes_sent": received, "completed": problem is None}
             try:
                 self._observer.sensitive_read(dataclasses.replace(info, summary=summary), final)
             except Exception:

@@ -14,19 +14,82 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_to_bytes
 
 import httpx
 
+from ._secret import Secret
 from .errors import AgilerUnavailable
 
-__all__ = ["DownloadBroken", "DownloadHeaders", "FileDownload", "parse_content_disposition"]
+__all__ = [
+    "DownloadBroken",
+    "DownloadHeaders",
+    "FileDownload",
+    "HandOff",
+    "parse_content_disposition",
+]
 
 #: Key in ``httpx.Response.extensions`` under which the client leaves the callback that records
-#: the download's outcome once its stream has ended: ``(bytes_relayed, problem or None)``.
+#: the download's outcome once its stream has ended: ``(bytes_relayed, problem or None,
+#: handed_off)``.
 ON_END = "portal.on_end"
+#: Key under which the client leaves what a hand-off needs: a :class:`HandOffSource`.
+HAND_OFF = "portal.hand_off"
 
-OnEnd = Callable[[int, "str | None"], None]
+OnEnd = Callable[[int, "str | None", bool], None]
+
+
+@dataclass(frozen=True)
+class HandOffSource:
+    """Set by the client on a download's response: the path it asked for below the API base
+    URL (None when it cannot be handed off, e.g. it has a query) and the token it asked with."""
+
+    path: str | None
+    token: Secret
+
+
+@dataclass(frozen=True)
+class HandOff:
+    """A download for the web server in front to fetch from Agiler and send itself.
+
+    ``location`` is the internal address to redirect to (the prefix, then the path below the API
+    base URL, percent-encoded as the portal sent it); ``authorization`` is the Authorization
+    value for that request, a :class:`Secret` (its repr never shows it). It is meant for that web
+    server alone: never put it in a response that could reach a browser or a log.
+    """
+
+    location: str
+    authorization: Secret
+
+
+#: Bytes that may appear percent-encoded in a path nginx is to fetch: nginx decodes the
+#: X-Accel-Redirect address and re-encodes only space, "#" and non-ASCII bytes when it proxies,
+#: so these must mean the same to Agiler decoded or not (RFC 3986 sub-delims, ":" and "@").
+#: Everything else ("%", "?" and "/" above all: decoded, they would change the address, and
+#: nginx decodes "%" repeatedly) keeps the download in the portal's own relay. ";" too: some
+#: servers read it as a path parameter.
+_HANDOFF_DECODED = frozenset(b" #!$&'()*+,:=@")
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
+
+
+def proxy_keeps(path: str) -> bool:
+    """Whether nginx, given ``path`` (percent-encoded as ``build_path`` makes it) in an
+    X-Accel-Redirect, asks Agiler for the same resource."""
+    raw = path.encode("ascii", "replace")
+    i = 0
+    while i < len(raw):
+        byte = raw[i]
+        if byte == ord("%"):
+            decoded = unquote_to_bytes(raw[i : i + 3].decode("ascii"))
+            if len(decoded) != 1 or not (decoded[0] >= 0x80 or decoded[0] in _HANDOFF_DECODED):
+                return False
+            i += 3
+            continue
+        if byte not in _UNRESERVED:
+            return False
+        i += 1
+    segments = raw.split(b"/")
+    return not any(segment in (b".", b"..") for segment in segments[1:])
 
 
 class DownloadBroken(AgilerUnavailable):
@@ -123,6 +186,7 @@ class FileDownload:
         # Set by the client for an audited download: the outcome is recorded when the stream
         # ends (complete or not, with the bytes relayed), not when its headers arrive.
         self._on_end: OnEnd | None = response.extensions.pop(ON_END, None)
+        self._source: HandOffSource | None = response.extensions.pop(HAND_OFF, None)
         self.headers = DownloadHeaders.from_response(response)
         self.status = response.status_code
 
@@ -149,11 +213,36 @@ class FileDownload:
         self._response.close()
         self._finish(f"the download was stopped after {self._received} bytes, before its end")
 
-    def _finish(self, problem: str | None) -> None:
-        """Report the outcome once: ``problem`` None means every byte was relayed."""
+    def _finish(self, problem: str | None, *, handed_off: bool = False) -> None:
+        """Report the outcome once: ``problem`` None means every byte was relayed (or, with
+        ``handed_off``, that the web server in front took the download over)."""
         callback, self._on_end = self._on_end, None
         if callback is not None:
-            callback(self._received, problem)
+            callback(self._received, problem, handed_off)
+
+    def hand_off(self, prefix: str) -> HandOff | None:
+        """Give this download to the web server in front (nginx's X-Accel-Redirect), or None.
+
+        Agiler has answered (status and headers are here: a refusal or a missing file already
+        raised, so the portal's own page said so). The portal's connection is closed unread
+        and the outcome is recorded as handed over: what reached the person is then in the web
+        server's access log. ``prefix`` is the web server's internal location that proxies to
+        the API base URL. None, with the download left open for the portal to relay, when it
+        has been read already or when the web server would not ask for the very same address
+        (``proxy_keeps``).
+        """
+        source = self._source
+        if self._consumed or source is None or source.path is None:
+            return None
+        if not proxy_keeps(source.path):
+            return None
+        self._consumed = True
+        self._response.close()
+        self._finish(None, handed_off=True)
+        return HandOff(
+            location=prefix.rstrip("/") + source.path,
+            authorization=Secret("Bearer " + source.token.reveal()),
+        )
 
     def iter_bytes(self, chunk_size: int | None = DEFAULT_CHUNK_SIZE) -> Iterator[bytes]:
         """Yield the body in chunks of about ``chunk_size`` bytes; may be called only once.

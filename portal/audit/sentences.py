@@ -1,7 +1,8 @@
 """Audit events in words: a sentence for what happened, the outcome for how it ended.
 
 ``describe(event)`` → "finance changed the monthly budget from $250.00 to $300.00";
-``outcome_words(event)`` → "Done", "Refused by Agiler: …", "Not sure — may have been applied".
+``outcome_words(event)`` → "Done", "Refused by Agiler: …", "Not sure — may have been applied",
+"Handed to the web server to send" (a download nginx sends, docs/operations.md).
 Everything else an event holds (ids, HTTP status, keys, hashes) stays in the detail page's
 "Technical details" fold. Every ``Action`` has an entry in ``SENTENCES`` (a test checks it); many
 are worded from the action's verb and target ("deleted the variable DB_HOST"), and an event
@@ -307,6 +308,11 @@ def outcome_words(event: Any) -> str:
     """How it ended, in words."""
     outcome = event.display_outcome
     if outcome == "success":
+        summary = event.summary if isinstance(event.summary, dict) else {}
+        if summary.get("handed_off"):
+            # Agiler agreed and nginx in front sends the bytes (PORTAL_RELAY_VIA_PROXY): whether
+            # they all arrived is in nginx's access log, under this event's request id.
+            return "Handed to the web server to send"
         return "Done"
     if outcome == "failure":
         reason = event.error_message or event.error_code.replace("_", " ")

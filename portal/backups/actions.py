@@ -72,9 +72,10 @@ def _download(
     # Always an attachment, under an archive type we name (never Agiler's header verbatim).
     return relay(
         download,
+        request=request,
         content_type=allowed_type(download.headers.content_type, ARCHIVE_TYPES),
         filename=download_filename(detail.name, entry, part, download.headers),
-        # Passed on read by read, never re-chunked (the relay's default; BENCHMARKS.md).
+        # Passed on read by read, or handed to nginx behind it (the relay; BENCHMARKS.md).
     )
 
 

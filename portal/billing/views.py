@@ -249,6 +249,7 @@ def statement_download(request: HttpRequest, period: str) -> HttpResponse | Stre
         )
     response = relay(
         download,
+        request=request,
         content_type=PDF,
         filename=f"agiler-statement-{period}.pdf",
         inline=not request.GET.get("download"),

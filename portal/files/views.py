@@ -2,15 +2,14 @@
 
 The URL is the path (see ``paths.py``). One upstream call answers both a folder (a JSON page)
 and a file (the bytes), so the same URL is the folder's listing or the file's preview page.
-Downloads are relayed chunk by chunk under our own headers; the client's hook records the
-sensitive read when the headers arrive, and ``audited_stream`` records how many bytes reached
-the person and whether the download completed.
+Downloads go out under our own headers through ``portal.lib.downloads.relay``: relayed read by
+read (the client's hook records the sensitive read when the stream ends, and ``files.download_sent``
+how many bytes reached the person and whether the download completed), or handed to nginx in front
+(the client's row then says so; nginx's access log has the rest).
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -33,13 +32,11 @@ from portal.files.paths import (
     name_of,
     parent_of,
 )
-from portal.lib.downloads import OPAQUE, protect, relay
+from portal.lib.downloads import OPAQUE, relay
 from portal.lib.htmx import is_fragment, render_page
 from portal.lib.pager import CursorTrail, with_query
 from portal.lib.parallel import run_concurrently
 from portal.tokens.service import agiler_for
-
-logger = logging.getLogger(__name__)
 
 #: Agiler's page size for listings (its default; 200 is its maximum).
 PAGE_SIZE = 100
@@ -61,7 +58,6 @@ TEXT_EXTENSIONS = frozenset(
         *("svg", "twig", "lock", "gitignore"),
     }
 )
-DOWNLOAD_CHUNK = 256 * 1024
 DOWNLOAD_SENT = Action.FILES_DOWNLOAD_SENT
 
 
@@ -286,31 +282,12 @@ def attachment(name: str, *, inline: bool = False) -> str:
     return f"{kind}; filename=\"{fallback or 'download'}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-def audited_stream(
-    chunks: Iterator[bytes], *, expected: int | None, on_end: Callable[[int, bool], None]
-) -> Iterator[bytes]:
-    """Yield ``chunks``, then report the bytes sent and whether the download completed:
-    at the end, on a broken upstream, or when the person's connection closes early."""
-    sent = 0
-    completed = False
-    try:
-        for chunk in chunks:
-            sent += len(chunk)  # handed to the server: counted even if the person leaves now
-            yield chunk
-        completed = expected is None or sent == expected
-    finally:
-        try:
-            on_end(sent, completed)
-        except Exception:  # the bytes are already on their way; never break the stream
-            logger.exception("could not record the end of a file download")
-
-
 def _download_response(
     request: HttpRequest, project: str, path: str, download: FileDownload
-) -> StreamingHttpResponse:
+) -> HttpResponse | StreamingHttpResponse:
     expected = download.headers.content_length
 
-    def on_end(sent: int, completed: bool) -> None:
+    def on_sent(sent: int, completed: bool) -> None:
         record(
             action=DOWNLOAD_SENT,
             actor=request.user,
@@ -324,14 +301,16 @@ def _download_response(
             error_message="" if completed else "The download ended before the whole file was sent.",
         )
 
-    response = StreamingHttpResponse(
-        audited_stream(download.iter_bytes(DOWNLOAD_CHUNK), expected=expected, on_end=on_end),
+    # Relayed read by read (``on_sent`` then records what reached the person), or handed to
+    # nginx in front, whose access log has it; the client's own row says which.
+    return relay(
+        download,
+        request=request,
         content_type=OPAQUE,
+        filename=name_of(path),
+        disposition=attachment(name_of(path)),
+        on_sent=on_sent,
     )
-    if expected is not None:
-        response["Content-Length"] = str(expected)
-    response["Content-Disposition"] = attachment(name_of(path))
-    return protect(response)
 
 
 @require_GET
@@ -379,6 +358,11 @@ def raw(request: HttpRequest, project: str, path: str) -> HttpResponse | Streami
         return _missing(request, path)
     if not isinstance(result, FileDownload):
         return refuse_path(request, BadPath(f"“/{path}” is a folder, not an image."))
-    response = relay(result, content_type=kind, filename=name_of(path), inline=True)
-    response["Content-Disposition"] = attachment(name_of(path), inline=True)
-    return response
+    return relay(
+        result,
+        request=request,
+        content_type=kind,
+        filename=name_of(path),
+        inline=True,
+        disposition=attachment(name_of(path), inline=True),
+    )

@@ -1,4 +1,5 @@
-"""The address a request came from: one rule for sign-in throttling and the audit log."""
+"""The address a request came from (one rule for sign-in throttling and the audit log), and
+whether it came through our proxy."""
 
 from __future__ import annotations
 
@@ -33,3 +34,23 @@ def client_ip(request: HttpRequest | None) -> str:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return ""
+
+
+def from_trusted_proxy(request: HttpRequest) -> bool:
+    """Whether ``request`` reached us through our proxy, not straight from a client.
+
+    True only with ``PORTAL_TRUSTED_PROXY`` on and the connection's own address (``REMOTE_ADDR``,
+    never a header a client can write) in ``PORTAL_TRUSTED_PROXY_ADDRESSES``. A response that is
+    an instruction for the proxy (a download handed to nginx, with the credential it needs) is
+    given only to such a request: a client that reached the portal directly would read it.
+    """
+    if not getattr(settings, "PORTAL_TRUSTED_PROXY", False):
+        return False
+    try:
+        peer = ipaddress.ip_address(str(request.META.get("REMOTE_ADDR", "") or ""))
+    except ValueError:
+        return False
+    if isinstance(peer, ipaddress.IPv6Address) and peer.ipv4_mapped is not None:
+        peer = peer.ipv4_mapped  # a dual-stack listener reports IPv4 peers as ::ffff:a.b.c.d
+    networks = getattr(settings, "PORTAL_TRUSTED_PROXY_ADDRESSES", ())
+    return any(peer in network for network in networks)

@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from portal.agiler import AgilerClient, AgilerUnavailable, FileDownload, Page
-from portal.agiler.downloads import parse_content_disposition
+from portal.agiler.downloads import parse_content_disposition, proxy_keeps
+from tests.helpers import RecordingObserver
 
 Build = Callable[..., AgilerClient]
 
@@ -147,3 +148,51 @@ def test_get_file_is_a_download_for_a_file_and_a_page_for_a_directory(
     assert isinstance(document, FileDownload)
     with document:
         assert b"".join(document.iter_bytes()) == b"<?php"
+
+
+# --- handing a download to the web server in front (X-Accel-Redirect) ---------------------------
+
+
+def test_a_download_handed_off_is_closed_unread_and_reported_as_handed_over(
+    wire_client: Build, observer: RecordingObserver
+) -> None:
+    stream = CountingStream([b"a" * 10, b"b" * 10])
+    client = wire_client(lambda request: httpx.Response(200, stream=stream))
+    download = client.download_backup_database("p 1", "b")
+    handoff = download.hand_off("/_agiler/")
+    assert handoff is not None
+    assert handoff.location == "/_agiler/projects/p%201/backups/b/database"
+    assert handoff.authorization.reveal() == "Bearer ak_wire_token"
+    assert "ak_wire_token" not in repr(handoff) and "ak_wire_token" not in str(handoff)
+    assert stream.closed and stream.read == 0 and download.closed
+    [(call, outcome)] = observer.of("sensitive_read")  # type: ignore[misc]
+    assert outcome.outcome == "success" and call.summary == {"handed_off": True}
+    with pytest.raises(RuntimeError):
+        download.iter_bytes()  # nginx has it now
+
+
+def test_a_download_already_read_is_not_handed_off(wire_client: Build) -> None:
+    client = wire_client(lambda request: httpx.Response(200, content=b"x"))
+    with client.download_statement("2025-01") as download:
+        b"".join(download.iter_bytes())
+        assert download.hand_off("/_agiler/") is None
+
+
+@pytest.mark.parametrize(
+    ("path", "kept"),
+    [
+        ("/projects/p/backups/b/database", True),
+        ("/projects/p/files/Caf%C3%A9%20%281%29.txt", True),  # non-ASCII, space, ( ): same
+        ("/projects/p/files/a%2Bb%26c%3Dd%40e.txt", True),  # nginx sends + & = @ as they are
+        ("/projects/p/files/100%25.txt", False),  # nginx decodes "%" again
+        ("/projects/p/files/why%3F.txt", False),  # would become a query string
+        ("/projects/a%2Fb/backups/b/database", False),  # an id's "/" would become a separator
+        ("/projects/p/files/a%3Bb.txt", False),  # some servers read ";" as a path parameter
+        ("/projects/p/files/a%22b.txt", False),  # sent raw, not a valid URL character
+        ("/projects/p/files/nul%00.txt", False),
+        ("/projects/p/files/%2E%2E/secret", False),
+        ("/projects/p/files/%ZZ", False),
+    ],
+)
+def test_only_an_address_nginx_passes_on_unchanged_is_handed_off(path: str, kept: bool) -> None:
+    assert proxy_keeps(path) is kept

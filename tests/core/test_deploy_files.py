@@ -51,3 +51,42 @@ def test_the_image_carries_no_sandbox_code() -> None:
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert "agiler_sandbox" in ignored
     assert "sandbox" in _compose()["services"]["sandbox"]["profiles"]
+
+
+def test_downloads_are_handed_to_nginx_only_where_the_template_fronts_the_portal() -> None:
+    """PORTAL_RELAY_VIA_PROXY is on exactly where the nginx template is: compose and make
+    prod-check; the demo (`make run`) and the image's own default relay in Python."""
+    from django.conf import settings as django_settings
+
+    from portal.lib import downloads
+
+    template = (ROOT / TEMPLATE).read_text()
+    prod = (ROOT / "scripts" / "prod.sh").read_text()
+    check = prod.split("\ncheck() {", 1)[1]
+    assert "export PORTAL_RELAY_VIA_PROXY=true" in check
+    assert "PORTAL_RELAY_VIA_PROXY" not in prod.split("\ncheck() {", 1)[0]  # not `serve`'s
+    assert "PORTAL_RELAY_VIA_PROXY" not in (ROOT / "scripts" / "run-demo.sh").read_text()
+    assert "PORTAL_RELAY_VIA_PROXY" not in (ROOT / "Dockerfile").read_text()
+    portal = _compose()["services"]["portal"]["environment"]
+    assert portal["PORTAL_RELAY_VIA_PROXY"].endswith(":-true}")
+    assert portal["PORTAL_TRUSTED_PROXY"] == "true"
+    assert django_settings.PORTAL_RELAY_VIA_PROXY is False  # the default
+    # The template's internal location and private headers are the ones the portal sends.
+    location = downloads.PROXY_LOCATION
+    assert f"location {location} {{\n            internal;" in template
+    for header in (downloads.PROXY_AUTHORIZATION, downloads.PROXY_DISPOSITION):
+        variable = "$upstream_http_" + header.lower().replace("-", "_")
+        assert re.search(rf"^\s+set \$\w+ {re.escape(variable)};$", template, re.M)
+        assert f"proxy_hide_header {header};" in template.split(f"location {location}")[0]
+    assert "proxy_pass ${NGINX_AGILER_URL}/;" in template
+    assert "proxy_pass_request_headers off;" in template  # the browser's cookies stay here
+
+
+def test_nginx_logs_no_header_and_the_request_id_the_portal_audits_under() -> None:
+    template = (ROOT / TEMPLATE).read_text()
+    log_format = template.split("log_format portal", 1)[1].split(";", 1)[0]
+    assert "id=$request_id" in log_format
+    assert "$http_" not in log_format and "$upstream_http_" not in log_format
+    headers = re.findall(r"\$sent_http_\w+", log_format)
+    assert headers == ["$sent_http_content_length"] and "$request " not in log_format
+    assert "proxy_set_header X-Request-ID $request_id;" in template

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-READ_FROM_ENV = re.compile(r"""env_(?:str|bool|int|float|list)\(\s*["']([A-Z0-9_]+)["']""")
+READ_FROM_ENV = re.compile(r"""env_[a-z]+\(\s*["']([A-Z0-9_]+)["']""")
 
 
 def test_every_environment_variable_the_portal_reads_is_in_the_readme() -> None:
