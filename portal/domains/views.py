@@ -32,6 +32,7 @@ from portal.lib.forms import add_refusal
 from portal.lib.htmx import done, form_status, is_fragment, render_page
 from portal.lib.pager import CursorTrail, with_query
 from portal.lib.parallel import run_concurrently
+from portal.projects.area_pages import area_crumbs
 from portal.tokens.scopes import scope_gate
 from portal.tokens.service import agiler_for
 
@@ -45,12 +46,7 @@ def list_url(project: str) -> str:
 
 def crumbs(project: Any, *tail: tuple[str, str]) -> list[dict[str, str]]:
     """Projects › <project> › Domains › *tail."""
-    trail = [
-        {"label": "Projects", "url": reverse("projects:list")},
-        {"label": project.name, "url": reverse("projects:detail", args=[project.id])},
-        {"label": "Domains", "url": list_url(project.id)},
-    ]
-    return trail + [{"label": label, "url": url} for label, url in tail]
+    return area_crumbs(project, "Domains", list_url(project.id), *tail)
 
 
 def write_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
@@ -101,7 +97,7 @@ def domain_list(request: AuthenticatedHttpRequest, project: str) -> HttpResponse
                 "page_title": f"Domains of {detail.name}",
                 "project": detail,
                 "form": AddDomainForm.fresh(),
-                "crumbs": crumbs(detail)[:-1] + [{"label": "Domains", "url": ""}],
+                "crumbs": crumbs(detail),
             }
         )
     return render_page(request, "domains/list.html", context, fragment="domains-table")

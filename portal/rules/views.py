@@ -26,6 +26,7 @@ from portal.core.agiler_errors import may_have_been_applied
 from portal.lib.confirm import Confirmation, confirm
 from portal.lib.htmx import done, is_fragment
 from portal.lib.parallel import run_concurrently
+from portal.projects.area_pages import area_crumbs
 from portal.rules import ordering
 from portal.rules.catalog import load_catalog, plain
 from portal.rules.forms import DeleteRuleForm, ReorderForm, ToggleForm
@@ -41,12 +42,7 @@ def list_url(project: str) -> str:
 
 def crumbs(project: Any, *tail: tuple[str, str]) -> list[dict[str, str]]:
     """Projects › <project> › Rules › *tail."""
-    trail = [
-        {"label": "Projects", "url": reverse("projects:list")},
-        {"label": project.name, "url": reverse("projects:detail", args=[project.id])},
-        {"label": "Rules", "url": list_url(project.id)},
-    ]
-    return trail + [{"label": label, "url": url} for label, url in tail]
+    return area_crumbs(project, "Rules", list_url(project.id), *tail)
 
 
 def all_rules(client: AgilerClient, project: str) -> list[Any]:
@@ -111,7 +107,7 @@ def rule_list(request: AuthenticatedHttpRequest, project: str) -> HttpResponse:
             "page_title": f"Rules of {detail.name}",
             "project": detail,
             "templates": list(enumerate(found["catalog"].templates)),
-            "crumbs": crumbs(detail)[:-1] + [{"label": "Rules", "url": ""}],
+            "crumbs": crumbs(detail),
         }
     )
     return render(request, "rules/list.html", context)

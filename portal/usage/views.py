@@ -17,6 +17,7 @@ from portal.lib.csv import csv_response
 from portal.lib.htmx import render_page
 from portal.lib.pager import with_query
 from portal.lib.parallel import run_concurrently
+from portal.projects.area_pages import area_crumbs
 from portal.tokens.service import agiler_for
 from portal.usage import charts, exports
 from portal.usage.charts import Series
@@ -137,11 +138,7 @@ def _crumbs(user: Any, project: Any) -> list[dict[str, str]]:
     the project's name without links it could not follow."""
     if not user.can("projects.read"):
         return [{"label": project.name, "url": ""}, {"label": "Usage", "url": ""}]
-    return [
-        {"label": "Projects", "url": reverse("projects:list")},
-        {"label": project.name, "url": reverse("projects:detail", args=[project.id])},
-        {"label": "Usage", "url": ""},
-    ]
+    return area_crumbs(project, "Usage", reverse("usage:project", args=[project.id]))
 
 
 @require_GET

@@ -23,6 +23,7 @@ from portal.lib.htmx import done, form_status, is_fragment, render_page
 from portal.lib.pager import CursorTrail, with_query
 from portal.lib.parallel import run_concurrently
 from portal.lib.sealed import Unsealable, seal, unseal
+from portal.projects.area_pages import area_crumbs
 from portal.tokens.scopes import scope_gate
 from portal.tokens.service import agiler_for
 from portal.variables import services
@@ -46,12 +47,7 @@ def list_url(project: str) -> str:
 
 def crumbs(project: Any, *tail: tuple[str, str]) -> list[dict[str, str]]:
     """Projects › <project> › Variables › *tail."""
-    trail = [
-        {"label": "Projects", "url": reverse("projects:list")},
-        {"label": project.name, "url": reverse("projects:detail", args=[project.id])},
-        {"label": "Variables", "url": list_url(project.id)},
-    ]
-    return trail + [{"label": label, "url": url} for label, url in tail]
+    return area_crumbs(project, "Variables", list_url(project.id), *tail)
 
 
 def write_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
@@ -95,7 +91,7 @@ def variable_list(request: AuthenticatedHttpRequest, project: str) -> HttpRespon
             {
                 "page_title": f"Variables of {detail.name}",
                 "project": detail,
-                "crumbs": crumbs(detail)[:-1] + [{"label": "Variables", "url": ""}],
+                "crumbs": crumbs(detail),
             }
         )
     return render_page(request, "variables/list.html", context, fragment="variables-table")
