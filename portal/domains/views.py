@@ -32,7 +32,7 @@ from portal.lib.forms import add_refusal
 from portal.lib.htmx import done, form_status, is_fragment, render_page
 from portal.lib.pager import CursorTrail, with_query
 from portal.lib.parallel import run_concurrently
-from portal.projects.area_pages import area_crumbs
+from portal.projects.area_pages import area_crumbs, write_controls
 from portal.tokens.scopes import scope_gate
 from portal.tokens.service import agiler_for
 
@@ -50,13 +50,7 @@ def crumbs(project: Any, *tail: tuple[str, str]) -> list[dict[str, str]]:
 
 
 def write_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
-    """Whether the page offers writes: the role may (else no controls), and the token holds
-    the scope (else the controls are disabled with the missing scope named)."""
-    can_write = request.user.can("projects.write")
-    return {
-        "can_write": can_write,
-        "write_gate": scope_gate(request.user, WRITE_SCOPE) if can_write else None,
-    }
+    return write_controls(request.user, WRITE_SCOPE)
 
 
 @require_GET

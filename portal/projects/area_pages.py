@@ -7,6 +7,8 @@ from typing import Any
 
 from django.urls import reverse
 
+from portal.tokens.scopes import scope_gate
+
 
 def area_crumbs(
     project: Any, area: str, area_url: str, *tail: tuple[str, str]
@@ -21,3 +23,14 @@ def area_crumbs(
         {"label": area, "url": area_url if tail else ""},
     ]
     return trail + [{"label": label, "url": url} for label, url in tail]
+
+
+def write_controls(user: Any, scope: str) -> dict[str, Any]:
+    """Whether an area page offers its write controls, and whether they work (the two gates).
+
+    The portal role decides whether the controls are there at all (``projects.write``); the
+    person's token decides whether they are enabled: without ``scope`` they are shown disabled
+    with the missing scope named. A role that may not write gets no gate, as it gets no controls.
+    """
+    can_write = bool(user.can("projects.write"))
+    return {"can_write": can_write, "write_gate": scope_gate(user, scope) if can_write else None}

@@ -23,7 +23,7 @@ from portal.lib.htmx import done, form_status, is_fragment, render_page
 from portal.lib.pager import CursorTrail, with_query
 from portal.lib.parallel import run_concurrently
 from portal.lib.sealed import Unsealable, seal, unseal
-from portal.projects.area_pages import area_crumbs
+from portal.projects.area_pages import area_crumbs, write_controls
 from portal.tokens.scopes import scope_gate
 from portal.tokens.service import agiler_for
 from portal.variables import services
@@ -51,11 +51,10 @@ def crumbs(project: Any, *tail: tuple[str, str]) -> list[dict[str, str]]:
 
 
 def write_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
-    """Whether the page offers writes (role), and whether they work (token scope)."""
-    can_write = request.user.can("projects.write")
+    """Whether the page offers writes (role), whether they work (token scope), and whether it
+    shows values."""
     return {
-        "can_write": can_write,
-        "write_gate": scope_gate(request.user, WRITE_SCOPE) if can_write else None,
+        **write_controls(request.user, WRITE_SCOPE),
         "read_values": services.may_read_values(request.user),
     }
 
