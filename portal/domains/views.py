@@ -31,8 +31,7 @@ from portal.lib.confirm import Confirmation, confirm
 from portal.lib.forms import add_refusal
 from portal.lib.htmx import done, form_status, is_fragment, render_page
 from portal.lib.pager import CursorTrail, with_query
-from portal.lib.parallel import run_concurrently
-from portal.projects.area_pages import area_crumbs, write_controls
+from portal.projects.area_pages import area_crumbs, with_project, write_controls
 from portal.tokens.scopes import scope_gate
 from portal.tokens.service import agiler_for
 
@@ -64,14 +63,11 @@ def domain_list(request: AuthenticatedHttpRequest, project: str) -> HttpResponse
     }
     if not trail.cursor:
         calls["primary"] = lambda: primary_domain(client, project)
-    if not is_fragment(request):
-        calls["project"] = lambda: client.get_project(project)
-    found = run_concurrently(calls)
+    detail, found = with_project(client, project, calls, wanted=not is_fragment(request))
     page = found["page"]
     rows: list[Domain] = [present(entry) for entry in page.items if not entry.primary]
     if found.get("primary"):
         rows.insert(0, found["primary"])
-    detail = found.get("project")
     project_id = detail.id if detail else project
     base = list_url(project_id)
     context: dict[str, Any] = {
@@ -138,13 +134,8 @@ def domain_add(request: AuthenticatedHttpRequest, project: str) -> HttpResponse:
 
 
 def _project_and_domains(client: AgilerClient, project: str) -> tuple[Any, list[Domain]]:
-    found = run_concurrently(
-        {
-            "project": lambda: client.get_project(project),
-            "domains": lambda: all_domains(client, project),
-        }
-    )
-    return found["project"], found["domains"]
+    detail, found = with_project(client, project, {"domains": lambda: all_domains(client, project)})
+    return detail, found["domains"]
 
 
 def _dialog(

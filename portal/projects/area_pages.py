@@ -3,10 +3,13 @@ have in common, written once so that the areas cannot drift apart."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.urls import reverse
 
+from portal.agiler import AgilerClient
+from portal.lib.parallel import run_concurrently
 from portal.tokens.scopes import scope_gate
 
 
@@ -34,3 +37,19 @@ def write_controls(user: Any, scope: str) -> dict[str, Any]:
     """
     can_write = bool(user.can("projects.write"))
     return {"can_write": can_write, "write_gate": scope_gate(user, scope) if can_write else None}
+
+
+def with_project(
+    client: AgilerClient,
+    project: str,
+    calls: Mapping[str, Callable[[], Any]],
+    *,
+    wanted: bool = True,
+) -> tuple[Any, dict[str, Any]]:
+    """The project and the answers to the area's ``calls``, all fetched side by side (one
+    round trip's wait). ``wanted=False`` leaves the project out (None): an htmx swap of a list
+    region needs only the list, the project's name and breadcrumbs are on the page already."""
+    if wanted:
+        calls = {**calls, "project": lambda: client.get_project(project)}
+    found = run_concurrently(calls)
+    return found.get("project"), found

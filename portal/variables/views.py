@@ -21,9 +21,8 @@ from portal.lib.confirm import Confirmation, confirm
 from portal.lib.forms import add_refusal
 from portal.lib.htmx import done, form_status, is_fragment, render_page
 from portal.lib.pager import CursorTrail, with_query
-from portal.lib.parallel import run_concurrently
 from portal.lib.sealed import Unsealable, seal, unseal
-from portal.projects.area_pages import area_crumbs, write_controls
+from portal.projects.area_pages import area_crumbs, with_project, write_controls
 from portal.tokens.scopes import scope_gate
 from portal.tokens.service import agiler_for
 from portal.variables import services
@@ -65,14 +64,13 @@ def variable_list(request: AuthenticatedHttpRequest, project: str) -> HttpRespon
     """The project's variables: names and the sensitive badge; values for roles that may."""
     trail = CursorTrail.from_request(request)
     client = agiler_for(request.user, request=request)
-    calls: dict[str, Any] = {
-        "page": lambda: client.list_variables(project, cursor=trail.cursor, limit=PAGE_SIZE)
-    }
-    if not is_fragment(request):
-        calls["project"] = lambda: client.get_project(project)
-    found = run_concurrently(calls)
+    detail, found = with_project(
+        client,
+        project,
+        {"page": lambda: client.list_variables(project, cursor=trail.cursor, limit=PAGE_SIZE)},
+        wanted=not is_fragment(request),
+    )
     page = found["page"]
-    detail = found.get("project")
     project_id = detail.id if detail else project
     values = services.may_read_values(request.user)
     base = list_url(project_id)
@@ -142,13 +140,8 @@ def variable_add(request: AuthenticatedHttpRequest, project: str) -> HttpRespons
 
 
 def _project_and_variable(client: AgilerClient, project: str, variable: str) -> tuple[Any, Any]:
-    found = run_concurrently(
-        {
-            "project": lambda: client.get_project(project),
-            "variables": lambda: services.all_variables(client, project),
-        }
-    )
-    return found["project"], services.find_variable(found["variables"], variable)
+    detail, variables = _current(client, project)
+    return detail, services.find_variable(variables, variable)
 
 
 @require_http_methods(["GET", "POST"])
@@ -303,13 +296,11 @@ def _page(detail: Any, title: str) -> dict[str, Any]:
 
 
 def _current(client: AgilerClient, project: str) -> tuple[Any, list[Any]]:
-    found = run_concurrently(
-        {
-            "project": lambda: client.get_project(project),
-            "variables": lambda: services.all_variables(client, project),
-        }
+    """The project and every variable it has now."""
+    detail, found = with_project(
+        client, project, {"variables": lambda: services.all_variables(client, project)}
     )
-    return found["project"], found["variables"]
+    return detail, found["variables"]
 
 
 def _preview(
