@@ -3,12 +3,12 @@ have in common, written once so that the areas cannot drift apart."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol, TypeVar
 
 from django.urls import reverse
 
-from portal.agiler import AgilerClient
+from portal.agiler import AgilerClient, NotFound
 from portal.lib.parallel import run_concurrently
 from portal.tokens.scopes import scope_gate
 
@@ -53,3 +53,26 @@ def with_project(
         calls = {**calls, "project": lambda: client.get_project(project)}
     found = run_concurrently(calls)
     return found.get("project"), found
+
+
+class _Listed(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Listed = TypeVar("Listed", bound=_Listed)
+
+
+def find_listed(items: Iterable[Listed], ident: str, *, resource: str) -> Listed:
+    """The item ``ident`` (its id) among the project's ``items``, for an area Agiler offers no
+    "get one" operation for; NotFound (a 404 page) when Agiler does not list it."""
+    for item in items:
+        if item.id == ident:
+            return item
+    raise NotFound(
+        f"Agiler lists no such {resource} for this project; it may have been removed already.",
+        status=404,
+        code="not_found",
+        resource=resource,
+        id=ident[:80],  # the id comes from the URL: echoed, but never at any length
+    )
