@@ -10,10 +10,13 @@ how many bytes reached the person and whether the download completed), or handed
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -37,6 +40,8 @@ from portal.lib.htmx import is_fragment, render_page
 from portal.lib.pager import CursorTrail, with_query
 from portal.lib.parallel import run_concurrently
 from portal.tokens.service import agiler_for
+
+R = TypeVar("R", bound=HttpResponseBase)
 
 #: Agiler's page size for listings (its default; 200 is its maximum).
 PAGE_SIZE = 100
@@ -97,6 +102,22 @@ def refuse_path(request: HttpRequest, error: BadPath, *, status: int = 400) -> H
     )
 
 
+def checked_path(view: Callable[..., R]) -> Callable[..., R | HttpResponse]:
+    """For a view of a path (the URL is the path): the view's third argument is the URL's
+    ``path`` checked by ``paths.clean_path`` (named for what it is: ``folder``, ``target``);
+    a path refused locally is explained on a page of its own and never reaches Agiler."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, project: str, path: str = "") -> R | HttpResponse:
+        try:
+            checked = clean_path(path)
+        except BadPath as error:
+            return refuse_path(request, error)
+        return view(request, project, checked)
+
+    return wrapped
+
+
 def _missing(request: HttpRequest, path: str) -> HttpResponse:
     return refuse_path(
         request,
@@ -151,12 +172,9 @@ def _listing_context(
 
 @require_GET
 @requires("files.read")
+@checked_path
 def browse(request: HttpRequest, project: str, path: str = "") -> HttpResponse:
     """A folder's listing, or a file's preview page: the URL is the path."""
-    try:
-        path = clean_path(path)
-    except BadPath as error:
-        return refuse_path(request, error)
     client = agiler_for(request.user, request=request)
     trail = CursorTrail.from_request(request)
     sort = Sort.from_query(request.GET)
@@ -315,12 +333,9 @@ def _download_response(
 
 @require_GET
 @requires("files.download")
+@checked_path
 def download(request: HttpRequest, project: str, path: str) -> HttpResponse | StreamingHttpResponse:
     """The file's bytes as an attachment, relayed chunk by chunk, never held in memory."""
-    try:
-        path = clean_path(path)
-    except BadPath as error:
-        return refuse_path(request, error)
     client = agiler_for(request.user, request=request)
     try:
         result = client.get_file(project, path)
@@ -338,12 +353,9 @@ def download(request: HttpRequest, project: str, path: str) -> HttpResponse | St
 
 @require_GET
 @requires("files.read")
+@checked_path
 def raw(request: HttpRequest, project: str, path: str) -> HttpResponse | StreamingHttpResponse:
     """An image shown on its preview page, under the image type we name for its extension."""
-    try:
-        path = clean_path(path)
-    except BadPath as error:
-        return refuse_path(request, error)
     kind = IMAGE_TYPES.get(extension(name_of(path)))
     if kind is None:
         return refuse_path(
