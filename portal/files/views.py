@@ -300,6 +300,23 @@ def attachment(name: str, *, inline: bool = False) -> str:
     return f"{kind}; filename=\"{fallback or 'download'}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
+def _open_file(
+    request: HttpRequest, project: str, path: str, *, folder: str
+) -> FileDownload | HttpResponse:
+    """The file's bytes, still to be read, or the page that says why there are none: the file
+    is not there (404), or ``path`` is a folder (``folder`` says so in the view's words)."""
+    client = agiler_for(request.user, request=request)
+    try:
+        result = client.get_file(project, path)
+    except NotFound as error:
+        if error.resource == "project":
+            raise
+        return _missing(request, path)
+    if not isinstance(result, FileDownload):
+        return refuse_path(request, BadPath(folder))
+    return result
+
+
 def _download_response(
     request: HttpRequest, project: str, path: str, download: FileDownload
 ) -> HttpResponse | StreamingHttpResponse:
@@ -336,18 +353,14 @@ def _download_response(
 @checked_path
 def download(request: HttpRequest, project: str, path: str) -> HttpResponse | StreamingHttpResponse:
     """The file's bytes as an attachment, relayed chunk by chunk, never held in memory."""
-    client = agiler_for(request.user, request=request)
-    try:
-        result = client.get_file(project, path)
-    except NotFound as error:
-        if error.resource == "project":
-            raise
-        return _missing(request, path)
+    result = _open_file(
+        request,
+        project,
+        path,
+        folder=f"“/{path}” is a folder: open it and download its files one by one.",
+    )
     if not isinstance(result, FileDownload):
-        return refuse_path(
-            request,
-            BadPath(f"“/{path}” is a folder: open it and download its files one by one."),
-        )
+        return result
     return _download_response(request, project, path, result)
 
 
@@ -361,15 +374,9 @@ def raw(request: HttpRequest, project: str, path: str) -> HttpResponse | Streami
         return refuse_path(
             request, BadPath("Only PNG, JPEG, GIF and WebP images are shown in the portal.")
         )
-    client = agiler_for(request.user, request=request)
-    try:
-        result = client.get_file(project, path)
-    except NotFound as error:
-        if error.resource == "project":
-            raise
-        return _missing(request, path)
+    result = _open_file(request, project, path, folder=f"“/{path}” is a folder, not an image.")
     if not isinstance(result, FileDownload):
-        return refuse_path(request, BadPath(f"“/{path}” is a folder, not an image."))
+        return result
     return relay(
         result,
         request=request,
