@@ -330,19 +330,32 @@ def subfolders(client: AgilerClient, project: str, path: str, limit: int = 500) 
     return sorted(found, key=lambda e: e.name.casefold())
 
 
-def _place(request: HttpRequest, project: str, source: str, *, copy: bool) -> HttpResponse:
-    if not source:
-        return refuse_path(request, BadPath("The top folder cannot be moved or copied."))
+def _acted_on(
+    request: HttpRequest, project: str, path: str, *, top: str, gone: str
+) -> tuple[AgilerClient, Any, Any] | HttpResponse:
+    """The client, the project and the listing entry of ``path`` for an action on it, or the
+    page that says why there is none: it is the top folder (``top`` says what it cannot be), or
+    it is not there any more (``gone``: what may have happened to it)."""
+    if not path:
+        return refuse_path(request, BadPath(f"The top folder cannot be {top}."))
     client = agiler_for(request.user, request=request)
     detail = client.get_project(project)
     try:
-        entry = find_entry(client, detail.id, source)
+        entry = find_entry(client, detail.id, path)
     except NotFound:
         return refuse_path(
             request,
-            BadPath(f"There is no “/{source}” any more; it may have been moved."),
+            BadPath(f"There is no “/{path}” any more; it may have been {gone}."),
             status=404,
         )
+    return client, detail, entry
+
+
+def _place(request: HttpRequest, project: str, source: str, *, copy: bool) -> HttpResponse:
+    found = _acted_on(request, project, source, top="moved or copied", gone="moved")
+    if isinstance(found, HttpResponse):
+        return found
+    client, detail, entry = found
     kind = "folder" if entry.is_dir else "file"
     verb = "Copy" if copy else "Move or rename"
     origin = parent_of(source)
@@ -497,18 +510,10 @@ def _entries_words(count: int, exact: bool) -> str:
 @checked_path
 def delete(request: HttpRequest, project: str, target: str) -> HttpResponse:
     """Confirm, then delete a file, or a folder with everything under it."""
-    if not target:
-        return refuse_path(request, BadPath("The top folder cannot be deleted."))
-    client = agiler_for(request.user, request=request)
-    detail = client.get_project(project)
-    try:
-        entry = find_entry(client, detail.id, target)
-    except NotFound:
-        return refuse_path(
-            request,
-            BadPath(f"There is no “/{target}” any more; it may have been deleted."),
-            status=404,
-        )
+    found = _acted_on(request, project, target, top="deleted", gone="deleted")
+    if isinstance(found, HttpResponse):
+        return found
+    client, detail, entry = found
     folder = parent_of(target)
     if entry.is_dir:
         count, exact = count_under(client, detail.id, target)
