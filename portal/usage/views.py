@@ -56,6 +56,22 @@ def _usage(client: AgilerClient, project: str, span: UsageWindow, *, previous: b
     )
 
 
+def _fetch(
+    request: HttpRequest, project: str, *, previous: bool
+) -> tuple[UsageWindow, dict[str, Any]]:
+    """The window the query asks for, with the project and its usage over that window (and
+    over the one before it, for the comparison) fetched side by side."""
+    span = UsageWindow.from_query(request.GET)
+    client = agiler_for(request.user, request=request)
+    calls = {
+        "project": lambda: client.get_project(project),
+        "current": lambda: _usage(client, project, span),
+    }
+    if previous:
+        calls["previous"] = lambda: _usage(client, project, span, previous=True)
+    return span, run_concurrently(calls)
+
+
 def _rows(span: UsageWindow, items: list[Any]) -> list[dict[str, Any]]:
     rows = []
     for item in items:
@@ -145,15 +161,7 @@ def _crumbs(user: Any, project: Any) -> list[dict[str, str]]:
 @requires("usage.read")
 def usage_page(request: HttpRequest, project: str) -> HttpResponse:
     """Totals, change against the previous window, four charts and the table of buckets."""
-    span = UsageWindow.from_query(request.GET)
-    client = agiler_for(request.user, request=request)
-    found = run_concurrently(
-        {
-            "project": lambda: client.get_project(project),
-            "current": lambda: _usage(client, project, span),
-            "previous": lambda: _usage(client, project, span, previous=True),
-        }
-    )
+    span, found = _fetch(request, project, previous=True)
     detail, current, previous = found["project"], found["current"], found["previous"]
     rows = _rows(span, list(current.items))
     base = reverse("usage:project", kwargs={"project": detail.id})
@@ -183,14 +191,7 @@ def usage_page(request: HttpRequest, project: str) -> HttpResponse:
 @requires("usage.read")
 def usage_export(request: HttpRequest, project: str) -> StreamingHttpResponse:
     """The window's buckets as CSV: raw numbers in named units, one row per bucket."""
-    span = UsageWindow.from_query(request.GET)
-    client = agiler_for(request.user, request=request)
-    found = run_concurrently(
-        {
-            "project": lambda: client.get_project(project),
-            "current": lambda: _usage(client, project, span),
-        }
-    )
+    span, found = _fetch(request, project, previous=False)
     detail, current = found["project"], found["current"]
     filename = exports.usage_export(
         actor=request.user, request=request, project=detail, span=span, rows=len(current.items)
