@@ -5,6 +5,7 @@ One upstream round trip: the project, this window and the previous one are fetch
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -101,48 +102,38 @@ def _charts(span: UsageWindow, rows: list[dict[str, Any]]) -> list[charts.Chart]
     def short(row: dict[str, Any]) -> str:
         return str(row["short"])
 
+    # Every chart plots the same buckets under the same labels.
+    chart = partial(charts.build, rows=rows, label=label, short_label=short)
     return [
-        charts.build(
+        chart(
             id="chart-responses",
             title=f"Responses by class, {per}",
             kind="bars",
             series=CLASSES,
-            rows=rows,
-            label=label,
-            short_label=short,
             axis=compact_count,
             value_text=count_text,
         ),
-        charts.build(
+        chart(
             id="chart-transfer",
             title=f"Data transferred, {per}",
             kind="bars",
             series=(Series("datatransfer_out", "Data transferred", "#206bc4"),),
-            rows=rows,
-            label=label,
-            short_label=short,
             axis=axis_bytes,
             value_text=lambda v: bytes_text(v, digits=2),
         ),
-        charts.build(
+        chart(
             id="chart-duration",
             title=f"Average response time, {per}",
             kind="lines",
             series=(Series("duration_average", "Average response time", "#0ca678"),),
-            rows=rows,
-            label=label,
-            short_label=short,
             axis=lambda v: f"{v:,.0f} ms",
             value_text=ms_text,
         ),
-        charts.build(
+        chart(
             id="chart-sizes",
             title="Storage, database and backup sizes",
             kind="lines",
             series=SIZES,
-            rows=rows,
-            label=label,
-            short_label=short,
             axis=axis_bytes,
             value_text=lambda v: bytes_text(v, digits=2),
         ),
