@@ -327,3 +327,9 @@ def sideways_overflow(page: Any) -> int:
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
     )
+
+
+def open_area(page: Any, area: str) -> None:
+    """On a project's page, follow the link to one of its areas ("Backups", "SQL", …) in the
+    "Project areas" navigation, as a person does."""
+    page.get_by_role("navigation", name="Project areas").get_by_role("link", name=area).click()

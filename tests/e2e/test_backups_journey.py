@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.helpers import OWNER, login, seeded_project
+from tests.helpers import OWNER, login, open_area, seeded_project
 
 
 def test_operator_backs_up_downloads_restores_and_deletes(
@@ -19,7 +19,7 @@ def test_operator_backs_up_downloads_restores_and_deletes(
     project_id, project_name = seeded_project(live_servers["sandbox"])
     login(page, base_url, "operator")
     page.goto(f"{base_url}/projects/{project_id}/")
-    page.get_by_role("navigation", name="Project areas").get_by_role("link", name="Backups").click()
+    open_area(page, "Backups")
     expect(page.get_by_role("heading", name=f"Backups of {project_name}")).to_be_visible()
     expect(page.get_by_test_id("policy-summary")).to_contain_text("kept")
     shot(page, "list")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.helpers import login, seeded_project, sideways_overflow
+from tests.helpers import login, open_area, seeded_project, sideways_overflow
 
 PHONE = {"width": 390, "height": 844}
 
@@ -19,7 +19,7 @@ def test_operator_adds_a_domain_makes_it_primary_and_removes_the_old_one(
     page.goto(f"{base_url}/projects/{project_id}/")
     expect(page.get_by_test_id("site-link")).to_have_text(old)
     shot(page, "project-home")
-    page.get_by_role("navigation", name="Project areas").get_by_role("link", name="Domains").click()
+    open_area(page, "Domains")
     expect(page.get_by_role("heading", name=f"Domains of {name}")).to_be_visible()
     rows = page.get_by_test_id("domain-row")
     expect(rows.first).to_have_attribute("data-name", old)

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from playwright.sync_api import Page, expect
 
-from tests.helpers import login, seeded_project, sideways_overflow
+from tests.helpers import login, open_area, seeded_project, sideways_overflow
 
 PHONE = {"width": 390, "height": 844}
 BIN_NAME = "Größe ü 日本.bin"
@@ -35,7 +35,7 @@ def test_operator_manages_files_end_to_end(
     project_id, project_name = seeded_project(live_servers["sandbox"])
     login(page, base_url, "operator")
     page.goto(f"{base_url}/projects/{project_id}/")
-    page.get_by_role("navigation", name="Project areas").get_by_role("link", name="Files").click()
+    open_area(page, "Files")
     expect(page.get_by_role("heading", name=f"Files of {project_name}")).to_be_visible()
     shot(page, "root")
 

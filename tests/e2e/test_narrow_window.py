@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.helpers import login, sideways_overflow
+from tests.helpers import login, open_area, sideways_overflow
 
 PHONE = {"width": 390, "height": 844}
 
@@ -36,7 +36,7 @@ def test_operator_on_a_phone_opens_the_menu_reaches_projects_and_backups_fit_the
     assert sideways_overflow(page) == 0, "the projects list must fit the phone's width"
 
     page.get_by_test_id("projects-table").get_by_role("link").first.click()
-    page.get_by_role("navigation", name="Project areas").get_by_role("link", name="Backups").click()
+    open_area(page, "Backups")
     table = page.get_by_test_id("backups-table")
     expect(table).to_be_visible()
     shot(page, "backups")

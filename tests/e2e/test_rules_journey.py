@@ -8,7 +8,7 @@ from __future__ import annotations
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.helpers import OWNER, login, seeded_project
+from tests.helpers import OWNER, login, open_area, seeded_project
 
 NAME = "Slow down bad bots on admin"
 
@@ -43,7 +43,7 @@ def test_operator_builds_tests_reorders_and_toggles_a_rule(
     project_id = seeded_project(sandbox)[0]
     login(page, base_url, "operator")
     page.goto(f"{base_url}/projects/{project_id}/")
-    page.get_by_role("navigation", name="Project areas").get_by_role("link", name="Rules").click()
+    open_area(page, "Rules")
     expect(page.get_by_test_id("rule-row").first).to_be_visible()
     shot(page, "list")
 

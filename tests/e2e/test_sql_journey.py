@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.helpers import ARTIFACTS, login, seeded_project
+from tests.helpers import ARTIFACTS, login, open_area, seeded_project
 
 PHONE = {"width": 390, "height": 844}
 
@@ -19,7 +19,7 @@ def test_operator_selects_pages_exports_writes_and_cancels(
     project_id, project_name = seeded_project(live_servers["sandbox"])
     login(page, base_url, "operator")
     page.goto(f"{base_url}/projects/{project_id}/")
-    page.get_by_role("navigation", name="Project areas").get_by_role("link", name="SQL").click()
+    open_area(page, "SQL")
     expect(page.get_by_role("heading", name=f"SQL console · {project_name}")).to_be_visible()
     expect(page.get_by_test_id("read-only")).to_be_checked()
     expect(page.get_by_test_id("history-row")).to_have_count(3)

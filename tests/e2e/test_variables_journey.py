@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.helpers import login, seeded_project, sideways_overflow
+from tests.helpers import login, open_area, seeded_project, sideways_overflow
 
 PHONE = {"width": 390, "height": 844}
 SECRET = "e2e-canary-secret-4f1b"
@@ -28,9 +28,7 @@ def test_operator_pastes_an_env_edits_and_removes_support_sees_names_only(
     project_id, name = seeded_project(live_servers["sandbox"], 1)
     login(page, base_url, "operator")
     page.goto(f"{base_url}/projects/{project_id}/")
-    page.get_by_role("navigation", name="Project areas").get_by_role(
-        "link", name="Variables"
-    ).click()
+    open_area(page, "Variables")
     expect(page.get_by_role("heading", name=f"Variables of {name}")).to_be_visible()
     shot(page, "list")
 
