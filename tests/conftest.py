@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from pytest_django.fixtures import Settings
 
     from agiler_sandbox import Sandbox
+    from portal.agiler import AgilerClient
 
 from tests.helpers import PASSWORD
 
@@ -82,6 +83,10 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
 
 
+#: where the in-process sandbox answers (no network: the transport calls it directly)
+SANDBOX_URL = "http://sandbox.test/v1"
+
+
 @pytest.fixture
 def sandbox_options() -> dict[str, Any]:
     """Extra ``create_app`` arguments; an area's conftest overrides this to tune its sandbox."""
@@ -101,11 +106,35 @@ def sandbox(settings: Settings, sandbox_options: dict[str, Any]) -> Iterator[San
     from portal.agiler import close_all
 
     app = create_app(seed=1, **{"faults_enabled": True, **sandbox_options})
-    settings.AGILER_API_URL = "http://sandbox.test/v1"
+    settings.AGILER_API_URL = SANDBOX_URL
     settings.AGILER_TRANSPORT = httpx.WSGITransport(app=app)
     settings.AGILER_MAX_RETRIES = 0
     yield app
     close_all()
+
+
+@pytest.fixture
+def direct(sandbox: Sandbox) -> AgilerClient:
+    """A client straight to the sandbox as the account owner (no portal, no audit), to set
+    things up and to check what Agiler holds."""
+    import httpx
+
+    from portal.agiler import AgilerClient
+
+    return AgilerClient(
+        base_url=SANDBOX_URL,
+        token="ak_sandbox_owner",
+        transport=httpx.WSGITransport(app=sandbox),
+        max_retries=0,
+    )
+
+
+@pytest.fixture
+def project(sandbox: Sandbox) -> Any:
+    """The first seeded project (see ``a_project`` in tests/helpers.py for what it holds)."""
+    from tests.helpers import a_project
+
+    return a_project(sandbox)
 
 
 @pytest.fixture

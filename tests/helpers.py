@@ -306,3 +306,30 @@ def login(page: Any, base_url: str, username: str, password: str = DEMO_PASSWORD
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+#: the running sandbox's account owner, to set things up and read what Agiler holds
+OWNER = {"Authorization": "Bearer ak_sandbox_owner"}
+
+
+def seeded_project(sandbox: str, index: int = 0) -> tuple[str, str]:
+    """(id, name) of the ``index``-th seeded project, asked of the running sandbox at
+    ``sandbox`` (its /v1 URL) as the account owner."""
+    projects = httpx.get(f"{sandbox}/projects?limit={index + 1}", headers=OWNER).json()
+    return projects[index]["id"], projects[index]["name"]
+
+
+def sideways_overflow(page: Any) -> int:
+    """How many CSS pixels the page is wider than the window: 0 when nothing scrolls sideways
+    (the phone-width checks)."""
+    return int(
+        page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+    )
+
+
+def open_area(page: Any, area: str) -> None:
+    """On a project's page, follow the link to one of its areas ("Backups", "SQL", …) in the
+    "Project areas" navigation, as a person does."""
+    page.get_by_role("navigation", name="Project areas").get_by_role("link", name=area).click()

@@ -31,6 +31,9 @@ COUNTERS = (
 GAUGES = ("storage_size", "database_size", "backup_size")
 
 
+# align() and step() are also in portal/usage/series.py, on purpose: the simulator plays
+# Agiler and imports nothing of the portal (and the portal nothing of it), so each side keeps
+# its own copy of the bucket rules; tests/usage/test_usage_page.py fails when they disagree.
 def align(moment: datetime, granularity: str) -> datetime:
     """Start of the bucket containing ``moment``."""
     moment = moment.replace(minute=0, second=0, microsecond=0)

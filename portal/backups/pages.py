@@ -6,6 +6,8 @@ from typing import Any
 
 from django.urls import reverse
 
+from portal.projects.area_pages import area_crumbs
+
 
 def list_url(project: str) -> str:
     """The backups list (its first page; the pager adds cursors)."""
@@ -14,10 +16,4 @@ def list_url(project: str) -> str:
 
 def crumbs(project: Any, *tail: tuple[str, str]) -> list[dict[str, str]]:
     """Projects › <project> › Backups › *tail (label, url) for the breadcrumbs component."""
-    trail = [
-        {"label": "Projects", "url": reverse("projects:list")},
-        {"label": project.name, "url": reverse("projects:detail", args=[project.id])},
-        {"label": "Backups", "url": reverse("backups:list", args=[project.id])},
-    ]
-    trail += [{"label": label, "url": url} for label, url in tail]
-    return trail
+    return area_crumbs(project, "Backups", list_url(project.id), *tail)

@@ -78,7 +78,7 @@ def backup_list(request: HttpRequest, project: str) -> HttpResponse:
             "policy": found["policy"],
             "take_form": TakeBackupForm.fresh(),
             "banner": restore_banner(detail, watching=False),
-            "crumbs": crumbs(detail)[:-1] + [{"label": "Backups", "url": ""}],
+            "crumbs": crumbs(detail),
         }
     )
     return render(request, "backups/list.html", context)

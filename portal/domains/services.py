@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from portal.agiler import AgilerClient, NotFound
+from portal.agiler import AgilerClient
 from portal.agiler.types import ProjectDomainOutput
 from portal.domains.names import is_wildcard, to_unicode
+from portal.projects.area_pages import find_listed
 
 LOOKUP_PAGE_SIZE = 200
 #: Verification states a later API revision adds; anything else is not shown (never invented).
@@ -107,16 +108,7 @@ def primary_domain(client: AgilerClient, project: str) -> Domain | None:
 
 def find_domain(domains: Iterable[Domain], domain_id: str) -> Domain:
     """The domain ``domain_id`` among ``domains``; NotFound when Agiler does not list it."""
-    for domain in domains:
-        if domain.id == domain_id:
-            return domain
-    raise NotFound(
-        "Agiler lists no such domain for this project; it may have been removed already.",
-        status=404,
-        code="not_found",
-        resource="domain",
-        id=domain_id[:80],
-    )
+    return find_listed(domains, domain_id, resource="domain")
 
 
 def removal_consequence(domain: Domain, domains: list[Domain]) -> str:

@@ -31,7 +31,7 @@ from portal.lib.confirm import Confirmation, confirm
 from portal.lib.forms import add_refusal
 from portal.lib.htmx import done, form_status, is_fragment, render_page
 from portal.lib.pager import CursorTrail, with_query
-from portal.lib.parallel import run_concurrently
+from portal.projects.area_pages import area_crumbs, with_project, write_controls
 from portal.tokens.scopes import scope_gate
 from portal.tokens.service import agiler_for
 
@@ -45,22 +45,11 @@ def list_url(project: str) -> str:
 
 def crumbs(project: Any, *tail: tuple[str, str]) -> list[dict[str, str]]:
     """Projects › <project> › Domains › *tail."""
-    trail = [
-        {"label": "Projects", "url": reverse("projects:list")},
-        {"label": project.name, "url": reverse("projects:detail", args=[project.id])},
-        {"label": "Domains", "url": list_url(project.id)},
-    ]
-    return trail + [{"label": label, "url": url} for label, url in tail]
+    return area_crumbs(project, "Domains", list_url(project.id), *tail)
 
 
 def write_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
-    """Whether the page offers writes: the role may (else no controls), and the token holds
-    the scope (else the controls are disabled with the missing scope named)."""
-    can_write = request.user.can("projects.write")
-    return {
-        "can_write": can_write,
-        "write_gate": scope_gate(request.user, WRITE_SCOPE) if can_write else None,
-    }
+    return write_controls(request.user, WRITE_SCOPE)
 
 
 @require_GET
@@ -74,14 +63,11 @@ def domain_list(request: AuthenticatedHttpRequest, project: str) -> HttpResponse
     }
     if not trail.cursor:
         calls["primary"] = lambda: primary_domain(client, project)
-    if not is_fragment(request):
-        calls["project"] = lambda: client.get_project(project)
-    found = run_concurrently(calls)
+    detail, found = with_project(client, project, calls, wanted=not is_fragment(request))
     page = found["page"]
     rows: list[Domain] = [present(entry) for entry in page.items if not entry.primary]
     if found.get("primary"):
         rows.insert(0, found["primary"])
-    detail = found.get("project")
     project_id = detail.id if detail else project
     base = list_url(project_id)
     context: dict[str, Any] = {
@@ -101,7 +87,7 @@ def domain_list(request: AuthenticatedHttpRequest, project: str) -> HttpResponse
                 "page_title": f"Domains of {detail.name}",
                 "project": detail,
                 "form": AddDomainForm.fresh(),
-                "crumbs": crumbs(detail)[:-1] + [{"label": "Domains", "url": ""}],
+                "crumbs": crumbs(detail),
             }
         )
     return render_page(request, "domains/list.html", context, fragment="domains-table")
@@ -148,13 +134,8 @@ def domain_add(request: AuthenticatedHttpRequest, project: str) -> HttpResponse:
 
 
 def _project_and_domains(client: AgilerClient, project: str) -> tuple[Any, list[Domain]]:
-    found = run_concurrently(
-        {
-            "project": lambda: client.get_project(project),
-            "domains": lambda: all_domains(client, project),
-        }
-    )
-    return found["project"], found["domains"]
+    detail, found = with_project(client, project, {"domains": lambda: all_domains(client, project)})
+    return detail, found["domains"]
 
 
 def _dialog(

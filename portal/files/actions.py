@@ -39,13 +39,12 @@ from portal.files.paths import (
     action_url,
     browse_url,
     check_name,
-    clean_path,
     folder_crumbs,
     join,
     name_of,
     parent_of,
 )
-from portal.files.views import refuse_path
+from portal.files.views import checked_path, refuse_path
 from portal.lib.confirm import Confirmation, confirm
 from portal.lib.forms import add_refusal
 from portal.lib.htmx import done, form_status, is_fragment, render_page
@@ -159,13 +158,10 @@ _STATUS = {"done": 200, "exists": 412, "too_large": 413, "failed": 400, "unknown
 
 @requires("files.write")
 @require_POST
-def upload(request: HttpRequest, project: str, path: str = "") -> HttpResponse:
+@checked_path
+def upload(request: HttpRequest, project: str, folder: str = "") -> HttpResponse:
     """Upload into a folder: one raw file per request (the page's script, with progress), or a
     multipart form of several files (the same form without JavaScript)."""
-    try:
-        folder = clean_path(path)
-    except BadPath as error:
-        return refuse_path(request, error)
     if request.content_type == "multipart/form-data":
         return _upload_form(request, project, folder)
     try:
@@ -256,12 +252,9 @@ def _dialog(
 
 @require_http_methods(["GET", "POST"])
 @requires("files.write")
-def new_folder(request: HttpRequest, project: str, path: str = "") -> HttpResponse:
+@checked_path
+def new_folder(request: HttpRequest, project: str, folder: str = "") -> HttpResponse:
     """Create a folder in this one (Agiler keeps it through an empty .keep file inside)."""
-    try:
-        folder = clean_path(path)
-    except BadPath as error:
-        return refuse_path(request, error)
     client = agiler_for(request.user, request=request)
     detail = client.get_project(project)
     status = 200
@@ -337,23 +330,32 @@ def subfolders(client: AgilerClient, project: str, path: str, limit: int = 500) 
     return sorted(found, key=lambda e: e.name.casefold())
 
 
-def _place(request: HttpRequest, project: str, path: str, *, copy: bool) -> HttpResponse:
-    try:
-        source = clean_path(path)
-    except BadPath as error:
-        return refuse_path(request, error)
-    if not source:
-        return refuse_path(request, BadPath("The top folder cannot be moved or copied."))
+def _acted_on(
+    request: HttpRequest, project: str, path: str, *, top: str, gone: str
+) -> tuple[AgilerClient, Any, Any] | HttpResponse:
+    """The client, the project and the listing entry of ``path`` for an action on it, or the
+    page that says why there is none: it is the top folder (``top`` says what it cannot be), or
+    it is not there any more (``gone``: what may have happened to it)."""
+    if not path:
+        return refuse_path(request, BadPath(f"The top folder cannot be {top}."))
     client = agiler_for(request.user, request=request)
     detail = client.get_project(project)
     try:
-        entry = find_entry(client, detail.id, source)
+        entry = find_entry(client, detail.id, path)
     except NotFound:
         return refuse_path(
             request,
-            BadPath(f"There is no “/{source}” any more; it may have been moved."),
+            BadPath(f"There is no “/{path}” any more; it may have been {gone}."),
             status=404,
         )
+    return client, detail, entry
+
+
+def _place(request: HttpRequest, project: str, source: str, *, copy: bool) -> HttpResponse:
+    found = _acted_on(request, project, source, top="moved or copied", gone="moved")
+    if isinstance(found, HttpResponse):
+        return found
+    client, detail, entry = found
     kind = "folder" if entry.is_dir else "file"
     verb = "Copy" if copy else "Move or rename"
     origin = parent_of(source)
@@ -440,6 +442,7 @@ def _perform_place(
 
 @require_http_methods(["GET", "POST"])
 @requires("files.write")
+@checked_path
 def move(request: HttpRequest, project: str, path: str) -> HttpResponse:
     """Rename a file or folder, or move it to another folder (picked or typed)."""
     return _place(request, project, path, copy=False)
@@ -447,6 +450,7 @@ def move(request: HttpRequest, project: str, path: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires("files.write")
+@checked_path
 def copy(request: HttpRequest, project: str, path: str) -> HttpResponse:
     """Copy a file or folder (with everything under it) to another name or folder."""
     return _place(request, project, path, copy=True)
@@ -454,12 +458,9 @@ def copy(request: HttpRequest, project: str, path: str) -> HttpResponse:
 
 @require_GET
 @requires("files.write")
-def folders(request: HttpRequest, project: str, path: str = "") -> HttpResponse:
+@checked_path
+def folders(request: HttpRequest, project: str, folder: str = "") -> HttpResponse:
     """The folders inside one folder, for the move/copy dialog's tree (opened lazily)."""
-    try:
-        folder = clean_path(path)
-    except BadPath as error:
-        return refuse_path(request, error)
     client = agiler_for(request.user, request=request)
     # One id per subtree (several are open at once in the dialog); a hash keeps it a valid id.
     digest = hashlib.sha1(folder.encode(), usedforsecurity=False).hexdigest()[:12]
@@ -506,24 +507,13 @@ def _entries_words(count: int, exact: bool) -> str:
 
 @require_http_methods(["GET", "POST"])
 @requires("files.write")
-def delete(request: HttpRequest, project: str, path: str) -> HttpResponse:
+@checked_path
+def delete(request: HttpRequest, project: str, target: str) -> HttpResponse:
     """Confirm, then delete a file, or a folder with everything under it."""
-    try:
-        target = clean_path(path)
-    except BadPath as error:
-        return refuse_path(request, error)
-    if not target:
-        return refuse_path(request, BadPath("The top folder cannot be deleted."))
-    client = agiler_for(request.user, request=request)
-    detail = client.get_project(project)
-    try:
-        entry = find_entry(client, detail.id, target)
-    except NotFound:
-        return refuse_path(
-            request,
-            BadPath(f"There is no “/{target}” any more; it may have been deleted."),
-            status=404,
-        )
+    found = _acted_on(request, project, target, top="deleted", gone="deleted")
+    if isinstance(found, HttpResponse):
+        return found
+    client, detail, entry = found
     folder = parent_of(target)
     if entry.is_dir:
         count, exact = count_under(client, detail.id, target)

@@ -10,10 +10,13 @@ how many bytes reached the person and whether the download completed), or handed
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -37,6 +40,8 @@ from portal.lib.htmx import is_fragment, render_page
 from portal.lib.pager import CursorTrail, with_query
 from portal.lib.parallel import run_concurrently
 from portal.tokens.service import agiler_for
+
+R = TypeVar("R", bound=HttpResponseBase)
 
 #: Agiler's page size for listings (its default; 200 is its maximum).
 PAGE_SIZE = 100
@@ -97,6 +102,22 @@ def refuse_path(request: HttpRequest, error: BadPath, *, status: int = 400) -> H
     )
 
 
+def checked_path(view: Callable[..., R]) -> Callable[..., R | HttpResponse]:
+    """For a view of a path (the URL is the path): the view's third argument is the URL's
+    ``path`` checked by ``paths.clean_path`` (named for what it is: ``folder``, ``target``);
+    a path refused locally is explained on a page of its own and never reaches Agiler."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, project: str, path: str = "") -> R | HttpResponse:
+        try:
+            checked = clean_path(path)
+        except BadPath as error:
+            return refuse_path(request, error)
+        return view(request, project, checked)
+
+    return wrapped
+
+
 def _missing(request: HttpRequest, path: str) -> HttpResponse:
     return refuse_path(
         request,
@@ -151,12 +172,9 @@ def _listing_context(
 
 @require_GET
 @requires("files.read")
+@checked_path
 def browse(request: HttpRequest, project: str, path: str = "") -> HttpResponse:
     """A folder's listing, or a file's preview page: the URL is the path."""
-    try:
-        path = clean_path(path)
-    except BadPath as error:
-        return refuse_path(request, error)
     client = agiler_for(request.user, request=request)
     trail = CursorTrail.from_request(request)
     sort = Sort.from_query(request.GET)
@@ -282,6 +300,23 @@ def attachment(name: str, *, inline: bool = False) -> str:
     return f"{kind}; filename=\"{fallback or 'download'}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
+def _open_file(
+    request: HttpRequest, project: str, path: str, *, folder: str
+) -> FileDownload | HttpResponse:
+    """The file's bytes, still to be read, or the page that says why there are none: the file
+    is not there (404), or ``path`` is a folder (``folder`` says so in the view's words)."""
+    client = agiler_for(request.user, request=request)
+    try:
+        result = client.get_file(project, path)
+    except NotFound as error:
+        if error.resource == "project":
+            raise
+        return _missing(request, path)
+    if not isinstance(result, FileDownload):
+        return refuse_path(request, BadPath(folder))
+    return result
+
+
 def _download_response(
     request: HttpRequest, project: str, path: str, download: FileDownload
 ) -> HttpResponse | StreamingHttpResponse:
@@ -315,49 +350,33 @@ def _download_response(
 
 @require_GET
 @requires("files.download")
+@checked_path
 def download(request: HttpRequest, project: str, path: str) -> HttpResponse | StreamingHttpResponse:
     """The file's bytes as an attachment, relayed chunk by chunk, never held in memory."""
-    try:
-        path = clean_path(path)
-    except BadPath as error:
-        return refuse_path(request, error)
-    client = agiler_for(request.user, request=request)
-    try:
-        result = client.get_file(project, path)
-    except NotFound as error:
-        if error.resource == "project":
-            raise
-        return _missing(request, path)
+    result = _open_file(
+        request,
+        project,
+        path,
+        folder=f"“/{path}” is a folder: open it and download its files one by one.",
+    )
     if not isinstance(result, FileDownload):
-        return refuse_path(
-            request,
-            BadPath(f"“/{path}” is a folder: open it and download its files one by one."),
-        )
+        return result
     return _download_response(request, project, path, result)
 
 
 @require_GET
 @requires("files.read")
+@checked_path
 def raw(request: HttpRequest, project: str, path: str) -> HttpResponse | StreamingHttpResponse:
     """An image shown on its preview page, under the image type we name for its extension."""
-    try:
-        path = clean_path(path)
-    except BadPath as error:
-        return refuse_path(request, error)
     kind = IMAGE_TYPES.get(extension(name_of(path)))
     if kind is None:
         return refuse_path(
             request, BadPath("Only PNG, JPEG, GIF and WebP images are shown in the portal.")
         )
-    client = agiler_for(request.user, request=request)
-    try:
-        result = client.get_file(project, path)
-    except NotFound as error:
-        if error.resource == "project":
-            raise
-        return _missing(request, path)
+    result = _open_file(request, project, path, folder=f"“/{path}” is a folder, not an image.")
     if not isinstance(result, FileDownload):
-        return refuse_path(request, BadPath(f"“/{path}” is a folder, not an image."))
+        return result
     return relay(
         result,
         request=request,

@@ -44,6 +44,7 @@ from portal.logs.search import (
     walk,
     zone,
 )
+from portal.projects.area_pages import area_crumbs
 from portal.tokens.service import agiler_for
 
 #: Messages longer than this are folded; the fold shows the first ``FOLD_PREVIEW`` characters.
@@ -128,11 +129,7 @@ def _audit(
 
 
 def _crumbs(project: Any) -> list[dict[str, str]]:
-    return [
-        {"label": "Projects", "url": reverse("projects:list")},
-        {"label": project.name, "url": reverse("projects:detail", args=[project.id])},
-        {"label": "Logs", "url": ""},
-    ]
+    return area_crumbs(project, "Logs", reverse("logs:list", args=[project.id]))
 
 
 @require_GET

@@ -9,6 +9,7 @@ with the scope named, and Agiler enforces it regardless).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from portal.accounts.access import requires
 from portal.agiler import AgilerClient, AgilerError, BadRequest, Conflict
 from portal.lib.confirm import Confirmation, confirm
-from portal.lib.forms import new_idempotency_key
+from portal.lib.forms import IdempotentForm, new_idempotency_key
 from portal.lib.htmx import done, form_status, is_fragment
 from portal.lib.parallel import run_concurrently
 from portal.projects import catalogs
@@ -168,6 +169,50 @@ def project_settings(request: HttpRequest, project: str) -> HttpResponse:
     return render(request, template or "projects/settings.html", context, status=status)
 
 
+def _confirm_on_project(
+    request: HttpRequest,
+    detail: Any,
+    *,
+    verb: str,
+    title: str,
+    consequence: str,
+    submit: str,
+    url_name: str,
+    testid: str,
+    form_class: type[IdempotentForm],
+    form_kwargs: dict[str, Any],
+    perform: Callable[[dict[str, Any]], HttpResponse],
+) -> HttpResponse:
+    """A change to the whole project behind the shared confirmation: the dialog names the
+    project (region and runtime tell look-alike names apart), Cancel goes back to its page, and
+    it is refused up front when the token lacks ``projects:write``."""
+    gate = scope_gate(request.user, WRITE_SCOPE)
+    detail_url = reverse("projects:detail", args=[detail.id])
+    return confirm(
+        request,
+        Confirmation(
+            title=title,
+            object=f"{detail.name} ({detail.region}, {detail.runtime})",
+            consequence=consequence,
+            submit=submit,
+            action=reverse(url_name, args=[detail.id]),
+            cancel_url=detail_url,
+            blocked="" if gate.allowed else gate.reason,
+            testid=testid,
+        ),
+        form_class=form_class,
+        form_kwargs=form_kwargs,
+        perform=perform,
+        template="projects/delete.html",
+        fragment="project-dialog",
+        context={
+            "page_title": f"{verb} {detail.name}",
+            "project": detail,
+            "crumbs": _crumbs((detail.name, detail_url), (verb, "")),
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @requires("projects.write")
 def project_active(request: HttpRequest, project: str) -> HttpResponse:
@@ -176,8 +221,6 @@ def project_active(request: HttpRequest, project: str) -> HttpResponse:
     The wanted state is in the form, so a replayed click cannot flip it back."""
     client = agiler_for(request.user, request=request)
     detail = client.get_project(project)
-    gate = scope_gate(request.user, WRITE_SCOPE)
-    detail_url = reverse("projects:detail", args=[detail.id])
 
     def perform(data: dict[str, Any]) -> HttpResponse:
         active = data["active"]
@@ -192,31 +235,21 @@ def project_active(request: HttpRequest, project: str) -> HttpResponse:
             messages.success(
                 request, f"Project “{updated.name}” deactivated: its site no longer answers."
             )
-        return done(request, detail_url)
+        return done(request, reverse("projects:detail", args=[detail.id]))
 
-    return confirm(
+    return _confirm_on_project(
         request,
-        Confirmation(
-            title="Deactivate this project?",
-            object=f"{detail.name} ({detail.region}, {detail.runtime})",
-            consequence="Its site stops answering visitors until you activate it again. "
-            "Its database, files, rules and backups are kept.",
-            submit="Deactivate project",
-            action=reverse("projects:active", args=[detail.id]),
-            cancel_url=detail_url,
-            blocked="" if gate.allowed else gate.reason,
-            testid="deactivate-dialog",
-        ),
+        detail,
+        verb="Deactivate",
+        title="Deactivate this project?",
+        consequence="Its site stops answering visitors until you activate it again. "
+        "Its database, files, rules and backups are kept.",
+        submit="Deactivate project",
+        url_name="projects:active",
+        testid="deactivate-dialog",
         form_class=ProjectActiveForm,
         form_kwargs={"initial": {"active": "false"}},
         perform=perform,
-        template="projects/delete.html",
-        fragment="project-dialog",
-        context={
-            "page_title": f"Deactivate {detail.name}",
-            "project": detail,
-            "crumbs": _crumbs((detail.name, detail_url), ("Deactivate", "")),
-        },
     )
 
 
@@ -226,35 +259,23 @@ def project_delete(request: HttpRequest, project: str) -> HttpResponse:
     """Confirm by typing the project's name, then delete it and everything in it."""
     client = agiler_for(request.user, request=request)
     detail = client.get_project(project)
-    gate = scope_gate(request.user, WRITE_SCOPE)
-    detail_url = reverse("projects:detail", args=[detail.id])
 
     def perform(data: dict[str, Any]) -> HttpResponse:
         client.delete_project(detail.id, idempotency_key=data["idempotency_key"])
         messages.success(request, f"Project “{detail.name}” deleted.")
         return done(request, reverse("projects:list"))
 
-    return confirm(
+    return _confirm_on_project(
         request,
-        Confirmation(
-            title="Delete this project?",
-            object=f"{detail.name} ({detail.region}, {detail.runtime})",
-            consequence="Its site goes offline and its database, files, domains, rules, "
-            "variables and backups are deleted from Agiler for good. This cannot be undone.",
-            submit="Delete project",
-            action=reverse("projects:delete", args=[detail.id]),
-            cancel_url=detail_url,
-            blocked="" if gate.allowed else gate.reason,
-            testid="delete-dialog",
-        ),
+        detail,
+        verb="Delete",
+        title="Delete this project?",
+        consequence="Its site goes offline and its database, files, domains, rules, "
+        "variables and backups are deleted from Agiler for good. This cannot be undone.",
+        submit="Delete project",
+        url_name="projects:delete",
+        testid="delete-dialog",
         form_class=ProjectDeleteForm,
         form_kwargs={"project_name": detail.name},
         perform=perform,
-        template="projects/delete.html",
-        fragment="project-dialog",
-        context={
-            "page_title": f"Delete {detail.name}",
-            "project": detail,
-            "crumbs": _crumbs((detail.name, detail_url), ("Delete", "")),
-        },
     )

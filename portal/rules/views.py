@@ -26,11 +26,11 @@ from portal.core.agiler_errors import may_have_been_applied
 from portal.lib.confirm import Confirmation, confirm
 from portal.lib.htmx import done, is_fragment
 from portal.lib.parallel import run_concurrently
+from portal.projects.area_pages import area_crumbs, write_controls
 from portal.rules import ordering
 from portal.rules.catalog import load_catalog, plain
 from portal.rules.forms import DeleteRuleForm, ReorderForm, ToggleForm
 from portal.rules.summary import summarize
-from portal.tokens.scopes import scope_gate
 from portal.tokens.service import agiler_for
 
 
@@ -41,12 +41,7 @@ def list_url(project: str) -> str:
 
 def crumbs(project: Any, *tail: tuple[str, str]) -> list[dict[str, str]]:
     """Projects › <project> › Rules › *tail."""
-    trail = [
-        {"label": "Projects", "url": reverse("projects:list")},
-        {"label": project.name, "url": reverse("projects:detail", args=[project.id])},
-        {"label": "Rules", "url": list_url(project.id)},
-    ]
-    return trail + [{"label": label, "url": url} for label, url in tail]
+    return area_crumbs(project, "Rules", list_url(project.id), *tail)
 
 
 def all_rules(client: AgilerClient, project: str) -> list[Any]:
@@ -64,13 +59,7 @@ def row_context(rule: Any) -> dict[str, Any]:
 
 
 def write_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
-    """Whether the page offers writes: the role may, and the token holds the scope (else the
-    controls are shown disabled with the missing scope named)."""
-    gate = scope_gate(request.user, "projects.rules:write")
-    return {
-        "can_write": request.user.can("projects.write"),
-        "write_gate": gate,
-    }
+    return write_controls(request.user, "projects.rules:write")
 
 
 def table_context(
@@ -111,7 +100,7 @@ def rule_list(request: AuthenticatedHttpRequest, project: str) -> HttpResponse:
             "page_title": f"Rules of {detail.name}",
             "project": detail,
             "templates": list(enumerate(found["catalog"].templates)),
-            "crumbs": crumbs(detail)[:-1] + [{"label": "Rules", "url": ""}],
+            "crumbs": crumbs(detail),
         }
     )
     return render(request, "rules/list.html", context)

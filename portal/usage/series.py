@@ -37,6 +37,10 @@ _APPROX = {
 }
 
 
+# align() and step() are Agiler's bucket arithmetic, and agiler_sandbox/handlers/usage.py holds
+# its own copy: the simulator stands in for Agiler, so neither side imports the other (the
+# sandbox is not even in the production image). Two short copies are the price of that; a test
+# (tests/usage/test_usage_page.py) fails when they disagree.
 def align(moment: datetime, granularity: str) -> datetime:
     """The start (UTC) of the bucket holding ``moment``."""
     moment = moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)

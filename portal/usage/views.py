@@ -5,6 +5,7 @@ One upstream round trip: the project, this window and the previous one are fetch
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -17,6 +18,7 @@ from portal.lib.csv import csv_response
 from portal.lib.htmx import render_page
 from portal.lib.pager import with_query
 from portal.lib.parallel import run_concurrently
+from portal.projects.area_pages import area_crumbs
 from portal.tokens.service import agiler_for
 from portal.usage import charts, exports
 from portal.usage.charts import Series
@@ -55,6 +57,22 @@ def _usage(client: AgilerClient, project: str, span: UsageWindow, *, previous: b
     )
 
 
+def _fetch(
+    request: HttpRequest, project: str, *, previous: bool
+) -> tuple[UsageWindow, dict[str, Any]]:
+    """The window the query asks for, with the project and its usage over that window (and
+    over the one before it, for the comparison) fetched side by side."""
+    span = UsageWindow.from_query(request.GET)
+    client = agiler_for(request.user, request=request)
+    calls = {
+        "project": lambda: client.get_project(project),
+        "current": lambda: _usage(client, project, span),
+    }
+    if previous:
+        calls["previous"] = lambda: _usage(client, project, span, previous=True)
+    return span, run_concurrently(calls)
+
+
 def _rows(span: UsageWindow, items: list[Any]) -> list[dict[str, Any]]:
     rows = []
     for item in items:
@@ -84,48 +102,38 @@ def _charts(span: UsageWindow, rows: list[dict[str, Any]]) -> list[charts.Chart]
     def short(row: dict[str, Any]) -> str:
         return str(row["short"])
 
+    # Every chart plots the same buckets under the same labels.
+    chart = partial(charts.build, rows=rows, label=label, short_label=short)
     return [
-        charts.build(
+        chart(
             id="chart-responses",
             title=f"Responses by class, {per}",
             kind="bars",
             series=CLASSES,
-            rows=rows,
-            label=label,
-            short_label=short,
             axis=compact_count,
             value_text=count_text,
         ),
-        charts.build(
+        chart(
             id="chart-transfer",
             title=f"Data transferred, {per}",
             kind="bars",
             series=(Series("datatransfer_out", "Data transferred", "#206bc4"),),
-            rows=rows,
-            label=label,
-            short_label=short,
             axis=axis_bytes,
             value_text=lambda v: bytes_text(v, digits=2),
         ),
-        charts.build(
+        chart(
             id="chart-duration",
             title=f"Average response time, {per}",
             kind="lines",
             series=(Series("duration_average", "Average response time", "#0ca678"),),
-            rows=rows,
-            label=label,
-            short_label=short,
             axis=lambda v: f"{v:,.0f} ms",
             value_text=ms_text,
         ),
-        charts.build(
+        chart(
             id="chart-sizes",
             title="Storage, database and backup sizes",
             kind="lines",
             series=SIZES,
-            rows=rows,
-            label=label,
-            short_label=short,
             axis=axis_bytes,
             value_text=lambda v: bytes_text(v, digits=2),
         ),
@@ -137,26 +145,14 @@ def _crumbs(user: Any, project: Any) -> list[dict[str, str]]:
     the project's name without links it could not follow."""
     if not user.can("projects.read"):
         return [{"label": project.name, "url": ""}, {"label": "Usage", "url": ""}]
-    return [
-        {"label": "Projects", "url": reverse("projects:list")},
-        {"label": project.name, "url": reverse("projects:detail", args=[project.id])},
-        {"label": "Usage", "url": ""},
-    ]
+    return area_crumbs(project, "Usage", reverse("usage:project", args=[project.id]))
 
 
 @require_GET
 @requires("usage.read")
 def usage_page(request: HttpRequest, project: str) -> HttpResponse:
     """Totals, change against the previous window, four charts and the table of buckets."""
-    span = UsageWindow.from_query(request.GET)
-    client = agiler_for(request.user, request=request)
-    found = run_concurrently(
-        {
-            "project": lambda: client.get_project(project),
-            "current": lambda: _usage(client, project, span),
-            "previous": lambda: _usage(client, project, span, previous=True),
-        }
-    )
+    span, found = _fetch(request, project, previous=True)
     detail, current, previous = found["project"], found["current"], found["previous"]
     rows = _rows(span, list(current.items))
     base = reverse("usage:project", kwargs={"project": detail.id})
@@ -186,14 +182,7 @@ def usage_page(request: HttpRequest, project: str) -> HttpResponse:
 @requires("usage.read")
 def usage_export(request: HttpRequest, project: str) -> StreamingHttpResponse:
     """The window's buckets as CSV: raw numbers in named units, one row per bucket."""
-    span = UsageWindow.from_query(request.GET)
-    client = agiler_for(request.user, request=request)
-    found = run_concurrently(
-        {
-            "project": lambda: client.get_project(project),
-            "current": lambda: _usage(client, project, span),
-        }
-    )
+    span, found = _fetch(request, project, previous=False)
     detail, current = found["project"], found["current"]
     filename = exports.usage_export(
         actor=request.user, request=request, project=detail, span=span, rows=len(current.items)

@@ -30,6 +30,7 @@ from portal.agiler import (
     PermissionDenied,
 )
 from portal.agiler.types import ProjectVariableOutput
+from portal.projects.area_pages import find_listed
 from portal.variables.dotenv import Entry
 from portal.variables.names import looks_secret
 
@@ -69,16 +70,7 @@ def all_variables(client: AgilerClient, project: str) -> list[ProjectVariableOut
 
 def find_variable(variables: Iterable[ProjectVariableOutput], ident: str) -> ProjectVariableOutput:
     """The variable ``ident`` (its id); NotFound when Agiler does not list it."""
-    for var in variables:
-        if var.id == ident:
-            return var
-    raise NotFound(
-        "Agiler lists no such variable for this project; it may have been removed already.",
-        status=404,
-        code="not_found",
-        resource="variable",
-        id=ident[:80],
-    )
+    return find_listed(variables, ident, resource="variable")
 
 
 # --- bulk edit ------------------------------------------------------------------------------------

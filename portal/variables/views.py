@@ -21,8 +21,8 @@ from portal.lib.confirm import Confirmation, confirm
 from portal.lib.forms import add_refusal
 from portal.lib.htmx import done, form_status, is_fragment, render_page
 from portal.lib.pager import CursorTrail, with_query
-from portal.lib.parallel import run_concurrently
 from portal.lib.sealed import Unsealable, seal, unseal
+from portal.projects.area_pages import area_crumbs, with_project, write_controls
 from portal.tokens.scopes import scope_gate
 from portal.tokens.service import agiler_for
 from portal.variables import services
@@ -46,20 +46,14 @@ def list_url(project: str) -> str:
 
 def crumbs(project: Any, *tail: tuple[str, str]) -> list[dict[str, str]]:
     """Projects › <project> › Variables › *tail."""
-    trail = [
-        {"label": "Projects", "url": reverse("projects:list")},
-        {"label": project.name, "url": reverse("projects:detail", args=[project.id])},
-        {"label": "Variables", "url": list_url(project.id)},
-    ]
-    return trail + [{"label": label, "url": url} for label, url in tail]
+    return area_crumbs(project, "Variables", list_url(project.id), *tail)
 
 
 def write_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
-    """Whether the page offers writes (role), and whether they work (token scope)."""
-    can_write = request.user.can("projects.write")
+    """Whether the page offers writes (role), whether they work (token scope), and whether it
+    shows values."""
     return {
-        "can_write": can_write,
-        "write_gate": scope_gate(request.user, WRITE_SCOPE) if can_write else None,
+        **write_controls(request.user, WRITE_SCOPE),
         "read_values": services.may_read_values(request.user),
     }
 
@@ -70,14 +64,13 @@ def variable_list(request: AuthenticatedHttpRequest, project: str) -> HttpRespon
     """The project's variables: names and the sensitive badge; values for roles that may."""
     trail = CursorTrail.from_request(request)
     client = agiler_for(request.user, request=request)
-    calls: dict[str, Any] = {
-        "page": lambda: client.list_variables(project, cursor=trail.cursor, limit=PAGE_SIZE)
-    }
-    if not is_fragment(request):
-        calls["project"] = lambda: client.get_project(project)
-    found = run_concurrently(calls)
+    detail, found = with_project(
+        client,
+        project,
+        {"page": lambda: client.list_variables(project, cursor=trail.cursor, limit=PAGE_SIZE)},
+        wanted=not is_fragment(request),
+    )
     page = found["page"]
-    detail = found.get("project")
     project_id = detail.id if detail else project
     values = services.may_read_values(request.user)
     base = list_url(project_id)
@@ -95,7 +88,7 @@ def variable_list(request: AuthenticatedHttpRequest, project: str) -> HttpRespon
             {
                 "page_title": f"Variables of {detail.name}",
                 "project": detail,
-                "crumbs": crumbs(detail)[:-1] + [{"label": "Variables", "url": ""}],
+                "crumbs": crumbs(detail),
             }
         )
     return render_page(request, "variables/list.html", context, fragment="variables-table")
@@ -147,13 +140,8 @@ def variable_add(request: AuthenticatedHttpRequest, project: str) -> HttpRespons
 
 
 def _project_and_variable(client: AgilerClient, project: str, variable: str) -> tuple[Any, Any]:
-    found = run_concurrently(
-        {
-            "project": lambda: client.get_project(project),
-            "variables": lambda: services.all_variables(client, project),
-        }
-    )
-    return found["project"], services.find_variable(found["variables"], variable)
+    detail, variables = _current(client, project)
+    return detail, services.find_variable(variables, variable)
 
 
 @require_http_methods(["GET", "POST"])
@@ -308,13 +296,11 @@ def _page(detail: Any, title: str) -> dict[str, Any]:
 
 
 def _current(client: AgilerClient, project: str) -> tuple[Any, list[Any]]:
-    found = run_concurrently(
-        {
-            "project": lambda: client.get_project(project),
-            "variables": lambda: services.all_variables(client, project),
-        }
+    """The project and every variable it has now."""
+    detail, found = with_project(
+        client, project, {"variables": lambda: services.all_variables(client, project)}
     )
-    return found["project"], found["variables"]
+    return detail, found["variables"]
 
 
 def _preview(

@@ -20,34 +20,24 @@ def test_every_url_in_the_urlconf_has_a_rule() -> None:
 
 
 @pytest.fixture
-def sample_ids(sandbox) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def sample_ids(direct) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Real ids from the seeded sandbox for the ``{placeholder}`` kwargs in url_matrix.py."""
-    import httpx
-
-    from portal.agiler import AgilerClient
-
-    client = AgilerClient(
-        base_url="http://sandbox.test/v1",
-        token="ak_sandbox_owner",
-        transport=httpx.WSGITransport(app=sandbox),
-        max_retries=0,
-    )
-    workspace = client.list_workspaces().items[0]
-    project = client.list_projects(workspace_id=workspace.id).items[0]
+    workspace = direct.list_workspaces().items[0]
+    project = direct.list_projects(workspace_id=workspace.id).items[0]
     ids = {"workspace": workspace.id, "project": project.id}
-    backups = client.list_backups(project.id).items
+    backups = direct.list_backups(project.id).items
     if backups:
         ids["backup"] = backups[0].id
-    rules = client.list_rules(project.id).items
+    rules = direct.list_rules(project.id).items
     if rules:
         ids["rule"] = rules[0].id
-    finished = [s for s in client.list_sql_statements(project.id).items if s.status == "success"]
+    finished = [s for s in direct.list_sql_statements(project.id).items if s.status == "success"]
     if finished:
         ids["statement"] = finished[0].id
-    domains = client.list_domains(project.id).items
+    domains = direct.list_domains(project.id).items
     if domains:
         ids["domain"] = domains[0].id
-    variables = client.list_variables(project.id).items
+    variables = direct.list_variables(project.id).items
     if variables:
         ids["variable"] = variables[0].id
     return ids

@@ -13,11 +13,11 @@ from typing import Any
 import httpx
 from django.urls import reverse
 
+from tests.helpers import OWNER
 from tests.url_matrix import PUBLIC, URL_RULES
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 ROLES = ("admin", "operator", "finance", "support")
-OWNER = {"Authorization": "Bearer ak_sandbox_owner"}
 #: answers that are not pages a person reads: files, health checks, sign-in, fragments
 NOT_PAGES = {
     "core:healthz",

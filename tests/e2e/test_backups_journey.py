@@ -10,23 +10,16 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.helpers import login
-
-OWNER = {"Authorization": "Bearer ak_sandbox_owner"}
-
-
-def _first_project(sandbox: str) -> tuple[str, str]:
-    projects = httpx.get(f"{sandbox}/projects?limit=1", headers=OWNER).json()
-    return projects[0]["id"], projects[0]["name"]
+from tests.helpers import OWNER, login, open_area, seeded_project
 
 
 def test_operator_backs_up_downloads_restores_and_deletes(
     page: Page, base_url: str, live_servers: dict[str, str], shot, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    project_id, project_name = _first_project(live_servers["sandbox"])
+    project_id, project_name = seeded_project(live_servers["sandbox"])
     login(page, base_url, "operator")
     page.goto(f"{base_url}/projects/{project_id}/")
-    page.get_by_role("navigation", name="Project areas").get_by_role("link", name="Backups").click()
+    open_area(page, "Backups")
     expect(page.get_by_role("heading", name=f"Backups of {project_name}")).to_be_visible()
     expect(page.get_by_test_id("policy-summary")).to_contain_text("kept")
     shot(page, "list")
@@ -129,7 +122,7 @@ def test_operator_backs_up_downloads_restores_and_deletes(
 def test_support_sees_backups_without_restore_or_delete(
     page: Page, base_url: str, live_servers: dict[str, str], shot
 ) -> None:  # type: ignore[no-untyped-def]
-    project_id, _ = _first_project(live_servers["sandbox"])
+    project_id, _ = seeded_project(live_servers["sandbox"])
     login(page, base_url, "support")
     page.goto(f"{base_url}/projects/{project_id}/backups/")
     expect(page.get_by_test_id("backup-row").first).to_be_visible()

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import httpx
 from playwright.sync_api import Page, expect
 
-from tests.helpers import login
-
-OWNER = {"Authorization": "Bearer ak_sandbox_owner"}
+from tests.helpers import login, seeded_project
 
 
 def test_escape_closes_the_dialog_and_returns_focus_to_its_opener(
     page: Page, base_url: str, live_servers: dict[str, str], shot
 ) -> None:  # type: ignore[no-untyped-def]
-    project = httpx.get(f"{live_servers['sandbox']}/projects?limit=1", headers=OWNER).json()[0]
+    project_id, project_name = seeded_project(live_servers["sandbox"])
     login(page, base_url, "operator")
-    page.goto(f"{base_url}/projects/{project['id']}/backups/")
+    page.goto(f"{base_url}/projects/{project_id}/backups/")
     opener = page.get_by_test_id("backup-row").nth(1).get_by_role("link", name="Delete")
     opener.focus()
     page.keyboard.press("Enter")
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
-    expect(dialog.get_by_test_id("confirm-object")).to_contain_text(project["name"])
+    expect(dialog.get_by_test_id("confirm-object")).to_contain_text(project_name)
     # Focus moved into the dialog, so the keyboard acts on it.
     assert page.evaluate("document.activeElement.closest('[role=dialog]') !== null")
     shot(page, "dialog-open")

@@ -3,38 +3,23 @@ dialog says from what to what) and removes the old one; the pages fit a phone's 
 
 from __future__ import annotations
 
-import httpx
 from playwright.sync_api import Page, expect
 
-from tests.helpers import login
+from tests.helpers import login, open_area, seeded_project, sideways_overflow
 
-OWNER = {"Authorization": "Bearer ak_sandbox_owner"}
 PHONE = {"width": 390, "height": 844}
-
-
-def _project(sandbox: str, index: int) -> tuple[str, str]:
-    projects = httpx.get(f"{sandbox}/projects?limit=5", headers=OWNER).json()
-    return projects[index]["id"], projects[index]["name"]
-
-
-def _overflow(page: Page) -> int:
-    return int(
-        page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-    )
 
 
 def test_operator_adds_a_domain_makes_it_primary_and_removes_the_old_one(
     page: Page, base_url: str, live_servers: dict[str, str], shot
 ) -> None:  # type: ignore[no-untyped-def]
-    project_id, name = _project(live_servers["sandbox"], 1)
+    project_id, name = seeded_project(live_servers["sandbox"], 1)
     old = f"www.{name}.example"
     login(page, base_url, "operator")
     page.goto(f"{base_url}/projects/{project_id}/")
     expect(page.get_by_test_id("site-link")).to_have_text(old)
     shot(page, "project-home")
-    page.get_by_role("navigation", name="Project areas").get_by_role("link", name="Domains").click()
+    open_area(page, "Domains")
     expect(page.get_by_role("heading", name=f"Domains of {name}")).to_be_visible()
     rows = page.get_by_test_id("domain-row")
     expect(rows.first).to_have_attribute("data-name", old)
@@ -89,18 +74,18 @@ def test_operator_adds_a_domain_makes_it_primary_and_removes_the_old_one(
     page.set_viewport_size(PHONE)
     page.goto(f"{base_url}/projects/{project_id}/domains/")
     expect(rows.first).to_be_visible()
-    assert _overflow(page) == 0, "the domains list must fit a phone's width"
+    assert sideways_overflow(page) == 0, "the domains list must fit a phone's width"
     shot(page, "phone-list")
     rows.nth(1).get_by_test_id("remove-domain").click()
     expect(page.get_by_test_id("remove-dialog")).to_be_visible()
-    assert _overflow(page) == 0
+    assert sideways_overflow(page) == 0
     shot(page, "phone-remove-dialog")
 
 
 def test_support_sees_domains_without_controls(
     page: Page, base_url: str, live_servers: dict[str, str], shot
 ) -> None:  # type: ignore[no-untyped-def]
-    project_id, _ = _project(live_servers["sandbox"], 2)
+    project_id, _ = seeded_project(live_servers["sandbox"], 2)
     login(page, base_url, "support")
     page.goto(f"{base_url}/projects/{project_id}/domains/")
     expect(page.get_by_test_id("domain-row").first).to_be_visible()

@@ -10,32 +10,17 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-import httpx
 from playwright.sync_api import Page, expect
 
-from tests.helpers import login
+from tests.helpers import login, open_area, seeded_project, sideways_overflow
 
-OWNER = {"Authorization": "Bearer ak_sandbox_owner"}
 PHONE = {"width": 390, "height": 844}
 BIN_NAME = "Größe ü 日本.bin"
 TEXT = "Quarterly notes\n<b>not bold</b>\nthird line ✓\n"
 
 
-def _first_project(sandbox: str) -> tuple[str, str]:
-    projects = httpx.get(f"{sandbox}/projects?limit=1", headers=OWNER).json()
-    return projects[0]["id"], projects[0]["name"]
-
-
 def _row(page: Page, name: str):  # type: ignore[no-untyped-def]
     return page.locator(f'[data-testid="file-row"][data-name="{name}"]')
-
-
-def _overflow(page: Page) -> int:
-    return int(
-        page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-    )
 
 
 def _row_action(page: Page, name: str, action: str) -> None:
@@ -47,10 +32,10 @@ def _row_action(page: Page, name: str, action: str) -> None:
 def test_operator_manages_files_end_to_end(
     page: Page, base_url: str, live_servers: dict[str, str], shot, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    project_id, project_name = _first_project(live_servers["sandbox"])
+    project_id, project_name = seeded_project(live_servers["sandbox"])
     login(page, base_url, "operator")
     page.goto(f"{base_url}/projects/{project_id}/")
-    page.get_by_role("navigation", name="Project areas").get_by_role("link", name="Files").click()
+    open_area(page, "Files")
     expect(page.get_by_role("heading", name=f"Files of {project_name}")).to_be_visible()
     shot(page, "root")
 
@@ -163,11 +148,11 @@ def test_operator_manages_files_end_to_end(
     page.set_viewport_size(PHONE)
     page.goto(f"{base_url}/projects/{project_id}/files/Reports%202026/{quote('Q1 #ñ', safe='')}/")
     expect(_row(page, BIN_NAME)).to_be_visible()
-    assert _overflow(page) == 0
+    assert sideways_overflow(page) == 0
     shot(page, "phone-listing")
     _row(page, "notes copy.txt").get_by_test_id("file-link").click()
     expect(page.get_by_test_id("text-preview")).to_be_visible()
-    assert _overflow(page) == 0
+    assert sideways_overflow(page) == 0
     shot(page, "phone-preview")
     page.set_viewport_size({"width": 1280, "height": 900})
 
@@ -187,7 +172,7 @@ def test_operator_manages_files_end_to_end(
 def test_support_browses_and_downloads_without_change_controls(
     page: Page, base_url: str, live_servers: dict[str, str], shot, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    project_id, _ = _first_project(live_servers["sandbox"])
+    project_id, _ = seeded_project(live_servers["sandbox"])
     login(page, base_url, "support")
     page.goto(f"{base_url}/projects/{project_id}/files/")
     expect(_row(page, "robots.txt")).to_be_visible()

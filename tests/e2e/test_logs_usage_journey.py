@@ -12,20 +12,14 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.helpers import ARTIFACTS, login
+from tests.helpers import ARTIFACTS, OWNER, login, seeded_project
 
-OWNER = {"Authorization": "Bearer ak_sandbox_owner"}
 PHONE = {"width": 390, "height": 844}
 
 
 def _top(page: Page, name: str) -> None:
     """What a phone shows first (the full-page shots of long lists are too tall to read)."""
     page.screenshot(path=str(ARTIFACTS / f"logs-usage-{name}-top.png"))
-
-
-def _first_project(sandbox: str) -> tuple[str, str]:
-    projects = httpx.get(f"{sandbox}/projects?limit=1", headers=OWNER).json()
-    return projects[0]["id"], projects[0]["name"]
 
 
 def _log(sandbox: str, project: str, message: str, request_id: str, priority: str) -> None:
@@ -40,7 +34,7 @@ def test_support_follows_an_error_to_its_request_and_tails_it(
     page: Page, base_url: str, live_servers: dict[str, str], shot
 ) -> None:  # type: ignore[no-untyped-def]
     sandbox = live_servers["sandbox"]
-    project_id, project_name = _first_project(sandbox)
+    project_id, project_name = seeded_project(sandbox)
     request_id = str(uuid.uuid4())
     _log(sandbox, project_id, "GET /checkout/ 200 41ms", request_id, "info")
     _log(sandbox, project_id, "PHP Fatal error: checkout exploded in cart.php", request_id, "error")
@@ -102,7 +96,7 @@ def test_support_follows_an_error_to_its_request_and_tails_it(
 def test_finance_reads_30_days_daily_and_downloads_the_csv(
     page: Page, base_url: str, live_servers: dict[str, str], shot, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    project_id, project_name = _first_project(live_servers["sandbox"])
+    project_id, project_name = seeded_project(live_servers["sandbox"])
     login(page, base_url, "finance")
     # Finance reaches usage from the workspace's project list (project pages are not theirs).
     workspace = httpx.get(f"{live_servers['sandbox']}/projects/{project_id}", headers=OWNER).json()
@@ -153,7 +147,7 @@ def test_finance_reads_30_days_daily_and_downloads_the_csv(
 def test_a_custom_range_is_typed_and_shown_in_the_viewers_time_zone(
     browser, base_url: str, live_servers: dict[str, str]
 ) -> None:  # type: ignore[no-untyped-def]
-    project_id, _ = _first_project(live_servers["sandbox"])
+    project_id, _ = seeded_project(live_servers["sandbox"])
     context = browser.new_context(timezone_id="Europe/Berlin")
     page = context.new_page()
     login(page, base_url, "support")
@@ -175,7 +169,7 @@ def test_the_live_tail_keeps_the_newest_pauses_when_hidden_and_stops_by_itself(
     page: Page, base_url: str, live_servers: dict[str, str]
 ) -> None:  # type: ignore[no-untyped-def]
     sandbox = live_servers["sandbox"]
-    project_id, _ = _first_project(sandbox)
+    project_id, _ = seeded_project(sandbox)
     login(page, base_url, "support")
     page.goto(f"{base_url}/projects/{project_id}/logs/?window=1h")
     toggle = page.get_by_test_id("live-tail")

@@ -6,18 +6,9 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.helpers import login
+from tests.helpers import login, open_area, sideways_overflow
 
 PHONE = {"width": 390, "height": 844}
-
-
-def _page_overflow(page: Page) -> int:
-    """How many CSS pixels the document is wider than the window (0 when it fits)."""
-    return int(
-        page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-    )
 
 
 def test_operator_on_a_phone_opens_the_menu_reaches_projects_and_backups_fit_the_width(
@@ -31,7 +22,7 @@ def test_operator_on_a_phone_opens_the_menu_reaches_projects_and_backups_fit_the
     main_nav = page.get_by_role("navigation", name="Main")
     projects_link = main_nav.get_by_role("link", name="Projects")
     expect(projects_link).to_be_hidden()
-    assert _page_overflow(page) == 0, "the header must not widen the page on a phone"
+    assert sideways_overflow(page) == 0, "the header must not widen the page on a phone"
     menu = page.get_by_role("button", name="Main menu")
     expect(menu).to_have_attribute("aria-expanded", "false")
     menu.click()
@@ -42,17 +33,17 @@ def test_operator_on_a_phone_opens_the_menu_reaches_projects_and_backups_fit_the
 
     expect(page).to_have_url(f"{base_url}/projects/")
     expect(page.get_by_role("heading", name="Projects", exact=True)).to_be_visible()
-    assert _page_overflow(page) == 0, "the projects list must fit the phone's width"
+    assert sideways_overflow(page) == 0, "the projects list must fit the phone's width"
 
     page.get_by_test_id("projects-table").get_by_role("link").first.click()
-    page.get_by_role("navigation", name="Project areas").get_by_role("link", name="Backups").click()
+    open_area(page, "Backups")
     table = page.get_by_test_id("backups-table")
     expect(table).to_be_visible()
     shot(page, "backups")
 
     # The table stacks into cards (tests/e2e/test_phone_tables.py checks every list page).
     assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth + 1")
-    assert _page_overflow(page) == 0, "the backups table must not widen the page"
+    assert sideways_overflow(page) == 0, "the backups table must not widen the page"
     scroller = table.locator("xpath=..")
     box = scroller.bounding_box()
     assert box is not None

@@ -8,14 +8,9 @@ from __future__ import annotations
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.helpers import login
+from tests.helpers import OWNER, login, open_area, seeded_project
 
-OWNER = {"Authorization": "Bearer ak_sandbox_owner"}
 NAME = "Slow down bad bots on admin"
-
-
-def _first_project(sandbox: str) -> str:
-    return str(httpx.get(f"{sandbox}/projects?limit=1", headers=OWNER).json()[0]["id"])
 
 
 def _rules(sandbox: str, project_id: str) -> list[dict]:  # type: ignore[type-arg]
@@ -45,10 +40,10 @@ def test_operator_builds_tests_reorders_and_toggles_a_rule(
     page: Page, base_url: str, live_servers: dict[str, str], shot
 ) -> None:  # type: ignore[no-untyped-def]
     sandbox = live_servers["sandbox"]
-    project_id = _first_project(sandbox)
+    project_id = seeded_project(sandbox)[0]
     login(page, base_url, "operator")
     page.goto(f"{base_url}/projects/{project_id}/")
-    page.get_by_role("navigation", name="Project areas").get_by_role("link", name="Rules").click()
+    open_area(page, "Rules")
     expect(page.get_by_test_id("rule-row").first).to_be_visible()
     shot(page, "list")
 
@@ -204,7 +199,7 @@ def test_support_opens_the_builder_read_only(
     page: Page, base_url: str, live_servers: dict[str, str], shot
 ) -> None:  # type: ignore[no-untyped-def]
     sandbox = live_servers["sandbox"]
-    project_id = _first_project(sandbox)
+    project_id = seeded_project(sandbox)[0]
     rule = _rules(sandbox, project_id)[0]
     login(page, base_url, "support")
     page.goto(f"{base_url}/projects/{project_id}/rules/")

@@ -6,27 +6,20 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import httpx
 from playwright.sync_api import Page, expect
 
-from tests.helpers import ARTIFACTS, login
+from tests.helpers import ARTIFACTS, login, open_area, seeded_project
 
-OWNER = {"Authorization": "Bearer ak_sandbox_owner"}
 PHONE = {"width": 390, "height": 844}
-
-
-def _first_project(sandbox: str) -> tuple[str, str]:
-    projects = httpx.get(f"{sandbox}/projects?limit=1", headers=OWNER).json()
-    return projects[0]["id"], projects[0]["name"]
 
 
 def test_operator_selects_pages_exports_writes_and_cancels(
     page: Page, base_url: str, live_servers: dict[str, str], shot, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    project_id, project_name = _first_project(live_servers["sandbox"])
+    project_id, project_name = seeded_project(live_servers["sandbox"])
     login(page, base_url, "operator")
     page.goto(f"{base_url}/projects/{project_id}/")
-    page.get_by_role("navigation", name="Project areas").get_by_role("link", name="SQL").click()
+    open_area(page, "SQL")
     expect(page.get_by_role("heading", name=f"SQL console · {project_name}")).to_be_visible()
     expect(page.get_by_test_id("read-only")).to_be_checked()
     expect(page.get_by_test_id("history-row")).to_have_count(3)
@@ -126,7 +119,7 @@ def test_operator_selects_pages_exports_writes_and_cancels(
 def test_support_and_finance_have_no_sql(
     page: Page, base_url: str, live_servers: dict[str, str], shot
 ) -> None:  # type: ignore[no-untyped-def]
-    project_id, _ = _first_project(live_servers["sandbox"])
+    project_id, _ = seeded_project(live_servers["sandbox"])
     login(page, base_url, "support")
     page.goto(f"{base_url}/projects/{project_id}/")
     areas = page.get_by_role("navigation", name="Project areas")

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 from playwright.sync_api import Page, expect
 
-from tests.helpers import login
+from tests.helpers import login, open_area, seeded_project, sideways_overflow
 
-OWNER = {"Authorization": "Bearer ak_sandbox_owner"}
 PHONE = {"width": 390, "height": 844}
 SECRET = "e2e-canary-secret-4f1b"
 ENV = f"""# shop settings
@@ -20,19 +18,6 @@ SHOP_API_SECRET='{SECRET}'
 """
 
 
-def _project(sandbox: str, index: int) -> tuple[str, str]:
-    projects = httpx.get(f"{sandbox}/projects?limit=5", headers=OWNER).json()
-    return projects[index]["id"], projects[index]["name"]
-
-
-def _overflow(page: Page) -> int:
-    return int(
-        page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-    )
-
-
 def _row(page: Page, name: str):  # type: ignore[no-untyped-def]
     return page.locator(f'[data-testid="variable-row"][data-name="{name}"]')
 
@@ -40,12 +25,10 @@ def _row(page: Page, name: str):  # type: ignore[no-untyped-def]
 def test_operator_pastes_an_env_edits_and_removes_support_sees_names_only(
     page: Page, base_url: str, live_servers: dict[str, str], shot, browser
 ) -> None:  # type: ignore[no-untyped-def]
-    project_id, name = _project(live_servers["sandbox"], 1)
+    project_id, name = seeded_project(live_servers["sandbox"], 1)
     login(page, base_url, "operator")
     page.goto(f"{base_url}/projects/{project_id}/")
-    page.get_by_role("navigation", name="Project areas").get_by_role(
-        "link", name="Variables"
-    ).click()
+    open_area(page, "Variables")
     expect(page.get_by_role("heading", name=f"Variables of {name}")).to_be_visible()
     shot(page, "list")
 
@@ -97,7 +80,7 @@ def test_operator_pastes_an_env_edits_and_removes_support_sees_names_only(
 
     page.set_viewport_size(PHONE)
     page.reload()
-    assert _overflow(page) == 0, "the variables list must fit a phone's width"
+    assert sideways_overflow(page) == 0, "the variables list must fit a phone's width"
     shot(page, "phone-list")
 
     # Support: names and badges, no value anywhere in the page.

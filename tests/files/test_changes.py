@@ -133,6 +133,31 @@ def test_deleting_something_already_gone_is_explained(tokened_cast, project, dir
     assert "may have been deleted" in response.content.decode()
 
 
+def test_moving_or_copying_something_already_gone_is_explained(
+    tokened_cast, project, direct
+) -> None:  # type: ignore[no-untyped-def]
+    direct.delete_file(project.id, "robots.txt")
+    client = client_for(tokened_cast["operator"])
+    for name in ("move", "copy"):
+        response = client.get(_url(name, project, "robots.txt"))
+        assert response.status_code == 404
+        assert "There is no “/robots.txt” any more; it may have been moved." in (
+            response.content.decode()
+        )
+
+
+def test_the_top_folder_cannot_be_moved_copied_or_deleted(tokened_cast, project) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(tokened_cast["operator"])
+    for name, words in (
+        ("move", "moved or copied"),
+        ("copy", "moved or copied"),
+        ("delete", "deleted"),
+    ):
+        response = client.get(_url(name, project, "/"))
+        assert response.status_code == 400
+        assert f"The top folder cannot be {words}." in response.content.decode()
+
+
 def test_support_cannot_change_anything(tokened_cast, project) -> None:  # type: ignore[no-untyped-def]
     client = client_for(tokened_cast["support"])
     for name in ("move", "copy", "delete", "new_folder"):

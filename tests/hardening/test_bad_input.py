@@ -11,18 +11,8 @@ from tests.helpers import client_for
 
 
 @pytest.fixture
-def project_id(sandbox) -> str:  # type: ignore[no-untyped-def]
-    import httpx
-
-    from portal.agiler import AgilerClient
-
-    client = AgilerClient(
-        base_url="http://sandbox.test/v1",
-        token="ak_sandbox_owner",
-        transport=httpx.WSGITransport(app=sandbox),
-        max_retries=0,
-    )
-    return client.list_projects().items[0].id
+def project_id(direct) -> str:  # type: ignore[no-untyped-def]
+    return str(direct.list_projects().items[0].id)
 
 
 def _client(tokened_cast, role: str = "admin"):  # type: ignore[no-untyped-def]

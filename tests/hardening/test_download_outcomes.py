@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from agiler_sandbox import FaultRule
 from portal.agiler import AgilerUnavailable
 from portal.audit.models import AuditEvent
-from tests.helpers import a_project, client_for, close_as_the_server_does
+from tests.helpers import client_for, close_as_the_server_does
 
 MB = 1024 * 1024
 
@@ -22,10 +23,16 @@ def sandbox_options() -> dict[str, Any]:
     return {"dump_size": 3 * MB}
 
 
-def _setup(sandbox: Any, direct: Any) -> tuple[Any, Any, str]:
-    project = a_project(sandbox)
+@pytest.fixture
+def url(project: Any, direct: Any) -> str:
+    """Where the operator downloads the database dump of a finished backup."""
     backup = next(b for b in direct.list_backups(project.id).items if b.status == "done")
-    return project, backup, reverse("backups:download_database", args=[project.id, backup.id])
+    return reverse("backups:download_database", args=[project.id, backup.id])
+
+
+@pytest.fixture
+def as_operator(tokened_cast: Any) -> Client:
+    return client_for(tokened_cast["operator"])
 
 
 def _events() -> list[AuditEvent]:
@@ -33,12 +40,9 @@ def _events() -> list[AuditEvent]:
 
 
 def test_a_complete_download_records_its_bytes_when_the_stream_ends(  # type: ignore[no-untyped-def]
-    tokened_cast,
-    sandbox,
-    direct,
+    url, as_operator
 ) -> None:
-    _, _, url = _setup(sandbox, direct)
-    response = client_for(tokened_cast["operator"]).get(url)
+    response = as_operator.get(url)
     assert _events() == []  # the headers prove nothing: no row yet
     body = b"".join(response.streaming_content)
     [event] = _events()
@@ -47,15 +51,12 @@ def test_a_complete_download_records_its_bytes_when_the_stream_ends(  # type: ig
 
 
 def test_a_download_broken_before_its_first_byte_is_an_error_page_with_csp(  # type: ignore[no-untyped-def]
-    tokened_cast,
-    sandbox,
-    direct,
+    sandbox, url, as_operator
 ) -> None:
-    _, _, url = _setup(sandbox, direct)
     sandbox.faults.add(
         FaultRule(operation="download_backup_database", truncate_after_bytes=0, times=1)
     )
-    response = client_for(tokened_cast["operator"]).get(url)
+    response = as_operator.get(url)
     # (Over HTTP the headers arrive first, then the body breaks: "The download broke off";
     # the in-process transport fails at send: "unreachable". Either way, a page of ours.)
     assert response.status_code in (502, 503)
@@ -69,15 +70,12 @@ def test_a_download_broken_before_its_first_byte_is_an_error_page_with_csp(  # t
 
 
 def test_a_download_cut_midway_is_audited_incomplete_never_success(  # type: ignore[no-untyped-def]
-    tokened_cast,
-    sandbox,
-    direct,
+    sandbox, url, as_operator
 ) -> None:
-    _, _, url = _setup(sandbox, direct)
     sandbox.faults.add(
         FaultRule(operation="download_backup_database", truncate_after_bytes=MB, times=1)
     )
-    response = client_for(tokened_cast["operator"]).get(url)
+    response = as_operator.get(url)
     assert response.status_code == 200  # the status line went out with the first chunk
     declared = int(response.headers["Content-Length"])
     received = 0
@@ -92,12 +90,9 @@ def test_a_download_cut_midway_is_audited_incomplete_never_success(  # type: ign
 
 
 def test_a_download_the_browser_abandons_is_audited_incomplete(  # type: ignore[no-untyped-def]
-    tokened_cast,
-    sandbox,
-    direct,
+    url, as_operator
 ) -> None:
-    _, _, url = _setup(sandbox, direct)
-    response = client_for(tokened_cast["operator"]).get(url)
+    response = as_operator.get(url)
     next(iter(response.streaming_content))
     close_as_the_server_does(response)
     [event] = _events()

@@ -117,6 +117,28 @@ def test_units_and_changes_read_like_sentences() -> None:
     assert change(5, 0).text == "new"
 
 
+def test_the_portal_cuts_buckets_where_the_simulated_agiler_does() -> None:
+    """The bucket arithmetic is written twice on purpose (the sandbox and the portal import
+    nothing of each other); this keeps the two copies of the contract in step."""
+    from agiler_sandbox.handlers import usage as simulated
+    from portal.usage import series
+
+    moments = [
+        datetime(2026, 1, 1, 0, 0, tzinfo=UTC),
+        datetime(2026, 2, 28, 23, 59, 59, tzinfo=UTC),
+        datetime(2026, 3, 29, 1, 30, tzinfo=UTC),  # a Sunday, the night clocks change in Europe
+        datetime(2026, 12, 31, 12, 0, tzinfo=UTC),
+    ]
+    for moment in moments:
+        for granularity in ("hour", "day", "week", "month"):
+            start = series.align(moment, granularity)
+            assert start == simulated.align(moment, granularity)
+            for count in (-13, -1, 1, 12):
+                assert series.step(start, granularity, count) == simulated.step(
+                    start, granularity, count
+                )
+
+
 def test_a_troubled_projects_usage_and_logs_agree(sandbox) -> None:  # type: ignore[no-untyped-def]
     from agiler_sandbox.seed_project import troubled
 

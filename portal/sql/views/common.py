@@ -16,6 +16,7 @@ from portal.audit.models import AuditEvent
 from portal.lib.forms import new_idempotency_key
 from portal.lib.pager import CursorTrail, with_query
 from portal.lib.parallel import run_concurrently
+from portal.projects.area_pages import area_crumbs
 from portal.sql.exports import preview as _preview
 from portal.sql.forms import StatementForm
 from portal.sql.results import (
@@ -52,12 +53,7 @@ def result_url(project: str, statement: str) -> str:
 
 
 def _crumbs(detail: Any, *tail: tuple[str, str]) -> list[dict[str, str]]:
-    trail = [
-        {"label": "Projects", "url": reverse("projects:list")},
-        {"label": detail.name, "url": reverse("projects:detail", args=[detail.id])},
-        {"label": "SQL console", "url": console_url(detail.id) if tail else ""},
-    ]
-    return trail + [{"label": label, "url": url} for label, url in tail]
+    return area_crumbs(detail, "SQL console", console_url(detail.id), *tail)
 
 
 def _remember(request: HttpRequest, key: str, statement: str) -> None:
