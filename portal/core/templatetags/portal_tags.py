@@ -1,14 +1,27 @@
-"""Template helpers shared by every page (registered as builtins in settings)."""
+"""Template helpers shared by every page (registered as builtins in settings).
+
+Besides the filters and tags below, this library installs ``{% memo %}`` and a ``{% url %}``
+that remembers argument-less URLs (``portal.lib.fragments``): as a builtin listed after Django's
+own, its ``url`` takes the place of Django's in every template, with the same syntax and output.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from portal.accounts.roles import role_allows
+from portal.lib.fragments import do_memo, do_url
+from portal.lib.when import iso, when_text
 
 register = template.Library()
+register.tag("memo", do_memo)
+register.tag("url", do_url)
 
 
 @register.filter
@@ -43,12 +56,22 @@ def when(value: Any, seconds: bool = False, relative: bool = False) -> str:
     Renders ``<time datetime="ISO 8601" data-local>5 Dec 2026, 03:00 UTC</time>``;
     static/js/local-time.js shows it in the viewer's time zone with the zone's label, or as
     "3 min ago" with ``relative`` (the full time stays in the title, on hover and focus).
+    A view may call it to format a list's moments once in Python (issue 14: page cost).
     """
-    from django.utils.html import format_html
-    from django.utils.safestring import mark_safe
+    if type(value) is datetime:
+        return _when_datetime(value, value.tzinfo, seconds, relative)
+    return _when(value, seconds, relative)
 
-    from portal.lib.when import iso, when_text
 
+@lru_cache(maxsize=4096)
+def _when_datetime(value: datetime, zone: Any, seconds: bool, relative: bool) -> str:
+    """``_when`` of a moment, remembered: the markup depends on nothing but the arguments (the
+    zone is part of the key because equal moments in two zones compare equal, yet their ISO
+    text differs), and a list shows the same moments on every request."""
+    return _when(value, seconds, relative)
+
+
+def _when(value: Any, seconds: bool, relative: bool) -> str:
     if value is None or value == "":
         return format_html('<span class="text-secondary">—</span>')
     try:
