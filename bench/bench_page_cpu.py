@@ -1,12 +1,17 @@
 """Benchmark: CPU time per request of a page, in-process, this checkout against ``--baseline``.
 
 The wall-clock page-cost benchmark (bench_page_cost.py) swings with the machine's load; CPU time
-per request (``time.process_time`` around 100 requests through Django's WSGI handler, DEBUG off,
-cached template loaders, SQLite, the sandbox in-process on 127.0.0.1) is steadier. It counts the
-in-process sandbox's CPU for the page's upstream calls too (the same for both trees). Each tree
-runs in its own process, alternating, ``--rounds`` times; the table gives medians.
+per request is steadier: ``time.process_time`` of the portal's own process around ``--requests``
+requests through Django's WSGI handler (DEBUG off, cached template loaders, SQLite). The sandbox
+answers the page's upstream calls from **its own process** (one for both trees, so both read the
+same data), so the figure is what a gunicorn worker spends on the page; the sandbox's CPU per
+request is measured apart from ``/proc`` and printed below the table. Each tree runs in its own
+process, alternating, ``--rounds`` times; the table gives medians.
 
-    .venv/bin/python bench/bench_page_cpu.py [--baseline d0f1cf3] [--rounds 3] [--requests 100]
+    .venv/bin/python bench/bench_page_cpu.py [--baseline d0f1cf3] [--rounds 5] [--requests 200]
+
+``--profile PATH`` prints a cProfile (CPU time, upstream calls run inline so the pool threads'
+work is in it) of this checkout's PATH instead.
 """
 
 from __future__ import annotations
@@ -22,7 +27,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+import _stack
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {
@@ -31,10 +39,18 @@ PAGES = {
     "GET /projects/ (htmx: the table only)": ("/projects/", {"HTTP_HX_REQUEST": "true"}),
     "GET /projects/": ("/projects/", {}),
 }
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def measure(requests: int) -> dict[str, float]:
-    """Milliseconds of CPU per request for each page, in the tree that is the current folder."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def boot(sandbox_url: str) -> Callable[[str, dict[str, str]], bytes]:
+    """Django for the tree that is the current folder, a signed-in admin with the sandbox's
+    owner token, and a function that GETs a page through the WSGI handler."""
     sys.path.insert(0, os.getcwd())
     workdir = tempfile.mkdtemp()
     os.environ.update(
@@ -57,16 +73,13 @@ def measure(requests: int) -> dict[str, float]:
     from django.core.management import call_command
     from django.test import Client, RequestFactory
 
-    from agiler_sandbox import create_app
-    from agiler_sandbox.server import start_in_thread
     from portal.accounts.models import User
     from portal.tokens.store import token_save
 
     settings.ALLOWED_HOSTS = ["*"]
     settings.PORTAL_CHECK_MEMO = False  # the test settings' re-render of every {% memo %} reuse
     call_command("migrate", verbosity=0)
-    server = start_in_thread(create_app(seed=1))
-    settings.AGILER_API_URL = f"http://127.0.0.1:{server.port}/v1"
+    settings.AGILER_API_URL = sandbox_url
     settings.AGILER_TRANSPORT = None
     user = User.objects.create_user("bench", password="x", role="admin")
     token_save(user=user, token="ak_sandbox_owner")
@@ -75,58 +88,117 @@ def measure(requests: int) -> dict[str, float]:
     cookie = "; ".join(f"{k}={v.value}" for k, v in client.cookies.items())
     handler = WSGIHandler()  # no test client: its template instrumentation costs CPU too
 
-    def get(path: str, headers: dict[str, str]) -> None:
+    def get(path: str, headers: dict[str, str]) -> bytes:
         environ = dict(RequestFactory().get(path, secure=True, **headers).environ)
         environ.update(HTTP_COOKIE=cookie, **{"wsgi.input": io.BytesIO(b"")})
         status: list[str] = []
-        b"".join(handler(environ, lambda s, h, *a: status.append(s)))
+        body = b"".join(handler(environ, lambda s, h, *a: status.append(s)))
         assert status[0].startswith("200"), (path, status)
+        return body
 
+    return get
+
+
+def measure(requests: int, sandbox_url: str, sandbox_pid: int) -> dict[str, list[float]]:
+    """[portal CPU ms, sandbox CPU ms] per request for each page, in the current folder's tree."""
+    get = boot(sandbox_url)
     results = {}
     for label, (path, headers) in PAGES.items():
         for _ in range(5):
-            get(path, headers)  # warm: templates, connection pool, caches
+            body = get(path, headers)  # warm: templates, connection pool, caches
+        if path == "/projects/":
+            assert body.count(b'data-testid="project-row"') == 25, label  # a full page each
+        upstream = cpu_seconds(sandbox_pid)
         start = time.process_time()
         for _ in range(requests):
             get(path, headers)
-        results[label] = (time.process_time() - start) / requests * 1000
+        spent = time.process_time() - start
+        upstream = cpu_seconds(sandbox_pid) - upstream
+        results[label] = [spent / requests * 1000, upstream / requests * 1000]
     return results
+
+
+def profile(path: str, requests: int, sandbox_url: str) -> None:
+    """Print where this checkout's CPU goes on ``path`` (cProfile with a CPU-time clock)."""
+    import cProfile
+    import pstats
+
+    get = boot(sandbox_url)
+    import portal.lib.parallel as parallel
+
+    parallel.run_concurrently = parallel._inline  # every call on this thread, in the profile
+    for module in list(sys.modules.values()):
+        if getattr(module, "run_concurrently", None) is not None and module is not parallel:
+            module.run_concurrently = parallel._inline  # type: ignore[attr-defined]
+    headers = {"HTTP_HX_REQUEST": "true"} if path.endswith("#htmx") else {}
+    path = path.removesuffix("#htmx")
+    for _ in range(5):
+        get(path, headers)
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for _ in range(requests):
+        get(path, headers)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--baseline", default="d0f1cf3", help="commit to compare against")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--profile", metavar="PATH", help="profile PATH (append #htmx) instead")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--sandbox", nargs=2, help=argparse.SUPPRESS)  # url pid
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.requests)))
+        url, pid = args.sandbox
+        print(json.dumps(measure(args.requests, url, int(pid))))
         return
+    port = _stack.free_port()
+    sandbox = subprocess.Popen(  # this checkout's sandbox, for both trees
+        [sys.executable, "-m", "agiler_sandbox", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/v1"
     base = Path(tempfile.mkdtemp(prefix="bench-baseline."))
-    archive = subprocess.run(
-        ["git", "archive", args.baseline], cwd=ROOT, capture_output=True, check=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(base)], input=archive, check=True)
-    runs: dict[str, list[dict[str, float]]] = {"this checkout": [], "baseline": []}
+    runs: dict[str, list[dict[str, list[float]]]] = {"this checkout": [], "baseline": []}
     try:
+        _stack.wait_http(f"http://127.0.0.1:{port}/status", sandbox)  # type: ignore[arg-type]
+        if args.profile:
+            profile(args.profile, args.requests, url)
+            return
+        archive = subprocess.run(
+            ["git", "archive", args.baseline], cwd=ROOT, capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(base)], input=archive, check=True)
         for _ in range(args.rounds):
             for name, tree in (("baseline", base), ("this checkout", ROOT)):
                 command = [sys.executable, __file__, "--measure", "--requests", str(args.requests)]
+                command += ["--sandbox", url, str(sandbox.pid)]
                 out = subprocess.run(command, cwd=tree, capture_output=True, text=True, check=True)
                 runs[name].append(json.loads(out.stdout.strip().splitlines()[-1]))
     finally:
+        sandbox.terminate()
+        sandbox.wait()
         shutil.rmtree(base, ignore_errors=True)
     print(
-        f"CPU ms per request, in-process (DEBUG off), {args.requests} requests × "
-        f"{args.rounds} alternating rounds, medians; baseline = commit {args.baseline}\n"
+        f"Portal CPU ms per request, in-process (DEBUG off), sandbox in its own process, "
+        f"{args.requests} requests × {args.rounds} alternating rounds, medians; "
+        f"baseline = commit {args.baseline}\n"
     )
     print("| page | baseline ms | this checkout ms | baseline / this |")
     print("|---|---:|---:|---:|")
     for label in PAGES:
-        old = statistics.median(r[label] for r in runs["baseline"])
-        new = statistics.median(r[label] for r in runs["this checkout"])
+        old = statistics.median(r[label][0] for r in runs["baseline"])
+        new = statistics.median(r[label][0] for r in runs["this checkout"])
         print(f"| {label} | {old:.2f} | {new:.2f} | {old / new:.2f}× |")
+    print("\nThe sandbox's own CPU per request (the upstream's work, the same for both trees):")
+    for label in PAGES:
+        upstream = statistics.median(r[label][1] for rs in runs.values() for r in rs)
+        print(f"- {label}: {upstream:.2f} ms")
 
 
 if __name__ == "__main__":

@@ -84,15 +84,17 @@ def _row(
     lookup, filter and tag in a 25-row loop is paid 25 times on every request; issue 14)."""
     badge_class, badge_words = status_badge(project.status)
     workspace = project.workspace_id
+    workspace_name = names.get(workspace, "")
     return {
         "name": project.name,
         "url": project_url(project.id),
         "badge_class": badge_class,
         "badge_words": badge_words,
         "active": project.active,
-        "workspace_name": names.get(workspace, ""),
-        "workspace_url": workspace_url(workspace) if workspace else "",
-        "workspace_id": truncatechars(workspace, 13),
+        "workspace_name": workspace_name,
+        "workspace_url": workspace_url(workspace) if workspace_name else "",
+        # The id stands in for a workspace the list could not name (rare: truncating is slow).
+        "workspace_id": "" if workspace_name else truncatechars(workspace, 13),
         "region": project.region,
         "runtime": project.runtime,
         "updated": when(project.updated_at),
