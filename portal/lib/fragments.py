@@ -105,11 +105,12 @@ class RememberedURLNode(URLNode):
         name = self.view_name.var
         if self.args or self.kwargs or self.view_name.filters or not isinstance(name, str):
             return str(super().render(context))
+        page: Any = context  # a RequestContext has .request (Django's own lookup, as URLNode)
         try:
-            current_app = context.request.current_app
+            current_app = page.request.current_app
         except AttributeError:
             try:
-                current_app = context.request.resolver_match.namespace
+                current_app = page.request.resolver_match.namespace
             except AttributeError:
                 current_app = None
         key = (name, current_app, get_script_prefix(), get_urlconf())
