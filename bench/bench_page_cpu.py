@@ -9,6 +9,13 @@ request is measured apart from ``/proc`` and printed below the table. Each tree 
 process, alternating, ``--rounds`` times; the table gives medians.
 
     .venv/bin/python bench/bench_page_cpu.py [--baseline d0f1cf3] [--rounds 5] [--requests 200]
+    .venv/bin/python bench/bench_page_cpu.py --production     # PostgreSQL + Redis (needs root)
+
+By default the portal runs on the test settings (SQLite, local-memory cache, plain static
+files). ``--production`` runs it as gunicorn does: ``portal.settings`` with DEBUG off, a
+throwaway PostgreSQL database per tree, Redis (its own key prefix per tree), the manifest static
+storage over files collected by this checkout, INFO logging (to a file); that is the CPU a
+production worker spends, without gunicorn's own share.
 
 ``--profile PATH`` prints a cProfile (CPU time, upstream calls run inline so the pool threads'
 work is in it) of this checkout's PATH instead.
@@ -17,6 +24,7 @@ work is in it) of this checkout's PATH instead.
 from __future__ import annotations
 
 import argparse
+import base64
 import io
 import json
 import os
@@ -27,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import _stack
@@ -40,6 +48,7 @@ PAGES = {
     "GET /projects/": ("/projects/", {}),
 }
 TICKS = os.sysconf("SC_CLK_TCK")
+TREES = ("baseline", "this checkout")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -50,30 +59,45 @@ def cpu_seconds(pid: int) -> float:
 
 def boot(sandbox_url: str) -> Callable[[str, dict[str, str]], bytes]:
     """Django for the tree that is the current folder, a signed-in admin with the sandbox's
-    owner token, and a function that GETs a page through the WSGI handler."""
+    owner token, and a function that GETs a page through the WSGI handler. The environment
+    says which settings (``BENCH_PRODUCTION``: see the module docstring)."""
     sys.path.insert(0, os.getcwd())
     workdir = tempfile.mkdtemp()
+    production = bool(os.environ.get("BENCH_PRODUCTION"))
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="tests.settings",
+        DJANGO_SETTINGS_MODULE="portal.settings" if production else "tests.settings",
         PORTAL_DEBUG="false",
         # Throwaway keys for this process (the start-up checks refuse weak ones).
         PORTAL_AUDIT_HMAC_KEY=secrets.token_urlsafe(48),
         PORTAL_SECRET_KEY=secrets.token_urlsafe(50),
         PORTAL_ALLOWED_HOSTS="testserver",
-        DATABASE_URL=f"sqlite:///{workdir}/bench.sqlite3",
     )
+    if production:
+        os.environ.update(
+            PORTAL_TOKEN_KEYS="b1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+            PORTAL_TRUSTED_PROXY="true",
+            PORTAL_CACHE_KEY_PREFIX=f"benchcpu{os.getpid()}",
+            AGILER_API_URL=sandbox_url,
+        )
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
     import logging
 
     import django
 
     django.setup()
-    logging.disable(logging.INFO)  # the per-call log lines would go to this script's stderr
+    if production:  # logged as in production, to a file rather than this script's stderr
+        log = open(Path(workdir) / "portal.log", "a")  # noqa: SIM115 - open for the whole run
+        for handler in logging.getLogger().handlers:
+            handler.setStream(log)  # type: ignore[attr-defined]
+    else:
+        logging.disable(logging.INFO)  # the per-call log lines would go to this script's stderr
     from django.conf import settings
     from django.core.handlers.wsgi import WSGIHandler
     from django.core.management import call_command
     from django.test import Client, RequestFactory
 
-    from portal.accounts.models import User
+    from portal.accounts.models import SecurityPolicy, User
     from portal.tokens.store import token_save
 
     settings.ALLOWED_HOSTS = ["*"]
@@ -81,7 +105,14 @@ def boot(sandbox_url: str) -> Callable[[str, dict[str, str]], bytes]:
     call_command("migrate", verbosity=0)
     settings.AGILER_API_URL = sandbox_url
     settings.AGILER_TRANSPORT = None
-    user = User.objects.create_user("bench", password="x", role="admin")
+    if production:  # as make prod-check's smoke: a benchmark cannot type two-factor codes
+        policy = SecurityPolicy.current()
+        policy.require_mfa_admins = False
+        policy.save()
+    # (a production database is kept across rounds: the user may exist already)
+    user = User.objects.filter(username="bench").first() or User.objects.create_user(
+        "bench", password="x", role="admin"
+    )
     token_save(user=user, token="ak_sandbox_owner")
     client = Client()
     client.force_login(user)
@@ -91,6 +122,7 @@ def boot(sandbox_url: str) -> Callable[[str, dict[str, str]], bytes]:
     def get(path: str, headers: dict[str, str]) -> bytes:
         environ = dict(RequestFactory().get(path, secure=True, **headers).environ)
         environ.update(HTTP_COOKIE=cookie, **{"wsgi.input": io.BytesIO(b"")})
+        environ["HTTP_X_FORWARDED_PROTO"] = "https"  # the trusted proxy's word, in production
         status: list[str] = []
         body = b"".join(handler(environ, lambda s, h, *a: status.append(s)))
         assert status[0].startswith("200"), (path, status)
@@ -142,12 +174,46 @@ def profile(path: str, requests: int, sandbox_url: str) -> None:
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
 
 
+def production_environment(static: Path, databases: Iterable[str]) -> dict[str, str]:
+    """Create a throwaway database per tree, collect this checkout's static files into
+    ``static``; the environment that makes ``--measure`` run the production settings."""
+    for database in databases:
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", "createdb", "-O", _stack.PG_USER, database],
+            check=True,
+        )
+    env = {
+        "BENCH_PRODUCTION": "1",
+        "PORTAL_STATIC_ROOT": str(static),
+        "REDIS_URL": "redis://127.0.0.1:6379/14",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            **env,
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "PORTAL_DEBUG": "false",
+            "PORTAL_SECRET_KEY": secrets.token_urlsafe(50),
+            "PORTAL_AUDIT_HMAC_KEY": secrets.token_urlsafe(48),
+            "PORTAL_TOKEN_KEYS": "b1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+            "PORTAL_ALLOWED_HOSTS": "testserver",
+        },
+        check=True,
+    )
+    return env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--baseline", default="d0f1cf3", help="commit to compare against")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--profile", metavar="PATH", help="profile PATH (append #htmx) instead")
+    parser.add_argument(
+        "--production", action="store_true", help="PostgreSQL, Redis, manifest static (root)"
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--sandbox", nargs=2, help=argparse.SUPPRESS)  # url pid
     args = parser.parse_args()
@@ -164,6 +230,8 @@ def main() -> None:
     )
     url = f"http://127.0.0.1:{port}/v1"
     base = Path(tempfile.mkdtemp(prefix="bench-baseline."))
+    static = Path(tempfile.mkdtemp(prefix="bench-static."))
+    databases = {name: f"bench_cpu_{os.getpid()}_{n}" for n, name in enumerate(TREES)}
     runs: dict[str, list[dict[str, list[float]]]] = {"this checkout": [], "baseline": []}
     try:
         _stack.wait_http(f"http://127.0.0.1:{port}/status", sandbox)  # type: ignore[arg-type]
@@ -174,19 +242,43 @@ def main() -> None:
             ["git", "archive", args.baseline], cwd=ROOT, capture_output=True, check=True
         ).stdout
         subprocess.run(["tar", "-x", "-C", str(base)], input=archive, check=True)
+        env = dict(os.environ)
+        if args.production:
+            env.update(production_environment(static, databases.values()))
+            (base / "staticfiles").symlink_to(static)  # an older tree may not read STATIC_ROOT
         for _ in range(args.rounds):
-            for name, tree in (("baseline", base), ("this checkout", ROOT)):
+            for name, tree in zip(TREES, (base, ROOT), strict=True):
                 command = [sys.executable, __file__, "--measure", "--requests", str(args.requests)]
                 command += ["--sandbox", url, str(sandbox.pid)]
-                out = subprocess.run(command, cwd=tree, capture_output=True, text=True, check=True)
+                if args.production:
+                    env["DATABASE_URL"] = (
+                        f"postgres://{_stack.PG_USER}:{_stack.PG_PASSWORD}@127.0.0.1:5432/"
+                        + databases[name]
+                    )
+                out = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True)
+                if out.returncode:
+                    raise RuntimeError(f"{name}: {out.stderr[-3000:]}")
                 runs[name].append(json.loads(out.stdout.strip().splitlines()[-1]))
     finally:
         sandbox.terminate()
         sandbox.wait()
         shutil.rmtree(base, ignore_errors=True)
+        shutil.rmtree(static, ignore_errors=True)
+        if args.production:
+            for database in databases.values():
+                subprocess.run(
+                    ["runuser", "-u", "postgres", "--", "dropdb", "--if-exists", "--force"]
+                    + [database],
+                    check=False,
+                )
+    where = (
+        "production settings (PostgreSQL, Redis, manifest static, INFO logging)"
+        if args.production
+        else "test settings (SQLite, local-memory cache)"
+    )
     print(
-        f"Portal CPU ms per request, in-process (DEBUG off), sandbox in its own process, "
-        f"{args.requests} requests × {args.rounds} alternating rounds, medians; "
+        f"Portal CPU ms per request, in-process (DEBUG off), {where}, sandbox in its own "
+        f"process, {args.requests} requests × {args.rounds} alternating rounds, medians; "
         f"baseline = commit {args.baseline}\n"
     )
     print("| page | baseline ms | this checkout ms | baseline / this |")
