@@ -49,6 +49,7 @@ PAGES = {
 }
 TICKS = os.sysconf("SC_CLK_TCK")
 TREES = ("baseline", "this checkout")
+REDIS_URL = "redis://127.0.0.1:6379/14"  # --production: the same database as bench/_stack.py
 
 
 def cpu_seconds(pid: int) -> float:
@@ -76,7 +77,6 @@ def boot(sandbox_url: str) -> Callable[[str, dict[str, str]], bytes]:
         os.environ.update(
             PORTAL_TOKEN_KEYS="b1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
             PORTAL_TRUSTED_PROXY="true",
-            PORTAL_CACHE_KEY_PREFIX=f"benchcpu{os.getpid()}",
             AGILER_API_URL=sandbox_url,
         )
     else:
@@ -185,7 +185,7 @@ def production_environment(static: Path, databases: Iterable[str]) -> dict[str, 
     env = {
         "BENCH_PRODUCTION": "1",
         "PORTAL_STATIC_ROOT": str(static),
-        "REDIS_URL": "redis://127.0.0.1:6379/14",
+        "REDIS_URL": REDIS_URL,
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -248,6 +248,7 @@ def main() -> None:
             (base / "staticfiles").symlink_to(static)  # an older tree may not read STATIC_ROOT
         for _ in range(args.rounds):
             for name, tree in zip(TREES, (base, ROOT), strict=True):
+                env["PORTAL_CACHE_KEY_PREFIX"] = f"{databases[name]}-"  # a Redis key space each
                 command = [sys.executable, __file__, "--measure", "--requests", str(args.requests)]
                 command += ["--sandbox", url, str(sandbox.pid)]
                 if args.production:
@@ -265,7 +266,12 @@ def main() -> None:
         shutil.rmtree(base, ignore_errors=True)
         shutil.rmtree(static, ignore_errors=True)
         if args.production:
+            import redis
+
+            keys = redis.Redis.from_url(REDIS_URL)
             for database in databases.values():
+                for key in keys.scan_iter(f"{database}-*"):
+                    keys.delete(key)
                 subprocess.run(
                     ["runuser", "-u", "postgres", "--", "dropdb", "--if-exists", "--force"]
                     + [database],
