@@ -260,12 +260,19 @@ class Stack:
         return done.stdout.strip()
 
     def session_cookie(self, username: str, role: str, token: str) -> str:
-        """A user with ``role`` and their Agiler ``token``, signed in: ``sessionid=…``."""
+        """A user with ``role`` and their Agiler ``token``, signed in: ``sessionid=…``.
+
+        Signed in with a password only: production requires two-factor sign-in of admins by
+        default, so this throwaway database turns that off, as ``make prod-check`` does for its
+        smoke journey (a benchmark cannot type authenticator codes)."""
         return self.manage(
             f"""
 from django.test import Client
-from portal.accounts.models import User
+from portal.accounts.models import SecurityPolicy, User
 from portal.tokens.store import token_save
+policy = SecurityPolicy.current()
+policy.require_mfa_admins = False
+policy.save()
 user, _ = User.objects.get_or_create(username={username!r}, defaults={{"role": {role!r}}})
 token_save(user=user, token={token!r})
 client = Client()

@@ -76,8 +76,10 @@ def _fresh_cache() -> Iterator[None]:
     """Scopes, catalogs and counts are cached: every test starts from its own upstream; and the
     process-wide retry budget starts from a quiet window."""
     from portal.agiler._budget import PROCESS_BUDGET
+    from portal.audit import naming
 
     cache.clear()
+    naming.forget_written()  # what it wrote is gone with the cache
     PROCESS_BUDGET.reset()
     yield
     cache.clear()

@@ -27,3 +27,6 @@ SECURE_SSL_REDIRECT = False
 # Tests sign admins in with force_login and no authenticator; the default policy (admins must
 # use two-factor sign-in) is exercised by tests/hardening/test_admin_mfa.py, which turns it on.
 PORTAL_REQUIRE_MFA_FOR_ADMINS = False
+# Every reuse of a {% memo %} fragment is checked against a fresh render: a fragment that varies
+# on something outside its key (one person's data shown to another) fails the page's tests.
+PORTAL_CHECK_MEMO = True

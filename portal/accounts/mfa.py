@@ -21,6 +21,7 @@ from django_otp.util import random_hex
 
 from portal.accounts.mfa_models import RecoveryCodeDevice
 from portal.accounts.models import SecurityPolicy
+from portal.accounts.sessions import end_sessions
 from portal.audit import user_target
 from portal.audit.actions import Action
 
@@ -40,6 +41,27 @@ def _audit(**kwargs: Any) -> None:
 def has_mfa(user: Any) -> bool:
     """Whether ``user`` has a confirmed authenticator app."""
     return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+
+
+#: Session key: the id of the person this session found without an authenticator app.
+_ABSENT_KEY = "_mfa_absent_for"
+
+
+def session_has_mfa(user: Any, session: Any) -> bool:
+    """``has_mfa(user)`` for a request of ``session``, asked of the database once per session.
+
+    The sign-in policy needs the answer on every request of a session not verified with a code
+    (everyone, where two-factor sign-in is not required): a query each time. A "no" is kept in
+    the session; it cannot go stale, because enrolling (``mfa_confirm_enrolment``) ends every
+    other session of the person, and the enrolling one is verified from then on. A "yes" is
+    never kept: such a session is signed out at once.
+    """
+    if session.get(_ABSENT_KEY) == user.pk:
+        return False
+    found = has_mfa(user)
+    if not found:
+        session[_ABSENT_KEY] = user.pk
+    return found
 
 
 def _policy() -> tuple[bool, bool]:
@@ -203,12 +225,18 @@ def mfa_confirm_enrolment(
         RecoveryCodeDevice.objects.filter(user_id=user.pk).delete()
         recovery = RecoveryCodeDevice.objects.create(user=user, name="Recovery codes")
         codes = recovery.replace_codes()
+        # No other session proved this factor (and one may remember "no authenticator", see
+        # session_has_mfa): they end now, as each would have at its next request.
+        session = getattr(request, "session", None)
+        ended = end_sessions(user, keep=getattr(session, "session_key", None))
+        if session is not None:
+            session.pop(_ABSENT_KEY, None)
         _audit(
             action=Action.MFA_ENROLLED,
             actor=user,
             request=request,
             **user_target(user),
-            summary={"devices": ["authenticator app", "recovery codes"]},
+            summary={"devices": ["authenticator app", "recovery codes"], "sessions_ended": ended},
         )
     return codes
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp.middleware import is_verified
 
-from portal.accounts.mfa import has_mfa, mfa_required_for
+from portal.accounts.mfa import mfa_required_for, session_has_mfa
 
 #: URL names a person who must enrol may still open
 ENROLMENT_ALLOWED = {"accounts:mfa", "accounts:logout", "accounts:login", "accounts:login_verify"}
@@ -49,7 +49,7 @@ class SignInPolicyMiddleware:
                     return self._restricted(request)
                 return self._go(request, reverse("accounts:password_change"))
             return None
-        if has_mfa(user):
+        if session_has_mfa(user, request.session):
             logout(request)
             messages.info(request, "Sign in again with your authentication code.")
             return self._go(request, reverse("accounts:login"))

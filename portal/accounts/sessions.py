@@ -4,14 +4,18 @@ A deactivated person's cookie was refused while inactive, but the session row su
 worked again after reactivation (issue 15, item 6). Sessions live in the database
 (``django.contrib.sessions``); this deletes the rows that belong to the person, except the one
 the change was made from when it is their own (a password change keeps you signed in here).
+Where sessions are cached (``SESSION_ENGINE`` ``cached_db``), their cached copies go too.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.utils import timezone
 
 
@@ -28,4 +32,9 @@ def end_sessions(user: Any, *, keep: str | None = None) -> int:
         if str(data.get(SESSION_KEY, "")) == str(user.pk):
             ended.append(session.session_key)
     Session.objects.filter(session_key__in=ended).delete()
+    # With cached sessions (``cached_db``, when Redis is configured) the rows' copies in the
+    # cache must go too, or a cached session would outlive its row.
+    prefix = getattr(import_module(settings.SESSION_ENGINE).SessionStore, "cache_key_prefix", None)
+    if prefix and ended:
+        caches[settings.SESSION_CACHE_ALIAS].delete_many([prefix + key for key in ended])
     return len(ended)

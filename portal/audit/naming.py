@@ -9,6 +9,7 @@ construction; where it is not (a cold cache), the event keeps the id alone.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,6 +22,13 @@ _BEFORE = "audit-before:{}:{}"
 _WORKSPACE_OF = "audit-workspace-of:{}"
 #: a day: long enough for any page that loads an object and then changes it
 _TIMEOUT = 24 * 3600
+#: A name this process wrote less than this long ago is not written again while unchanged: the
+#: cache keeps it for ``_TIMEOUT``. Should the cache lose it (a restart, eviction), events name
+#: the object again once it is read after this long, and meanwhile keep its id alone.
+_REWRITE = 3600
+_WRITTEN_MAX = 50_000
+#: key -> (value, time.monotonic() when this process wrote it)
+_written: dict[str, tuple[str, float]] = {}
 
 
 def label_of(obj: Any) -> tuple[str, str] | None:
@@ -48,8 +56,26 @@ def remember(objects: Iterable[Any]) -> None:
             workspace = getattr(obj, "workspace_id", None)
             if isinstance(workspace, str) and workspace:  # a project: where it lives
                 names[_WORKSPACE_OF.format(pair[0])] = workspace
-    if names:
-        cache.set_many(names, _TIMEOUT)
+    now = time.monotonic()
+    fresh = {key: value for key, value in names.items() if _stale(key, value, now)}
+    if fresh:
+        cache.set_many(fresh, _TIMEOUT)
+        if len(_written) + len(fresh) > _WRITTEN_MAX:
+            _written.clear()
+        _written.update((key, (value, now)) for key, value in fresh.items())
+
+
+def _stale(key: str, value: str, now: float) -> bool:
+    """Whether ``key`` must be written: this process has not written ``value`` to it within
+    ``_REWRITE`` seconds. A list page reads the same fifty names on every request; writing them
+    all each time was most of what remembering cost (issue 14: page cost)."""
+    written = _written.get(key)
+    return written is None or written[0] != value or now - written[1] >= _REWRITE
+
+
+def forget_written() -> None:
+    """Forget what this process wrote (tests that empty the cache between them)."""
+    _written.clear()
 
 
 def recall(object_id: str) -> str:

@@ -39,8 +39,7 @@ def nav_for(request: HttpRequest) -> list[dict[str, object]]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    path = request.path.strip("/")
-    section = path.split("/", 1)[0]
+    active = _active_sections(request.path)
     items = []
     for item in NAV_ITEMS:
         if not user.can(item.action):
@@ -48,13 +47,34 @@ def nav_for(request: HttpRequest) -> list[dict[str, object]]:
         url = _url(item.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
         if url is None:
             continue
-        # A section with a slash ("accounts/people") marks the item active by path prefix.
-        if "/" in item.section:
-            active = (path + "/").startswith(item.section + "/")
-        else:
-            active = section == item.section
-        items.append({"label": item.label, "url": url, "active": active})
+        items.append({"label": item.label, "url": url, "active": item.section in active})
     return items
+
+
+def nav_key(request: HttpRequest) -> tuple[object, ...]:
+    """Everything ``nav_for`` depends on besides the URLconf: who may see which items (the
+    role; an inactive person none) and which item is active. The layout renders the
+    navigation once per process for each key (``{% memo %}``), not on every request."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return (None,)
+    return (user.role, user.is_active, _active_sections(request.path))
+
+
+def _active_sections(path: str) -> tuple[str, ...]:
+    """The sections of ``NAV_ITEMS`` that ``path`` is in."""
+    path = path.strip("/")
+    section = path.split("/", 1)[0]
+    # A section with a slash ("accounts/people") marks the item active by path prefix.
+    return tuple(
+        item.section
+        for item in NAV_ITEMS
+        if (
+            (path + "/").startswith(item.section + "/")
+            if "/" in item.section
+            else section == item.section
+        )
+    )
 
 
 @lru_cache(maxsize=64)

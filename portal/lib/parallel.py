@@ -55,6 +55,22 @@ def after_gather(work: Callable[[], None]) -> None:
 
 
 def _run(call: Callable[[], Any]) -> tuple[Any, BaseException | None, list[Callable[[], None]]]:
+    try:
+        return _guarded(call)
+    finally:
+        # A call may touch the ORM (token bookkeeping, audit of a sensitive read). With
+        # CONN_MAX_AGE > 0, close_old_connections() would keep each pool thread's connection
+        # open for its whole age: 16 idle connections per process. Close them for real.
+        for connection in connections.all(initialized_only=True):
+            connection.close()
+
+
+def _guarded(
+    call: Callable[[], Any],
+) -> tuple[Any, BaseException | None, list[Callable[[], None]]]:
+    """Run ``call`` as a pool task does, on whatever thread this is: nested fan-outs inline,
+    its bookkeeping (``after_gather``) kept for the caller, any exception returned."""
+    was_on_pool, was_deferred = getattr(_local, "on_pool", False), getattr(_local, "deferred", None)
     _local.on_pool = True
     deferred: list[Callable[[], None]] = []
     _local.deferred = deferred
@@ -63,12 +79,7 @@ def _run(call: Callable[[], Any]) -> tuple[Any, BaseException | None, list[Calla
     except BaseException as error:  # noqa: BLE001 - handed to the caller, which re-raises it
         return None, error, deferred
     finally:
-        _local.deferred = None
-        # A call may touch the ORM (token bookkeeping, audit of a sensitive read). With
-        # CONN_MAX_AGE > 0, close_old_connections() would keep each pool thread's connection
-        # open for its whole age: 16 idle connections per process. Close them for real.
-        for connection in connections.all(initialized_only=True):
-            connection.close()
+        _local.deferred, _local.on_pool = was_deferred, was_on_pool
 
 
 def _inline(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
@@ -90,21 +101,27 @@ def run_concurrently(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
 
     If any call raises, the first failure (in ``calls`` order) is re-raised once all have
     finished, so the page shows one error and no call is left running behind the response.
-    A single call runs inline: no thread hop for nothing. Called from a task already on the
+    A single call runs inline: no thread hop for nothing; of several, the first runs on the
+    calling thread while the pool runs the rest. Called from a task already on the
     pool, the calls run inline too: waiting there on inner futures could take every pool thread
     and deadlock the process.
     """
     if len(calls) <= 1 or getattr(_local, "on_pool", False):
         return _inline(calls)
     pool = _executor()
-    futures: dict[str, Future[Any]] = {
-        name: pool.submit(_run, call) for name, call in calls.items()
-    }
+    # The first call runs here, on the caller's thread, while the pool runs the others: one
+    # thread hand-off fewer (the caller would only wait), the same concurrency. It runs as a
+    # pool task would (nested fan-outs inline, bookkeeping deferred), on the caller's own
+    # database connection, which stays open.
+    first, *others = calls.items()
+    futures: dict[str, Future[Any]] = {name: pool.submit(_run, call) for name, call in others}
+    outcomes = {first[0]: _guarded(first[1])}
+    outcomes.update((name, future.result()) for name, future in futures.items())
     results: dict[str, Any] = {}
     first_error: BaseException | None = None
     deferred: list[Callable[[], None]] = []
-    for name, future in futures.items():
-        value, error, later = future.result()
+    for name in calls:
+        value, error, later = outcomes[name]
         deferred.extend(later)
         if error is None:
             results[name] = value

@@ -36,16 +36,15 @@ class CatalogEntry:
         return f"{text} (deprecated)" if self.deprecated else text
 
 
-def cached_regions() -> list[CatalogEntry] | None:
-    """The regions if the cache holds them (no upstream call), else None."""
-    cached = cache.get(_REGIONS_KEY)
-    return None if cached is None else [CatalogEntry(*row) for row in cached]
-
-
-def cached_runtimes() -> list[CatalogEntry] | None:
-    """The runtimes if the cache holds them (no upstream call), else None."""
-    cached = cache.get(_RUNTIMES_KEY)
-    return None if cached is None else [CatalogEntry(*row) for row in cached]
+def cached() -> tuple[list[CatalogEntry] | None, list[CatalogEntry] | None]:
+    """(regions, runtimes), each as the cache holds it or None: one cache round trip, no
+    upstream call."""
+    found = cache.get_many([_REGIONS_KEY, _RUNTIMES_KEY])
+    regions, runtimes = found.get(_REGIONS_KEY), found.get(_RUNTIMES_KEY)
+    return (
+        None if regions is None else [CatalogEntry(*row) for row in regions],
+        None if runtimes is None else [CatalogEntry(*row) for row in runtimes],
+    )
 
 
 def regions(client: AgilerClient) -> list[CatalogEntry]:

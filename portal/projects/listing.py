@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from portal.agiler import AgilerClient
 
+from django.utils.text import capfirst
+
 from portal.lib.inputs import ascii_int
 
 #: Matches per portal page.
@@ -39,7 +41,20 @@ STATUSES: tuple[tuple[str, str], ...] = (
     ("restoring", "Restoring"),
 )
 ACTIVE_CHOICES: tuple[tuple[str, str], ...] = (("yes", "Active"), ("no", "Inactive"))
+#: How a status reads as a badge (Tabler colour class, words); any other status is grey, in its
+#: own words. templates/projects/_status_badge.html is the markup.
+STATUS_BADGES: dict[str, tuple[str, str]] = {
+    "running": ("bg-green-lt", "Running"),
+    "stopped": ("bg-secondary-lt", "Stopped"),
+    "building": ("bg-blue-lt", "Building"),
+    "restoring": ("bg-yellow-lt", "Restoring"),
+}
 MAX_QUERY = 100
+
+
+def status_badge(status: str) -> tuple[str, str]:
+    """(colour class, words) of the badge for a project ``status`` (see ``STATUS_BADGES``)."""
+    return STATUS_BADGES.get(status) or ("bg-secondary-lt", capfirst(status))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,10 @@ from tests.helpers import CANARY, CANARY_SCOPES
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
+    from portal.audit import naming
+
     cache.clear()
+    naming.forget_written()  # what it wrote is gone with the cache
     yield
     cache.clear()
 

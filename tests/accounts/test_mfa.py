@@ -86,6 +86,30 @@ def test_a_session_without_the_second_factor_is_signed_out(operator: User) -> No
     assert stale.get("/").headers["Location"] == "/accounts/login/"
 
 
+def test_a_session_asks_for_an_authenticator_once(operator: User) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(operator)
+    client.get("/accounts/token/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/accounts/token/").status_code == 200
+    assert not [q for q in queries.captured_queries if "otp_totp_totpdevice" in q["sql"]]
+
+
+def test_enrolling_ends_the_persons_other_sessions_at_once(operator: User) -> None:
+    """Another session remembered "no authenticator" (it asks once per session): enrolling
+    ends it, so it cannot keep going on the password alone."""
+    other = client_for(operator)
+    assert other.get("/").status_code == 200
+    enrol(operator)
+    response = other.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/accounts/login/")
+    event = AuditEvent.objects.get(action="mfa.enrolled")
+    assert event.summary["sessions_ended"] == 1
+
+
 def test_repeated_failures_lock_the_account_with_a_clear_message(operator: User) -> None:
     client = Client()
     for _ in range(5):

@@ -197,3 +197,20 @@ def test_the_newer_areas_read_as_sentences(
     if kind == "project":
         event.target_label = "acme-blog"
     assert describe(event) == expected
+
+
+def test_a_name_read_again_unchanged_is_kept_and_a_changed_one_replaces_it(
+    make_client: Callable[..., AgilerClient], operator: Any, sandbox: Any
+) -> None:
+    """Names are written once per hour while unchanged (a list page reads fifty on every
+    request); a rename seen on the next read is written at once."""
+    from portal.audit import naming
+
+    client = make_client(AuditObserver(actor=operator))
+    project = client.list_projects().items[0]
+    assert naming.recall(project.id) == project.name
+    client.list_projects()
+    assert naming.recall(project.id) == project.name
+    sandbox.inspect.project(project.id).name = "renamed-blog"
+    client.list_projects()
+    assert naming.recall(project.id) == "renamed-blog"

@@ -17,6 +17,8 @@ def test_results_come_back_by_name() -> None:
 
 
 def test_a_worker_closes_its_database_connection_after_each_task(db: None) -> None:
+    """The first call runs on the caller's thread, whose connection stays open; the others run
+    on pool threads, which close theirs."""
     closed: list[str] = []
 
     def task(name: str) -> Any:
@@ -35,8 +37,24 @@ def test_a_worker_closes_its_database_connection_after_each_task(db: None) -> No
 
         return call
 
-    assert run_concurrently({"a": task("a"), "b": task("b")}) == {"a": "a", "b": "b"}
-    assert sorted(closed) == ["a", "b"]
+    caller = connections["default"]
+    caller.ensure_connection()
+    try:
+        results = run_concurrently({"a": task("a"), "b": task("b"), "c": task("c")})
+        assert results == {"a": "a", "b": "b", "c": "c"}
+        assert sorted(closed) == ["b", "c"]
+        assert caller.connection is not None  # the caller's own, used by "a", is still open
+    finally:
+        vars(caller).pop("close", None)  # the spy "a" put on the caller's connection
+
+
+def test_the_first_call_runs_on_the_callers_thread_and_the_others_on_the_pool() -> None:
+    caller = threading.current_thread().name
+    names = run_concurrently(
+        {name: lambda: threading.current_thread().name for name in ("a", "b", "c")}
+    )
+    assert names["a"] == caller
+    assert caller not in {names["b"], names["c"]}
 
 
 def test_a_nested_call_runs_inline_on_the_pool_thread() -> None:

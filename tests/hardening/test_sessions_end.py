@@ -1,12 +1,20 @@
 """Deactivation, a role change and a password change end the person's other sessions
-(issue 15, item 6): the old cookie must not work again after reactivation."""
+(issue 15, item 6): the old cookie must not work again after reactivation. Each holds with
+sessions in the database and with sessions cached (``cached_db``, production with Redis), where
+a session's cached copy must end with its row."""
 
 from __future__ import annotations
 
+import pytest
 from django.contrib.sessions.models import Session
 
 from portal.audit.models import AuditEvent
 from tests.helpers import PASSWORD, client_for
+
+
+@pytest.fixture(autouse=True, params=["db", "cached_db"])
+def session_engine(request, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{request.param}"
 
 
 def test_a_deactivated_persons_cookie_does_not_work_after_reactivation(admin, operator) -> None:  # type: ignore[no-untyped-def]

@@ -1,14 +1,27 @@
-"""Template helpers shared by every page (registered as builtins in settings)."""
+"""Template helpers shared by every page (registered as builtins in settings).
+
+Besides the filters and tags below, this library installs ``{% memo %}`` and a ``{% url %}``
+that remembers argument-less URLs (``portal.lib.fragments``): as a builtin listed after Django's
+own, its ``url`` takes the place of Django's in every template, with the same syntax and output.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from portal.accounts.roles import role_allows
+from portal.lib.fragments import do_memo, do_url
+from portal.lib.when import iso, when_text
 
 register = template.Library()
+register.tag("memo", do_memo)
+register.tag("url", do_url)
 
 
 @register.filter
@@ -37,8 +50,6 @@ def human_bytes(value: Any) -> str:
 
 
 def _relative_markup(relative: bool, in_link: bool) -> str:
-    from django.utils.safestring import mark_safe
-
     if not relative:
         return ""
     if in_link:
@@ -55,14 +66,24 @@ def when(value: Any, seconds: bool = False, relative: bool = False, in_link: boo
     "3 min ago" with ``relative`` (the full time stays in the title, on hover and focus).
     ``in_link``: the time sits inside a link, which already takes the focus, so the time is not
     made focusable itself (a focusable element inside a link is nested interactive content).
+    A view may call it to format a list's moments once in Python (issue 14: page cost).
     """
-    from django.utils.html import format_html
-    from django.utils.safestring import mark_safe
+    if type(value) is datetime:
+        return _when_datetime(value, value.tzinfo, seconds, relative, in_link)
+    return _when(value, seconds, relative, in_link)
 
-    from portal.lib.when import iso, when_text
 
+@lru_cache(maxsize=4096)
+def _when_datetime(value: datetime, zone: Any, seconds: bool, relative: bool, in_link: bool) -> str:
+    """``_when`` of a moment, remembered: the markup depends on nothing but the arguments (the
+    zone is part of the key because equal moments in two zones compare equal, yet their ISO
+    text differs), and a list shows the same moments on every request."""
+    return _when(value, seconds, relative, in_link)
+
+
+def _when(value: Any, seconds: bool, relative: bool, in_link: bool) -> str:
     if value is None or value == "":
-        return format_html('<span class="text-secondary">—</span>')
+        return mark_safe('<span class="text-secondary">—</span>')  # noqa: S308 - constant markup
     try:
         text, stamp = when_text(value, seconds=seconds), iso(value)
     except (AttributeError, TypeError, ValueError, OverflowError):
