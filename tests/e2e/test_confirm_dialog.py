@@ -19,14 +19,20 @@ def test_escape_closes_the_dialog_and_returns_focus_to_its_opener(
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
     expect(dialog.get_by_test_id("confirm-object")).to_contain_text(project_name)
-    # Focus moved into the dialog, so the keyboard acts on it.
-    assert page.evaluate("document.activeElement.closest('[role=dialog]') !== null")
+    # Focus moves into the dialog once it has settled, so the keyboard acts on it.
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.closest('[role=dialog]') !== null",
+        timeout=5_000,
+    )
     shot(page, "dialog-open")
     url_before = page.url
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
     assert page.url == url_before
-    assert page.evaluate("document.activeElement.textContent.trim()").startswith("Delete")
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.textContent.trim().startsWith('Delete')",
+        timeout=5_000,
+    )
     # The slot is still there: the dialog opens again, and Cancel closes it the same way.
     opener.click()
     expect(page.get_by_role("dialog")).to_be_visible()
