@@ -11,7 +11,7 @@ from django.test import Client
 
 from portal.accounts.models import User
 from portal.audit.models import AuditEvent
-from tests.helpers import PASSWORD, client_for
+from tests.helpers import PASSWORD, client_for, totp_code_with_time_to_use
 
 
 def enrol(user: User) -> tuple[pyotp.TOTP, list[str]]:
@@ -21,7 +21,7 @@ def enrol(user: User) -> tuple[pyotp.TOTP, list[str]]:
     assert 'src="data:image/svg+xml;base64,' in page
     secret = re.search(r'data-testid="mfa-secret">([A-Z2-7 ]+)<', page).group(1)  # type: ignore[union-attr]
     totp = pyotp.TOTP(secret.replace(" ", ""))
-    response = client.post("/accounts/two-factor/", {"otp_token": totp.now()})
+    response = client.post("/accounts/two-factor/", {"otp_token": totp_code_with_time_to_use(totp)})
     assert response.status_code == 200
     codes = re.findall(r"<li class=\"col mb-1\">([a-z0-9-]+)</li>", response.content.decode())
     assert len(codes) == 10
