@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -32,15 +31,6 @@ TERMS = {
     "common (action restore, 20 %)": "restore",
     "an IP address (source_ip =)": "10.0.7.7",
 }
-
-
-def timed(fn: object, repeat: int = 5) -> float:
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()  # type: ignore[operator]
-        samples.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(samples)
 
 
 def main() -> None:
@@ -88,7 +78,10 @@ def run(args: argparse.Namespace) -> None:
         for label, term in TERMS.items():
             events = apply_filters(visible_events(admin), {"q": term})
             page = page_of(events)
-            found[label] = (timed(lambda events=events: page_of(events)), len(page.events))
+            found[label] = (
+                bench_audit.timed(lambda events=events: page_of(events)),
+                len(page.events),
+            )
         return found
 
     def appends() -> float:

@@ -128,6 +128,26 @@ def sign_in(client: httpx.Client, portal: str, username: str) -> None:
         raise SystemExit(f"sign-in failed: {answer.status_code}")
 
 
+def demo_portal(workdir: Path, sandbox_url: str) -> dict[str, str]:
+    """The environment of a demo portal on a SQLite file in ``workdir``, pointed at the sandbox,
+    its database migrated and the demo users seeded."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "PORTAL_DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{workdir / 'portal.sqlite3'}",
+        "AGILER_API_URL": sandbox_url,
+        "PORTAL_DEMO_KEY_FILE": str(workdir / "portal-keys"),
+    }
+    env.pop("PORTAL_TOKEN_KEYS", None)
+    for command in (["migrate", "--noinput"], ["seed_demo"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+    return env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="1G", help="dump size, e.g. 1G, 256M (default 1G)")
@@ -138,21 +158,8 @@ def main() -> None:
     sandbox_port, portal_port = free_port(), free_port()
     sandbox_url = f"http://127.0.0.1:{sandbox_port}/v1"
     portal_url = f"http://127.0.0.1:{portal_port}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "PORTAL_DEBUG": "true",
-        "DATABASE_URL": f"sqlite:///{workdir / 'portal.sqlite3'}",
-        "AGILER_API_URL": sandbox_url,
-        "PORTAL_DEMO_KEY_FILE": str(workdir / "portal-keys"),
-    }
-    env.pop("PORTAL_TOKEN_KEYS", None)
+    env = demo_portal(workdir, sandbox_url)
     python = sys.executable
-    for command in (["migrate", "--noinput"], ["seed_demo"]):
-        subprocess.run(
-            [python, "manage.py", *command], cwd=ROOT, env=env, check=True,
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
     sandbox = subprocess.Popen(
         [python, "-m", "agiler_sandbox", "--host", "127.0.0.1", "--port", str(sandbox_port),
          "--dump-size", str(size)],

@@ -41,6 +41,7 @@ import httpx
 from bench_backup_relay import (
     MiB,
     RssSampler,
+    demo_portal,
     free_port,
     parse_size,
     sign_in,
@@ -163,21 +164,8 @@ def main() -> None:
         out.write(block[: size % MiB])
     ports = {name: free_port() for name in ("sandbox", "portal", "front_portal", "front_sandbox")}
     sandbox_url = f"http://127.0.0.1:{ports['sandbox']}/v1"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "PORTAL_DEBUG": "true",
-        "DATABASE_URL": f"sqlite:///{work / 'portal.sqlite3'}",
-        "AGILER_API_URL": sandbox_url,
-        "PORTAL_DEMO_KEY_FILE": str(work / "portal-keys"),
-    }
-    env.pop("PORTAL_TOKEN_KEYS", None)
+    env = demo_portal(work, sandbox_url)
     python = sys.executable
-    for command in (["migrate", "--noinput"], ["seed_demo"]):
-        subprocess.run(
-            [python, "manage.py", *command], cwd=ROOT, env=env, check=True,
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
     (work / "nginx.conf").write_text(NGINX_CONF.format(work=work, **ports))
     sandbox = subprocess.Popen(
         [python, "-m", "agiler_sandbox", "--host", "127.0.0.1", "--port", str(ports["sandbox"]),
