@@ -49,3 +49,17 @@ def test_operator_on_a_phone_opens_the_menu_reaches_projects_and_backups_fit_the
     assert box is not None
     assert box["x"] >= 0
     assert box["x"] + box["width"] <= PHONE["width"]
+
+
+def test_on_a_phone_the_home_cards_badges_show_their_whole_word(page: Page, base_url: str) -> None:
+    """A badge beside a long title keeps its width (the title wraps): "Normal", not "Norma"."""
+    page.set_viewport_size(PHONE)
+    login(page, base_url, "admin")
+    notifications = page.get_by_test_id("card-notifications")
+    expect(notifications.locator(".badge").first).to_be_visible()
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll("#home-cards .badge")]
+             .filter(b => b.scrollWidth > b.clientWidth + 1)
+             .map(b => b.textContent.trim())"""
+    )
+    assert clipped == []
