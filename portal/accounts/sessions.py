@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
+from django.db import transaction
 from django.utils import timezone
 
 
@@ -34,7 +35,13 @@ def end_sessions(user: Any, *, keep: str | None = None) -> int:
     Session.objects.filter(session_key__in=ended).delete()
     # With cached sessions (``cached_db``, when Redis is configured) the rows' copies in the
     # cache must go too, or a cached session would outlive its row.
+    # The copies go now and again once the deletion commits: a request from an ended session
+    # that arrives in between still finds its row and caches it afresh, and that copy would
+    # outlive the row (after an enrolment, without the second factor).
     prefix = getattr(import_module(settings.SESSION_ENGINE).SessionStore, "cache_key_prefix", None)
     if prefix and ended:
-        caches[settings.SESSION_CACHE_ALIAS].delete_many([prefix + key for key in ended])
+        keys = [prefix + key for key in ended]
+        cache = caches[settings.SESSION_CACHE_ALIAS]
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
     return len(ended)

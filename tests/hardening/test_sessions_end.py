@@ -62,3 +62,27 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(operator) 
     assert Session.objects.count() == 1
     event = AuditEvent.objects.filter(action="auth.password_changed").get()
     assert event.actor_username == "otto" and event.outcome == "success"
+
+
+def test_a_session_cached_again_before_the_ending_commits_does_not_outlive_it(  # type: ignore[no-untyped-def]
+    operator, settings, django_capture_on_commit_callbacks
+) -> None:
+    """A request from the session that arrives between the deletion and its commit still reads
+    its row and caches it afresh; that copy must go too once the deletion commits."""
+    from importlib import import_module
+
+    from django.core.cache import caches
+
+    from portal.accounts.sessions import end_sessions
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    victim = client_for(operator)
+    assert victim.get("/").status_code == 200
+    key = victim.session.session_key
+    data = store(session_key=key).load()
+    cache = caches[settings.SESSION_CACHE_ALIAS]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert end_sessions(operator) == 1
+        cache.set(store.cache_key_prefix + key, data, 300)  # the racing request's copy
+    assert victim.get("/").status_code == 302
