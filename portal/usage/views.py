@@ -17,8 +17,7 @@ from portal.agiler import AgilerClient
 from portal.lib.csv import csv_response
 from portal.lib.htmx import render_page
 from portal.lib.pager import with_query
-from portal.lib.parallel import run_concurrently
-from portal.projects.area_pages import area_crumbs
+from portal.projects.area_pages import area_crumbs, with_project
 from portal.tokens.service import agiler_for
 from portal.usage import charts, exports
 from portal.usage.charts import Series
@@ -64,13 +63,11 @@ def _fetch(
     over the one before it, for the comparison) fetched side by side."""
     span = UsageWindow.from_query(request.GET)
     client = agiler_for(request.user, request=request)
-    calls = {
-        "project": lambda: client.get_project(project),
-        "current": lambda: _usage(client, project, span),
-    }
+    calls = {"current": lambda: _usage(client, project, span)}
     if previous:
         calls["previous"] = lambda: _usage(client, project, span, previous=True)
-    return span, run_concurrently(calls)
+    _, found = with_project(client, project, calls)
+    return span, found
 
 
 def _rows(span: UsageWindow, items: list[Any]) -> list[dict[str, Any]]:
