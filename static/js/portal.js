@@ -50,6 +50,33 @@
       update.type = "replace";
     }
   });
+  // An answer still on its way when the person goes Back or Forward belongs to the page they
+  // left: it must neither swap into the page htmx restores nor push its address on top of it
+  // (a Filter answer landing after Back put the refused filter back in the address bar). So on
+  // such a move every element that has asked something is marked as left, and its answers
+  // (also one queued behind it, sent only after the move) are dropped. The check sits on the
+  // element itself: once the restore has replaced the page, its events no longer reach <body>.
+  var asked = [];
+  window.addEventListener("popstate", function (event) {
+    if (!event.state || !event.state.htmx) { return; }  // not an entry htmx restores
+    asked.forEach(function (elt) { elt.portalLeft = true; });
+  });
+  document.body.addEventListener("htmx:historyRestore", function () {
+    // What the restore kept (the <body> itself) is on the page again.
+    asked = asked.filter(function (elt) {
+      if (document.documentElement.contains(elt)) { elt.portalLeft = false; return true; }
+      return false;
+    });
+  });
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (!elt || elt.portalAsked) { return; }
+    elt.portalAsked = true;
+    asked.push(elt);
+    elt.addEventListener("htmx:beforeOnLoad", function (loaded) {
+      if (elt.portalLeft) { loaded.preventDefault(); }
+    });
+  });
   document.body.addEventListener("htmx:timeout", function () {
     showToast("The portal took too long to answer. Try again in a moment.", "error");
   });

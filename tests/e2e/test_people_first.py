@@ -49,3 +49,36 @@ def test_changing_a_filter_and_clicking_filter_at_once_logs_no_console_error(
         page.get_by_role("button", name="Filter").click()
         page.wait_for_load_state("networkidle")
     assert not [e for e in errors if "sendAbort" in e or "htmx" in e], errors
+
+
+def test_an_answer_that_lands_after_back_leaves_the_restored_page_alone(
+    page: Page, base_url: str, live_servers: dict[str, str]
+) -> None:
+    """Filter, then Back before the answer is in: the late answer neither swaps into the page
+    Back restored nor pushes its address on top of it."""
+    import re
+
+    import httpx
+
+    faults = live_servers["sandbox"].removesuffix("/v1") + "/_sandbox/faults"
+    login(page, base_url, "finance")
+    page.goto(f"{base_url}/billing/transactions/?year=2026&month=12")
+    expect(page.get_by_test_id("month-section")).to_have_count(1)
+    # A first filter pushes its address (htmx), so Back stays in this document and htmx
+    # restores the page from the server.
+    page.get_by_label("Month", exact=True).select_option(label="November")
+    expect(page).to_have_url(re.compile(r"year=2026&month=11$"))
+    # Agiler is slow for the next filter's answers.
+    slow = {"operation": "list_transactions", "latency_ms": 1500, "times": 2}
+    httpx.post(faults, json=slow).raise_for_status()
+    try:
+        page.get_by_label("Year", exact=True).fill("2025")
+        page.get_by_role("button", name="Filter").click()
+        page.go_back()
+        expect(page).to_have_url(re.compile(r"year=2026&month=12$"))
+        page.wait_for_timeout(3_500)  # the slow answers have landed by now
+        expect(page).to_have_url(re.compile(r"year=2026&month=12$"))
+        expect(page.get_by_label("Year", exact=True)).to_have_value("2026")
+        expect(page.get_by_label("Month", exact=True)).to_have_value("12")
+    finally:
+        httpx.delete(faults)
