@@ -133,10 +133,11 @@ MIDDLEWARE = [
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-# Axes first: it refuses a locked-out username/IP before any password is checked.
+# Axes first: it refuses a locked-out username/IP before any password is checked. The portal's
+# backend is Django's ModelBackend that loads the person's token row with them on each request.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "portal.accounts.backends.PortalBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"

@@ -32,6 +32,23 @@ def _memo(user: Any) -> dict[str, Any]:
     return memo
 
 
+def seed_token_row(user: Any, row: Any) -> None:
+    """Remember ``row`` (an ``AgilerToken`` or None) as ``user``'s stored token for this request:
+    the authentication backend loads it with the person, so neither ``token_for`` nor the scope
+    gates query it again. Any change to the token clears it (``forget_scopes``)."""
+    _memo(user)["row"] = row
+
+
+def stored_token_row(user: Any) -> Any:
+    """``user``'s ``AgilerToken`` row (or None), read once per request and then remembered."""
+    memo = _memo(user)
+    if "row" not in memo:
+        from portal.accounts.models import AgilerToken
+
+        memo["row"] = AgilerToken.objects.filter(user_id=user.pk).first()
+    return memo["row"]
+
+
 def _cache_key(user_id: int, token_fingerprint: str) -> str:
     # Hashed: the fingerprint has spaces and an ellipsis, which some cache backends refuse.
     digest = hashlib.sha256(token_fingerprint.encode()).hexdigest()[:16]

@@ -34,6 +34,7 @@ from portal.tokens.scope_cache import (  # noqa: F401  (re-exported for callers)
     _memo,
     forget_scopes,
     remember_scopes,
+    stored_token_row,
 )
 
 logger = logging.getLogger(__name__)
@@ -141,7 +142,6 @@ def grouped(scopes: frozenset[str]) -> list[ScopeGroup]:
 
 def lookup_scopes(user: Any) -> ScopeLookup:
     """Effective scopes of ``user``'s token, from the cache or ``GET /users/me``."""
-    from portal.accounts.models import AgilerToken
     from portal.tokens.store import mark_token_rejected, token_for, unbound_client
 
     memo = _memo(user)
@@ -150,7 +150,7 @@ def lookup_scopes(user: Any) -> ScopeLookup:
         return remembered
     if not getattr(user, "is_authenticated", False):
         return ScopeLookup(None, "no_token")
-    row = memo["row"] if "row" in memo else AgilerToken.objects.filter(user_id=user.pk).first()
+    row = stored_token_row(user)
     if row is None:
         result = ScopeLookup(None, "no_token")
     elif row.rejected_at is not None:

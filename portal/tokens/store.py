@@ -34,7 +34,7 @@ from portal.audit import user_target
 from portal.audit.actions import Action
 from portal.tokens.clients import build_client
 from portal.tokens.crypto import Sealed, TokenDecryptError, get_keyring
-from portal.tokens.scope_cache import _memo
+from portal.tokens.scope_cache import stored_token_row
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -258,10 +258,10 @@ def token_for(user: Any) -> str | None:
     """Return ``user``'s decrypted Agiler token, or None when absent or unreadable (fail closed)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    row = AgilerToken.objects.filter(user_id=user.pk).first()
-    # The page's scope gates read the same row next (``lookup_scopes``): one SELECT, not two.
-    # Cleared with the scopes memo by every write that replaces, removes or refuses the token.
-    _memo(user)["row"] = row
+    # Loaded with the person by the authentication backend, else read once for this request;
+    # the scope gates use the same row. Every write that replaces, removes or refuses the token
+    # clears it (``forget_scopes``).
+    row = stored_token_row(user)
     if row is None:
         return None
     try:
@@ -292,6 +292,7 @@ def token_for(user: Any) -> str | None:
     now = timezone.now()
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_GRANULARITY:
         AgilerToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        row.last_used_at = now
     return token
 
 
@@ -310,7 +311,7 @@ def token_readable(row: AgilerToken) -> bool:
 
 def token_state(user: Any) -> TokenState:
     """What the token page and banners may show about ``user``'s token."""
-    row = AgilerToken.objects.filter(user_id=user.pk).first()
+    row = stored_token_row(user)
     if row is None:
         return TokenState(present=False)
     return TokenState(
@@ -328,7 +329,8 @@ def token_state(user: Any) -> TokenState:
 
 def token_rejected(user: Any) -> bool:
     """Whether Agiler has refused ``user``'s stored token (for the page banner)."""
-    return AgilerToken.objects.filter(user_id=user.pk, rejected_at__isnull=False).exists()
+    row = stored_token_row(user)
+    return row is not None and row.rejected_at is not None
 
 
 def mark_token_rejected(user: Any, *, request: HttpRequest | None = None) -> None:

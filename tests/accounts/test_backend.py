@@ -1,0 +1,66 @@
+"""The signed-in person is loaded with their stored token in one query, and a token changed
+during a request is the one used next in that request."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from portal.accounts.models import AgilerToken, User
+from portal.tokens.store import token_for, token_remove, token_save
+from tests.helpers import client_for
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from agiler_sandbox import Sandbox
+
+
+def _token_queries(queries: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "accounts_agilertoken" in q["sql"]]
+
+
+def test_a_page_that_calls_agiler_reads_the_person_and_their_token_once(
+    operator: User, give_token: Callable[[User, str], None], sandbox: Sandbox
+) -> None:
+    give_token(operator, "ak_sandbox_owner")
+    client = client_for(operator)
+    client.get("/projects/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/projects/")
+    assert response.status_code == 200
+    assert b"project-row" in response.content  # the page did call Agiler with the token
+    token_reads = _token_queries(queries)
+    assert len(token_reads) == 1, token_reads
+    assert "accounts_user" in token_reads[0]  # the token row came with the person
+
+
+def test_a_person_without_a_token_is_asked_for_one(operator: User, sandbox: Sandbox) -> None:
+    assert not AgilerToken.objects.filter(user=operator).exists()
+    response = client_for(operator).get("/projects/")
+    assert b"Add your Agiler token" in response.content
+
+
+def test_a_token_replaced_during_the_request_is_the_one_used_next(
+    operator: User, give_token: Callable[[User, str], None], sandbox: Sandbox
+) -> None:
+    give_token(operator, "ak_sandbox_owner")
+    from portal.accounts.backends import PortalBackend
+
+    person = PortalBackend().get_user(operator.pk)  # as the request loads them
+    assert person is not None
+    assert token_for(person) == "ak_sandbox_owner"
+    token_save(user=person, token="ak_sandbox_support")
+    assert token_for(person) == "ak_sandbox_support"
+    token_remove(user=person)
+    assert token_for(person) is None
+
+
+def test_a_deactivated_person_is_not_loaded(operator: User) -> None:
+    from portal.accounts.backends import PortalBackend
+
+    User.objects.filter(pk=operator.pk).update(is_active=False)
+    assert PortalBackend().get_user(operator.pk) is None
+    assert PortalBackend().get_user(987654) is None
