@@ -18,7 +18,8 @@ storage over files collected by this checkout, INFO logging (to a file); that is
 production worker spends, without gunicorn's own share.
 
 ``--profile PATH`` prints a cProfile (CPU time, upstream calls run inline so the pool threads'
-work is in it) of this checkout's PATH instead.
+work is in it) of this checkout's PATH instead; ``SORT=tottime`` and ``NSTATS=80`` in the
+environment change its order and length.
 """
 
 from __future__ import annotations
@@ -171,7 +172,9 @@ def profile(path: str, requests: int, sandbox_url: str) -> None:
     for _ in range(requests):
         get(path, headers)
     profiler.disable()
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+    pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(
+        int(os.environ.get("NSTATS", "60"))
+    )
 
 
 def production_environment(static: Path, databases: Iterable[str]) -> dict[str, str]:
