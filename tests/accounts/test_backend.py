@@ -64,3 +64,37 @@ def test_a_deactivated_person_is_not_loaded(operator: User) -> None:
     User.objects.filter(pk=operator.pk).update(is_active=False)
     assert PortalBackend().get_user(operator.pk) is None
     assert PortalBackend().get_user(987654) is None
+
+
+def _fields(instance: object) -> dict[str, object]:
+    values = {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}  # type: ignore[attr-defined]
+    # A BinaryField reads back as memoryview on PostgreSQL, bytes on SQLite: compare bytes.
+    return {k: bytes(v) if isinstance(v, memoryview) else v for k, v in values.items()}
+
+
+def test_the_one_query_reads_every_field_as_the_orm_does(
+    operator: User, support: User, give_token: Callable[[User, str], None], sandbox: Sandbox
+) -> None:
+    """Each column converted by the field's own converters: datetimes with their zone,
+    booleans, the token's bytes; a person without a token has none."""
+    from django.utils import timezone
+
+    from portal.accounts.backends import load_person
+
+    give_token(operator, "ak_sandbox_owner")
+    AgilerToken.objects.filter(user=operator).update(
+        last_used_at=timezone.now(), rejected_at=timezone.now()
+    )
+    User.objects.filter(pk=operator.pk).update(must_change_password=True, last_login=timezone.now())
+    person, token = load_person(operator.pk)
+    assert person is not None and token is not None
+    assert _fields(person) == _fields(User.objects.get(pk=operator.pk))
+    assert _fields(token) == _fields(AgilerToken.objects.get(user=operator))
+    assert person.must_change_password is True
+    assert token.rejected_at is not None and token.rejected_at.tzinfo is not None
+    assert token.user is person
+
+    person, token = load_person(support.pk)
+    assert person is not None and person.username == support.username
+    assert token is None
+    assert load_person(987654) == (None, None)
