@@ -259,12 +259,16 @@ class Stack:
             raise RuntimeError(done.stderr)
         return done.stdout.strip()
 
-    def session_cookie(self, username: str, role: str, token: str) -> str:
+    def session_cookie(
+        self, username: str, role: str, token: str, *, backend: str | None = None
+    ) -> str:
         """A user with ``role`` and their Agiler ``token``, signed in: ``sessionid=…``.
 
         Signed in with a password only: production requires two-factor sign-in of admins by
         default, so this throwaway database turns that off, as ``make prod-check`` does for its
-        smoke journey (a benchmark cannot type authenticator codes)."""
+        smoke journey (a benchmark cannot type authenticator codes). ``backend``: the
+        authentication backend the session records, for a baseline checkout older than this
+        one's (``OLD_BACKEND``); by default this checkout's."""
         return self.manage(
             f"""
 from django.test import Client
@@ -276,10 +280,15 @@ policy.save()
 user, _ = User.objects.get_or_create(username={username!r}, defaults={{"role": {role!r}}})
 token_save(user=user, token={token!r})
 client = Client()
-client.force_login(user)
+client.force_login(user, backend={backend!r})
 print("sessionid=" + client.cookies["sessionid"].value)
 """
         )
+
+
+#: the authentication backend of checkouts before ``portal.accounts.backends.PortalBackend``
+#: (a session records its backend's path; an older checkout does not know the new one)
+OLD_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 @dataclass

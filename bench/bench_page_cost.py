@@ -48,14 +48,20 @@ def main() -> None:
         cookie = stack.session_cookie("bench", "admin", "ak_sandbox_owner")
         portal = {"Cookie": cookie, "X-Forwarded-Proto": "https"}
         htmx = {**portal, "HX-Request": "true"}
+        # The same person, signed in as the baseline's own authentication backend knows.
+        old_cookie = stack.session_cookie(
+            "bench", "admin", "ak_sandbox_owner", backend=_stack.OLD_BACKEND
+        )
+        old_portal = {"Cookie": old_cookie, "X-Forwarded-Proto": "https"}
+        old_htmx = {**old_portal, "HX-Request": "true"}
         bearer = {"Authorization": "Bearer ak_sandbox_owner"}
         targets = {
             "/healthz": (port, "/healthz", portal),
             "GET /projects/": (port, "/projects/", portal),
             "home cards (htmx)": (port, "/", htmx),
-            "baseline /healthz": (base_port, "/healthz", portal),
-            "baseline GET /projects/": (base_port, "/projects/", portal),
-            "baseline home cards (htmx)": (base_port, "/", htmx),
+            "baseline /healthz": (base_port, "/healthz", old_portal),
+            "baseline GET /projects/": (base_port, "/projects/", old_portal),
+            "baseline home cards (htmx)": (base_port, "/", old_htmx),
             "sandbox GET /v1/projects": (stack.sandbox_port, "/v1/projects", bearer),
         }
         samples: dict[str, list[_stack.WrkResult]] = {label: [] for label in targets}
