@@ -20,7 +20,7 @@ COPY static ./static
 # secrets: build-time placeholders, never used at run time.
 RUN PORTAL_SECRET_KEY=build-only-placeholder-build-only-placeholder-build-only \
     PORTAL_TOKEN_KEYS=build:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
-    PORTAL_AUDIT_HMAC_KEY=build-only-placeholder \
+    PORTAL_AUDIT_HMAC_KEY=build-only-placeholder-never-used-at-run-time \
     PORTAL_ALLOWED_HOSTS=localhost \
     bash scripts/prod.sh build
 
