@@ -122,3 +122,30 @@ def test_the_image_build_step_runs_with_the_dockerfile_placeholders(tmp_path: Pa
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+def test_make_secrets_writes_files_the_portal_user_can_read_in_a_private_folder(
+    tmp_path: Path,
+) -> None:
+    """Compose bind-mounts a secret file with its host owner and mode, and the portal runs as
+    uid 10001: a 0600 file of root's made `migrate` fail with Permission denied. The folder is
+    what keeps them private on the host; a re-run leaves values alone and fixes old modes."""
+    import shutil
+    import stat
+    import subprocess
+
+    shutil.copy(ROOT / "deploy" / "make-secrets.sh", tmp_path / "make-secrets.sh")
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "postgres_password").write_text("kept")
+    (tmp_path / "secrets" / "postgres_password").chmod(0o600)
+    subprocess.run(["sh", str(tmp_path / "make-secrets.sh")], check=True, capture_output=True)
+    secrets = tmp_path / "secrets"
+    assert stat.S_IMODE(secrets.stat().st_mode) == 0o700
+    names = {path.name for path in secrets.iterdir()}
+    assert names == {
+        str(source["file"]).removeprefix("./secrets/") for source in _compose()["secrets"].values()
+    }
+    for path in secrets.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o444, path.name
+    assert (secrets / "postgres_password").read_text() == "kept"
+    assert (secrets / "database_url").read_text() == "postgres://portal:kept@postgres:5432/portal"
