@@ -4,7 +4,11 @@
 # scripts/prod.sh build / serve, the very commands `make prod-check` runs on every CI run.
 # No sandbox code: the image holds the product only (the sandbox is a test double for Agiler).
 
-FROM python:3.12-slim AS build
+# The base of both stages. Production uses the default; a machine that cannot pull it can build
+# against another Debian image with Python >= 3.11 (docs/operations.md, "Verifying the image").
+ARG PYTHON_IMAGE=python:3.12-slim
+
+FROM ${PYTHON_IMAGE} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /src
 RUN python -m venv /opt/venv
@@ -20,11 +24,11 @@ COPY static ./static
 # secrets: build-time placeholders, never used at run time.
 RUN PORTAL_SECRET_KEY=build-only-placeholder-build-only-placeholder-build-only \
     PORTAL_TOKEN_KEYS=build:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
-    PORTAL_AUDIT_HMAC_KEY=build-only-placeholder \
+    PORTAL_AUDIT_HMAC_KEY=build-only-placeholder-never-used-at-run-time \
     PORTAL_ALLOWED_HOSTS=localhost \
     bash scripts/prod.sh build
 
-FROM python:3.12-slim AS runtime
+FROM ${PYTHON_IMAGE} AS runtime
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/venv/bin:$PATH \
     PORTAL_DEBUG=false GUNICORN_BIND=0.0.0.0:8000
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin portal
