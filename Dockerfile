@@ -39,7 +39,7 @@ COPY --from=build /src /app
 USER portal
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD python -c "import os,sys,urllib.request as u; host=os.environ.get('PORTAL_ALLOWED_HOSTS','localhost').split(',')[0]; r=u.urlopen(u.Request('http://127.0.0.1:8000/readyz', headers={'Host': host}), timeout=4); sys.exit(r.status != 200)"
+  CMD python -c "import os,sys,urllib.request as u; host=os.environ.get('PORTAL_ALLOWED_HOSTS','localhost').split(',')[0]; port=os.environ.get('GUNICORN_BIND','0.0.0.0:8000').rsplit(':',1)[1]; r=u.urlopen(u.Request(f'http://127.0.0.1:{port}/readyz', headers={'Host': host}), timeout=4); sys.exit(r.status != 200)"
 # The start command `make prod-check` runs twice behind nginx: gunicorn with gunicorn.conf.py.
 # Migrations are a separate one-off step before new code serves: `scripts/prod.sh release`.
 CMD ["bash", "scripts/prod.sh", "serve"]

@@ -7,6 +7,8 @@ code of ``--baseline`` (a git commit, exported with `git archive` into a temp fo
 database, same session). `wrk -c8` on 127.0.0.1 hits /healthz, GET /projects/ and the home
 page's cards, and the sandbox's own /v1/projects, in ``--rounds`` interleaved rounds (the
 machine is shared: interleaving exposes every URL to the same drift); the tables give medians.
+``/accounts/token/`` is the floor every signed-in page pays: the layout, the middleware, the
+session and the person, and no call to Agiler.
 
     .venv/bin/python bench/bench_page_cost.py [--baseline d0f1cf3] [--seconds 4] [--rounds 5]
 """
@@ -57,9 +59,15 @@ def main() -> None:
         bearer = {"Authorization": "Bearer ak_sandbox_owner"}
         targets = {
             "/healthz": (port, "/healthz", portal),
+            "layout only: GET /accounts/token/": (port, "/accounts/token/", portal),
             "GET /projects/": (port, "/projects/", portal),
             "home cards (htmx)": (port, "/", htmx),
             "baseline /healthz": (base_port, "/healthz", old_portal),
+            "baseline layout only: GET /accounts/token/": (
+                base_port,
+                "/accounts/token/",
+                old_portal,
+            ),
             "baseline GET /projects/": (base_port, "/projects/", old_portal),
             "baseline home cards (htmx)": (base_port, "/", old_htmx),
             "sandbox GET /v1/projects": (stack.sandbox_port, "/v1/projects", bearer),
@@ -109,7 +117,7 @@ def main() -> None:
             f"| {label} | {med(label):,.0f} | {med(label, 'p50_ms'):.1f} | "
             f"{med(label, 'p99_ms'):.1f} | {errors} | {ratio(label, floor):.3f} |"
         )
-    for page in ("GET /projects/", "home cards (htmx)"):
+    for page in ("layout only: GET /accounts/token/", "GET /projects/", "home cards (htmx)"):
         gain = ratio(page, "/healthz") / ratio(f"baseline {page}", "baseline /healthz")
         print(f"\n{page}: {gain:.2f}× the baseline's throughput relative to /healthz.", end="")
     print()
