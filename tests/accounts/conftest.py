@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
-from django.core.cache import cache
 
 from agiler_sandbox import create_app
 from tests.helpers import CANARY, CANARY_SCOPES
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    from portal.audit import naming
-
-    cache.clear()
-    naming.forget_written()  # what it wrote is gone with the cache
-    yield
-    cache.clear()
 
 
 @pytest.fixture
