@@ -77,8 +77,10 @@ def _fresh_cache() -> Iterator[None]:
     process-wide retry budget starts from a quiet window."""
     from portal.agiler._budget import PROCESS_BUDGET
     from portal.audit import naming
+    from portal.lib import process_memo
 
     cache.clear()
+    process_memo.forget_all()  # what processes keep in front of the cache goes with it
     naming.forget_written()  # what it wrote is gone with the cache
     PROCESS_BUDGET.reset()
     yield

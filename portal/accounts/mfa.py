@@ -24,12 +24,17 @@ from portal.accounts.models import SecurityPolicy
 from portal.accounts.sessions import end_sessions
 from portal.audit import user_target
 from portal.audit.actions import Action
+from portal.lib.process_memo import ProcessMemo
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
 _POLICY_CACHE_KEY = "portal:security-policy:require-mfa"
 _POLICY_TTL = 60
+#: read on every request of a signed-in person: each process keeps it this long (seconds), so a
+#: change an admin makes is in force in the other processes within that time, in theirs at once
+_POLICY_LOCAL = 5
+_policy_here: ProcessMemo[tuple[bool, bool]] = ProcessMemo(_POLICY_LOCAL)
 
 
 def _audit(**kwargs: Any) -> None:
@@ -65,13 +70,19 @@ def session_has_mfa(user: Any, session: Any) -> bool:
 
 
 def _policy() -> tuple[bool, bool]:
-    """(everyone, admins) two-factor requirements, cached briefly."""
+    """(everyone, admins) two-factor requirements, cached briefly (in this process for
+    ``_POLICY_LOCAL``, in the shared cache for ``_POLICY_TTL``)."""
+    remembered = _policy_here.get(_POLICY_CACHE_KEY)
+    if remembered is not None:
+        return remembered
     value = cache.get(_POLICY_CACHE_KEY)
     if value is None:
         policy = SecurityPolicy.current()
         value = (policy.require_mfa, policy.require_mfa_admins)
         cache.set(_POLICY_CACHE_KEY, value, _POLICY_TTL)
-    return bool(value[0]), bool(value[1])
+    found = bool(value[0]), bool(value[1])
+    _policy_here.set(_POLICY_CACHE_KEY, found)
+    return found
 
 
 def mfa_required() -> bool:
@@ -116,6 +127,7 @@ def policy_set_require_mfa(
             summary={"require_mfa": value, "require_mfa_admins": admins},
         )
     cache.delete(_POLICY_CACHE_KEY)
+    _policy_here.forget()
     return True
 
 

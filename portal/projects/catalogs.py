@@ -13,12 +13,19 @@ from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 
+from portal.lib.process_memo import ProcessMemo
+
 if TYPE_CHECKING:
     from portal.agiler import AgilerClient
 
 CATALOG_TTL = 600  # seconds
 _REGIONS_KEY = "portal:agiler-catalog:regions:v1"
 _RUNTIMES_KEY = "portal:agiler-catalog:runtimes:v1"
+#: Every list page reads both: each process keeps them a minute (seconds) in front of the cache,
+#: which keeps them ``CATALOG_TTL``; a process that finds a catalog stale forgets both at once.
+CATALOG_LOCAL = 60
+_BOTH = "regions+runtimes"
+_here: ProcessMemo[tuple[list[CatalogEntry], list[CatalogEntry]]] = ProcessMemo(CATALOG_LOCAL)
 
 
 @dataclass(frozen=True)
@@ -37,14 +44,18 @@ class CatalogEntry:
 
 
 def cached() -> tuple[list[CatalogEntry] | None, list[CatalogEntry] | None]:
-    """(regions, runtimes), each as the cache holds it or None: one cache round trip, no
-    upstream call."""
+    """(regions, runtimes), each as the cache holds it or None: at most one cache round trip
+    (none while this process remembers both), no upstream call."""
+    both = _here.get(_BOTH)
+    if both is not None:
+        return both
     found = cache.get_many([_REGIONS_KEY, _RUNTIMES_KEY])
-    regions, runtimes = found.get(_REGIONS_KEY), found.get(_RUNTIMES_KEY)
-    return (
-        None if regions is None else [CatalogEntry(*row) for row in regions],
-        None if runtimes is None else [CatalogEntry(*row) for row in runtimes],
-    )
+    rows, other_rows = found.get(_REGIONS_KEY), found.get(_RUNTIMES_KEY)
+    regions = None if rows is None else [CatalogEntry(*row) for row in rows]
+    runtimes = None if other_rows is None else [CatalogEntry(*row) for row in other_rows]
+    if regions is not None and runtimes is not None:
+        _here.set(_BOTH, (regions, runtimes))
+    return regions, runtimes
 
 
 def regions(client: AgilerClient) -> list[CatalogEntry]:
@@ -73,3 +84,4 @@ def runtimes(client: AgilerClient) -> list[CatalogEntry]:
 def forget() -> None:
     """Drop the cached catalogs (tests; or after Agiler answers that a runtime is unknown)."""
     cache.delete_many([_REGIONS_KEY, _RUNTIMES_KEY])
+    _here.forget()

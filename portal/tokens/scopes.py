@@ -32,6 +32,7 @@ from portal.tokens.scope_cache import (  # noqa: F401  (re-exported for callers)
     _cache_key,
     _index_key,
     _memo,
+    cached_scopes,
     forget_scopes,
     remember_scopes,
     stored_token_row,
@@ -160,7 +161,7 @@ def lookup_scopes(user: Any) -> ScopeLookup:
             # flag when the same token works (``_fetch`` does that on success).
             result = _fetch(user, row, token_for, unbound_client, mark_token_rejected)
     else:
-        cached = cache.get(_cache_key(user.pk, row.fingerprint))
+        cached = cached_scopes(user.pk, row.fingerprint)
         if cached is not None:
             result = ScopeLookup(frozenset(cached))
         else:
