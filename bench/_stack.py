@@ -304,6 +304,22 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
+def cpu_seconds_of_tree(pid: int) -> float:
+    """User + system CPU seconds so far of process ``pid`` and its descendants (a portal's
+    gunicorn master and worker), from /proc; exited processes count no more."""
+    total, ticks, pending = 0.0, os.sysconf("SC_CLK_TCK"), [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+        pending.extend(int(child) for child in children)
+    return total
+
+
 def wrk(url: str, *, seconds: int, connections: int, headers: dict[str, str]) -> WrkResult:
     """``wrk --latency`` (Debian's package) against a 127.0.0.1 URL."""
     assert url.startswith(("http://127.0.0.1", "https://127.0.0.1")), url

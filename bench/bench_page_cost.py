@@ -7,8 +7,9 @@ code of ``--baseline`` (a git commit, exported with `git archive` into a temp fo
 database, same session). `wrk -c8` on 127.0.0.1 hits /healthz, GET /projects/ and the home
 page's cards, and the sandbox's own /v1/projects, in ``--rounds`` interleaved rounds (the
 machine is shared: interleaving exposes every URL to the same drift); the tables give medians.
-``/accounts/token/`` is the floor every signed-in page pays: the layout, the middleware, the
-session and the person, and no call to Agiler.
+The last column is the serving process's CPU (user + system, gunicorn included) per request,
+from /proc. ``/accounts/token/`` is the floor every signed-in page pays: the layout, the
+middleware, the session and the person, and no call to Agiler.
 
     .venv/bin/python bench/bench_page_cost.py [--baseline d0f1cf3] [--seconds 4] [--rounds 5]
 """
@@ -46,7 +47,10 @@ def main() -> None:
     stack = _stack.Stack.start()
     try:
         (port,) = stack.start_portals(1)
+        portal_pid = stack.processes[-1].pid
         base_port = stack.start_portals(1, cwd=base_tree)[-1]
+        base_pid = stack.processes[-1].pid
+        pids = {port: portal_pid, base_port: base_pid}
         cookie = stack.session_cookie("bench", "admin", "ak_sandbox_owner")
         portal = {"Cookie": cookie, "X-Forwarded-Proto": "https"}
         htmx = {**portal, "HX-Request": "true"}
@@ -73,6 +77,8 @@ def main() -> None:
             "sandbox GET /v1/projects": (stack.sandbox_port, "/v1/projects", bearer),
         }
         samples: dict[str, list[_stack.WrkResult]] = {label: [] for label in targets}
+        #: the serving process's CPU (user + system, all threads) per request, in ms
+        cpu: dict[str, list[float]] = {label: [] for label in targets}
         for label, (p, path, headers) in targets.items():  # a 200 each (not a redirect); warm
             url = f"http://127.0.0.1:{p}{path}"
             command = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", url]
@@ -83,14 +89,17 @@ def main() -> None:
             _stack.wrk(url, seconds=1, connections=2, headers=headers)
         for _ in range(args.rounds):
             for label, (p, path, headers) in targets.items():
-                samples[label].append(
-                    _stack.wrk(
-                        f"http://127.0.0.1:{p}{path}",
-                        seconds=args.seconds,
-                        connections=args.connections,
-                        headers=headers,
-                    )
+                before = _stack.cpu_seconds_of_tree(pids[p]) if p in pids else 0.0
+                result = _stack.wrk(
+                    f"http://127.0.0.1:{p}{path}",
+                    seconds=args.seconds,
+                    connections=args.connections,
+                    headers=headers,
                 )
+                samples[label].append(result)
+                if p in pids:
+                    spent = _stack.cpu_seconds_of_tree(pids[p]) - before
+                    cpu[label].append(1000 * spent / max(1.0, result.rps * args.seconds))
     finally:
         stack.close()
         shutil.rmtree(base_tree, ignore_errors=True)
@@ -108,14 +117,15 @@ def main() -> None:
         f"{args.rounds} interleaved rounds of {args.seconds} s per URL, medians; "
         f"baseline = commit {args.baseline} in the same run\n"
     )
-    print("| URL | req/s | p50 ms | p99 ms | errors | req/s vs its /healthz |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| URL | req/s | p50 ms | p99 ms | errors | req/s vs its /healthz | CPU ms/request |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for label in targets:
         floor = "baseline /healthz" if label.startswith("baseline") else "/healthz"
         errors = sum(r.errors for r in samples[label])
+        spent = f"{statistics.median(cpu[label]):.2f}" if cpu[label] else "—"
         print(
             f"| {label} | {med(label):,.0f} | {med(label, 'p50_ms'):.1f} | "
-            f"{med(label, 'p99_ms'):.1f} | {errors} | {ratio(label, floor):.3f} |"
+            f"{med(label, 'p99_ms'):.1f} | {errors} | {ratio(label, floor):.3f} | {spent} |"
         )
     for page in ("layout only: GET /accounts/token/", "GET /projects/", "home cards (htmx)"):
         gain = ratio(page, "/healthz") / ratio(f"baseline {page}", "baseline /healthz")
