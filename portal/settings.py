@@ -188,6 +188,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's, with a health check that skips connections in constant use (one round trip less
+    # per request under load): portal/lib/postgresql/base.py.
+    DATABASES["default"]["ENGINE"] = "portal.lib.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL") or ""
