@@ -133,3 +133,34 @@ def test_a_url_follows_the_script_prefix() -> None:
     finally:
         set_script_prefix("/")
     assert template.render({}) == "/projects/"
+
+
+def test_extends_fills_the_layouts_blocks_the_same_on_every_render(settings: Settings) -> None:
+    """The root layout's blocks are found once per compiled template: the second render, and a
+    child two levels down, fill the same blocks as Django's own ``{% extends %}`` would."""
+    from django.template import Context, Engine
+
+    sources = {
+        "root.html": "<{% block title %}Root{% endblock %}|{% block body %}empty{% endblock %}>",
+        "middle.html": '{% extends "root.html" %}{% block body %}M:{% block inner %}'
+        "mid{% endblock %}{% endblock %}",
+        "leaf.html": '{% extends "middle.html" %}{% block title %}{{ who }}{% endblock %}'
+        "{% block inner %}{{ block.super }}+leaf{% endblock %}",
+    }
+
+    def engine(builtins: list[str]) -> Engine:
+        cached = (
+            "django.template.loaders.cached.Loader",
+            [("django.template.loaders.locmem.Loader", sources)],
+        )
+        return Engine(loaders=[cached], builtins=builtins)
+
+    ours = engine(["portal.core.templatetags.portal_tags"])
+    django = engine([])
+    leaf, django_leaf = ours.get_template("leaf.html"), django.get_template("leaf.html")
+    assert isinstance(leaf.nodelist[0], fragments.RootBlocksExtendsNode)
+    for who in ("Ada", "<Otto>"):  # the second render uses the blocks found by the first
+        expected = django_leaf.render(Context({"who": who}))
+        assert leaf.render(Context({"who": who})) == expected
+    assert expected == "<&lt;Otto&gt;|M:mid+leaf>"
+    assert ours.get_template("middle.html").render(Context()) == "<Root|M:mid>"

@@ -1,8 +1,9 @@
 """Template helpers shared by every page (registered as builtins in settings).
 
-Besides the filters and tags below, this library installs ``{% memo %}`` and a ``{% url %}``
-that remembers argument-less URLs (``portal.lib.fragments``): as a builtin listed after Django's
-own, its ``url`` takes the place of Django's in every template, with the same syntax and output.
+Besides the filters and tags below, this library installs ``{% memo %}``, an ``{% extends %}``
+that finds the root layout's blocks once, and a ``{% url %}`` that remembers argument-less URLs
+(``portal.lib.fragments``): as a builtin listed after Django's own, its ``extends`` and ``url``
+take the place of Django's in every template, with the same syntax and output.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from portal.accounts.roles import role_allows
-from portal.lib.fragments import do_memo, do_url
+from portal.lib.fragments import do_extends, do_memo, do_url
 from portal.lib.when import iso, when_text
 
 register = template.Library()
 register.tag("memo", do_memo)
 register.tag("url", do_url)
+register.tag("extends", do_extends)
 
 
 @register.filter
