@@ -39,6 +39,9 @@ def _memo(user: Any) -> dict[str, Any]:
     return memo
 
 
+_UNREAD = object()
+
+
 def seed_token_row(user: Any, row: Any) -> None:
     """Remember ``row`` (an ``AgilerToken`` or None) as ``user``'s stored token for this request:
     the authentication backend loads it with the person, so neither ``token_for`` nor the scope
@@ -47,13 +50,22 @@ def seed_token_row(user: Any, row: Any) -> None:
 
 
 def stored_token_row(user: Any) -> Any:
-    """``user``'s ``AgilerToken`` row (or None), read once per request and then remembered."""
+    """``user``'s ``AgilerToken`` row (or None), read once per request and then remembered.
+
+    Remembered on the user object, which lives one request: code outside a request that keeps
+    a ``User`` for longer (a shell, a command) should load the person again to see a change."""
     memo = _memo(user)
-    if "row" not in memo:
+    row = memo.get("row", _UNREAD)
+    if row is _UNREAD:
         from portal.accounts.models import AgilerToken
 
-        memo["row"] = AgilerToken.objects.filter(user_id=user.pk).first()
-    return memo["row"]
+        row = memo["row"] = AgilerToken.objects.filter(user_id=user.pk).first()
+    return row
+
+
+def forget_token_row(user: Any) -> None:
+    """Drop the remembered row: the next read in this request asks the database."""
+    _memo(user).pop("row", None)
 
 
 def cached_scopes(user_id: int, token_fingerprint: str) -> list[str] | None:

@@ -146,8 +146,8 @@ def lookup_scopes(user: Any) -> ScopeLookup:
     from portal.tokens.store import mark_token_rejected, token_for, unbound_client
 
     memo = _memo(user)
-    if "lookup" in memo:
-        remembered: ScopeLookup = memo["lookup"]
+    remembered: ScopeLookup | None = memo.get("lookup")
+    if remembered is not None:
         return remembered
     if not getattr(user, "is_authenticated", False):
         return ScopeLookup(None, "no_token")

@@ -34,7 +34,7 @@ from portal.audit import user_target
 from portal.audit.actions import Action
 from portal.tokens.clients import build_client
 from portal.tokens.crypto import Sealed, TokenDecryptError, get_keyring
-from portal.tokens.scope_cache import stored_token_row
+from portal.tokens.scope_cache import forget_token_row, stored_token_row
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -346,6 +346,9 @@ def mark_token_rejected(user: Any, *, request: HttpRequest | None = None) -> Non
     with transaction.atomic():
         row = AgilerToken.objects.select_for_update().filter(user_id=user.pk).first()
         if row is None or row.rejected_at is not None:
+            # Another request got there first: this one's memo still holds the row as it was
+            # when the request began, and the banner must show here too.
+            forget_scopes(user)
             return
         row.rejected_at = timezone.now()
         row.save(update_fields=["rejected_at"])
@@ -369,6 +372,8 @@ def clear_token_rejected(user: Any, fingerprint: str) -> bool:
     cleared = AgilerToken.objects.filter(
         user_id=user.pk, fingerprint=fingerprint, rejected_at__isnull=False
     ).update(rejected_at=None)
+    if cleared:
+        forget_token_row(user)  # the request's copy still says "refused"
     return bool(cleared)
 
 

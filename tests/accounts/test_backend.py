@@ -98,3 +98,34 @@ def test_the_one_query_reads_every_field_as_the_orm_does(
     assert person is not None and person.username == support.username
     assert token is None
     assert load_person(987654) == (None, None)
+
+
+def test_a_session_signed_in_before_the_portal_backend_stays_signed_in(
+    operator: User, give_token: Callable[[User, str], None], sandbox: Sandbox
+) -> None:
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    give_token(operator, "ak_sandbox_owner")
+    client = client_for(operator)
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session.save()
+    response = client.get("/projects/")
+    assert response.status_code == 200 and b"project-row" in response.content
+    assert client.session[BACKEND_SESSION_KEY] == "portal.accounts.backends.PortalBackend"
+
+
+def test_a_refusal_another_request_recorded_first_still_shows_the_banner_here(
+    operator: User, give_token: Callable[[User, str], None], sandbox: Sandbox
+) -> None:
+    from django.utils import timezone
+
+    from portal.accounts.backends import PortalBackend
+    from portal.tokens.store import mark_token_rejected, token_rejected
+
+    give_token(operator, "ak_sandbox_owner")
+    person = PortalBackend().get_user(operator.pk)  # this request's copy: not refused
+    assert person is not None and token_rejected(person) is False
+    AgilerToken.objects.filter(user=operator).update(rejected_at=timezone.now())  # the other
+    mark_token_rejected(person)  # this request's 401 arrives: already recorded
+    assert token_rejected(person) is True
