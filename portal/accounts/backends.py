@@ -4,13 +4,12 @@ Every page starts by loading the person its session belongs to, and nearly every
 needs their stored Agiler token. Through the ORM that was two queries, each compiled from a
 queryset on every request: ~0.6 ms of a page's ~6 ms of worker CPU, most of it building the
 same SQL again (issue 14). ``PortalBackend`` loads both in one query whose SQL is built once
-per process from the models' own fields, and turns the row into model instances with the
+per database connection from the models' own fields, and turns the row into model instances with the
 fields' own database converters, exactly as the ORM does.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,10 +57,17 @@ def _columns(
     return select, _Columns(model, [field.attname for field in fields], converters)
 
 
-@functools.cache
-def _plan(alias: str) -> tuple[str, _Columns, _Columns]:
-    """The person-with-token query for database ``alias``: built once per process."""
-    connection = connections[alias]
+def _plan(connection: BaseDatabaseWrapper) -> tuple[str, _Columns, _Columns]:
+    """The person-with-token query and how to read its row: built once per connection object
+    (Django keeps one per thread and database), whose converters it binds."""
+    plan: tuple[str, _Columns, _Columns] | None = getattr(connection, "_portal_person_plan", None)
+    if plan is None:
+        plan = _build_plan(connection)
+        connection._portal_person_plan = plan  # type: ignore[attr-defined]
+    return plan
+
+
+def _build_plan(connection: BaseDatabaseWrapper) -> tuple[str, _Columns, _Columns]:
     quote = connection.ops.quote_name
     user_select, user_columns = _columns(User, "u", connection)
     token_select, token_columns = _columns(AgilerToken, "t", connection)
@@ -78,9 +84,8 @@ def _plan(alias: str) -> tuple[str, _Columns, _Columns]:
 
 def load_person(user_id: Any) -> tuple[User | None, AgilerToken | None]:
     """The person with primary key ``user_id`` and their stored token (None when absent)."""
-    alias = User._default_manager.db
-    sql, user_columns, token_columns = _plan(alias)
-    connection = connections[alias]
+    connection = connections[User._default_manager.db]
+    sql, user_columns, token_columns = _plan(connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, [user_id])
         row = cursor.fetchone()

@@ -25,7 +25,9 @@ _RUNTIMES_KEY = "portal:agiler-catalog:runtimes:v1"
 #: which keeps them ``CATALOG_TTL``; a process that finds a catalog stale forgets both at once.
 CATALOG_LOCAL = 60
 _BOTH = "regions+runtimes"
-_here: ProcessMemo[tuple[list[CatalogEntry], list[CatalogEntry]]] = ProcessMemo(CATALOG_LOCAL)
+_here: ProcessMemo[tuple[tuple[CatalogEntry, ...], tuple[CatalogEntry, ...]]] = ProcessMemo(
+    CATALOG_LOCAL
+)
 
 
 @dataclass(frozen=True)
@@ -47,14 +49,14 @@ def cached() -> tuple[list[CatalogEntry] | None, list[CatalogEntry] | None]:
     """(regions, runtimes), each as the cache holds it or None: at most one cache round trip
     (none while this process remembers both), no upstream call."""
     both = _here.get(_BOTH)
-    if both is not None:
-        return both
+    if both is not None:  # shared by every thread of the process: each caller gets its own lists
+        return list(both[0]), list(both[1])
     found = cache.get_many([_REGIONS_KEY, _RUNTIMES_KEY])
     rows, other_rows = found.get(_REGIONS_KEY), found.get(_RUNTIMES_KEY)
     regions = None if rows is None else [CatalogEntry(*row) for row in rows]
     runtimes = None if other_rows is None else [CatalogEntry(*row) for row in other_rows]
     if regions is not None and runtimes is not None:
-        _here.set(_BOTH, (regions, runtimes))
+        _here.set(_BOTH, (tuple(regions), tuple(runtimes)))
     return regions, runtimes
 
 
