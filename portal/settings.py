@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.core.middleware.SessionRefreshMiddleware",
+    # Renames the backend of sessions signed in before PortalBackend (before authentication).
+    "portal.accounts.middleware.OldSessionBackendMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -192,6 +194,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's, with a health check that skips connections in constant use (one round trip less
     # per request under load): portal/lib/postgresql/base.py.
     DATABASES["default"]["ENGINE"] = "portal.lib.postgresql"
+#: a connection that ran a query this recently (seconds) is not health-checked; 0: always
+PORTAL_DB_TRUSTED_SECONDS = env_float("PORTAL_DB_TRUSTED_SECONDS", 1.0, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL") or ""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,6 +21,32 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_otp.middleware import is_verified
 
 from portal.accounts.mfa import mfa_required_for, session_has_mfa
+
+#: what sessions signed in before ``portal.accounts.backends.PortalBackend`` recorded
+OLD_BACKEND = "django.contrib.auth.backends.ModelBackend"
+PORTAL_BACKEND = "portal.accounts.backends.PortalBackend"
+
+
+class OldSessionBackendMiddleware:
+    """Keep people signed in across the upgrade that introduced ``PortalBackend``.
+
+    A session records the path of the backend that signed the person in, and Django treats a
+    path no longer in ``AUTHENTICATION_BACKENDS`` as signed out. Sessions from before the
+    upgrade (and a two-factor sign-in begun before it) name Django's ``ModelBackend``, which
+    checked the same password the same way: they are renamed before the person is loaded.
+    (Between ``SessionMiddleware`` and ``AuthenticationMiddleware``; safe to remove once no
+    session can be older than the upgrade, i.e. ``SESSION_COOKIE_AGE`` after it.)
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.get(BACKEND_SESSION_KEY) == OLD_BACKEND:
+            session[BACKEND_SESSION_KEY] = PORTAL_BACKEND
+        return self.get_response(request)
+
 
 #: URL names a person who must enrol may still open
 ENROLMENT_ALLOWED = {"accounts:mfa", "accounts:logout", "accounts:login", "accounts:login_verify"}

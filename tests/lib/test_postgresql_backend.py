@@ -44,3 +44,17 @@ def test_a_connection_that_broke_while_idle_is_replaced_before_the_page_uses_it(
     connection._last_query_at -= base.TRUSTED_FOR
     _new_request()
     assert User.objects.filter(username="ida").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_operator_can_have_every_request_checked(
+    monkeypatch: pytest.MonkeyPatch, settings: object
+) -> None:
+    settings.PORTAL_DB_TRUSTED_SECONDS = 0  # type: ignore[attr-defined]
+    User.objects.count()
+    checks: list[bool] = []
+    real = connection.is_usable
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(True) or real())
+    _new_request()
+    User.objects.count()
+    assert checks == [True]
