@@ -15,7 +15,8 @@ from portal.lib.process_memo import ProcessMemo
 SCOPES_TTL = 120  # seconds: short, so a token re-issued upstream is noticed soon
 #: The scope gates of nearly every page read them: each process keeps them this long (seconds)
 #: in front of the cache. Keyed by the token's fingerprint, read from the database on every
-#: request: a replaced, removed or refused token is never served from here.
+#: request: a replaced, removed or refused token is never served from here. Scopes Agiler changes
+#: on the same token are seen within SCOPES_TTL + SCOPES_LOCAL (Agiler enforces them meanwhile).
 SCOPES_LOCAL = 30
 _here: ProcessMemo[list[str]] = ProcessMemo(SCOPES_LOCAL)
 
