@@ -146,6 +146,9 @@ def test_extends_fills_the_layouts_blocks_the_same_on_every_render(settings: Set
         "mid{% endblock %}{% endblock %}",
         "leaf.html": '{% extends "middle.html" %}{% block title %}{{ who }}{% endblock %}'
         "{% block inner %}{{ block.super }}+leaf{% endblock %}",
+        "other.html": "[{% block title %}Other{% endblock %}]",
+        "chosen.html": "{% extends parent %}{% block title %}T{% endblock %}",
+        "includes.html": '{% include "leaf.html" %}/{% include "middle.html" %}',
     }
 
     def engine(builtins: list[str]) -> Engine:
@@ -164,3 +167,15 @@ def test_extends_fills_the_layouts_blocks_the_same_on_every_render(settings: Set
         assert leaf.render(Context({"who": who})) == expected
     assert expected == "<&lt;Otto&gt;|M:mid+leaf>"
     assert ours.get_template("middle.html").render(Context()) == "<Root|M:mid>"
+    # A parent chosen per render: each compiled parent keeps its own blocks.
+    chosen = ours.get_template("chosen.html")
+    for parent in ("root.html", "other.html", "root.html"):
+        context = {"parent": parent}
+        assert chosen.render(Context(context)) == django.get_template("chosen.html").render(
+            Context(context)
+        )
+    assert chosen.render(Context({"parent": "other.html"})) == "[T]"
+    # Templates that extend, included side by side in one render.
+    both = ours.get_template("includes.html").render(Context({"who": "Ada"}))
+    assert both == django.get_template("includes.html").render(Context({"who": "Ada"}))
+    assert both == "<Ada|M:mid+leaf>/<Root|M:mid>"
