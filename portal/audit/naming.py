@@ -78,9 +78,20 @@ def forget_written() -> None:
     _written.clear()
 
 
+#: longest id looked up: Agiler's ids are short
+_MAX_ID = 200
+
+
+def _could_be_an_id(value: str) -> bool:
+    """Whether ``value`` can be an id Agiler gave. An id from a URL may be anything (control
+    characters, spaces, megabytes): such a value was never remembered, and is not made into a
+    cache key."""
+    return 0 < len(value) <= _MAX_ID and value.isprintable() and " " not in value
+
+
 def recall(object_id: str) -> str:
     """The remembered name of ``object_id``, or ""."""
-    if not object_id:
+    if not _could_be_an_id(object_id):
         return ""
     value = cache.get(_KEY.format(object_id))
     return value if isinstance(value, str) else ""
@@ -88,7 +99,9 @@ def recall(object_id: str) -> str:
 
 def workspace_of(project_id: str) -> str:
     """The workspace id of a project the portal has read, or ""."""
-    value = cache.get(_WORKSPACE_OF.format(project_id)) if project_id else None
+    if not _could_be_an_id(project_id):
+        return ""
+    value = cache.get(_WORKSPACE_OF.format(project_id))
     return value if isinstance(value, str) else ""
 
 

@@ -214,3 +214,16 @@ def test_a_name_read_again_unchanged_is_kept_and_a_changed_one_replaces_it(
     sandbox.inspect.project(project.id).name = "renamed-blog"
     client.list_projects()
     assert naming.recall(project.id) == "renamed-blog"
+
+
+def test_an_id_no_agiler_object_can_have_is_not_looked_up() -> None:
+    """Ids from a URL may hold anything: no cache key is made of them (and nothing is found)."""
+    from unittest import mock
+
+    from portal.audit import naming
+
+    with mock.patch.object(naming.cache, "get") as get:
+        for odd in ("", "a\x00b", "x" * 201, "two words", "\x1e\x10"):
+            assert naming.recall(odd) == ""
+            assert naming.workspace_of(odd) == ""
+        get.assert_not_called()
