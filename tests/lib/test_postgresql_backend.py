@@ -19,15 +19,20 @@ def _new_request() -> None:
     connection.close_if_unusable_or_obsolete()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_connection_in_constant_use_is_not_asked_select_1_first(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    assert connection.health_check_enabled is not False
+@pytest.fixture
+def checks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """One entry per health check the connection runs from now on (it still runs: counted,
+    not replaced), after a first query has opened the connection."""
     User.objects.count()
-    checks: list[bool] = []
+    found: list[bool] = []
     real = connection.is_usable
-    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(True) or real())
+    monkeypatch.setattr(connection, "is_usable", lambda: found.append(True) or real())
+    return found
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_in_constant_use_is_not_asked_select_1_first(checks: list[bool]) -> None:
+    assert connection.health_check_enabled is not False
     _new_request()
     User.objects.count()
     assert checks == []  # used a moment ago: no extra round trip
@@ -47,14 +52,8 @@ def test_a_connection_that_broke_while_idle_is_replaced_before_the_page_uses_it(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_operator_can_have_every_request_checked(
-    monkeypatch: pytest.MonkeyPatch, settings: object
-) -> None:
+def test_the_operator_can_have_every_request_checked(checks: list[bool], settings: object) -> None:
     settings.PORTAL_DB_TRUSTED_SECONDS = 0  # type: ignore[attr-defined]
-    User.objects.count()
-    checks: list[bool] = []
-    real = connection.is_usable
-    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(True) or real())
     _new_request()
     User.objects.count()
     assert checks == [True]
