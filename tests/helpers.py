@@ -46,6 +46,15 @@ def client_for(user: User | None, *, enforce_csrf: bool = False) -> Client:
     return client
 
 
+def render_as(template: Any, user: User) -> str:
+    """``template`` (an engine's template) rendered for a request by ``user`` to "/"."""
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = user
+    return str(template.render({}, request))
+
+
 # --------------------------------------------------------------------------- accounts
 
 #: a token with a few scopes only, for the scope-gate tests; random so a leak search is exact

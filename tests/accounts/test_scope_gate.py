@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.template import engines
-from django.test import RequestFactory
 
 from portal.accounts.models import User
 from portal.tokens.scopes import effective_scopes
 from portal.tokens.store import token_save
-from tests.helpers import CANARY
+from tests.helpers import CANARY, render_as
 
 BUTTON = engines["django"].from_string(
     '{% scope_gate "projects.backups:write" as gate %}'
@@ -18,9 +17,7 @@ BUTTON = engines["django"].from_string(
 
 
 def render_for(user: User) -> str:
-    request = RequestFactory().get("/")
-    request.user = user
-    return BUTTON.render({}, request)
+    return render_as(BUTTON, user)
 
 
 def test_a_control_the_token_lacks_the_scope_for_is_disabled_and_names_it(

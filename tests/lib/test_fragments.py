@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse, set_script_prefix
 
 from portal.accounts.models import User
 from portal.lib import fragments
-from tests.helpers import client_for
+from tests.helpers import client_for, render_as
 
 if TYPE_CHECKING:
     from pytest_django.fixtures import Settings
@@ -70,9 +70,7 @@ MEMO_OF_A_NAME = engines["django"].from_string(
 
 
 def render_for(user: User) -> str:
-    request = RequestFactory().get("/")
-    request.user = user
-    return MEMO_OF_A_NAME.render({}, request)
+    return render_as(MEMO_OF_A_NAME, user)
 
 
 def test_a_fragment_that_depends_on_something_outside_its_key_fails_the_tests(
