@@ -304,20 +304,27 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def cpu_seconds_of_tree(pid: int) -> float:
-    """User + system CPU seconds so far of process ``pid`` and its descendants (a portal's
-    gunicorn master and worker), from /proc; exited processes count no more."""
-    total, ticks, pending = 0.0, os.sysconf("SC_CLK_TCK"), [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except (FileNotFoundError, ProcessLookupError):
+def cpu_seconds_of_tree(root: int) -> float:
+    """User + system CPU seconds so far of process ``root`` and all its descendants (a portal's
+    gunicorn master and worker, nginx's master and workers), all threads, from /proc."""
+    parents: dict[int, int] = {}
+    times: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
             continue
-        total += (int(fields[11]) + int(fields[12])) / ticks
-        pending.extend(int(child) for child in children)
-    return total
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = int(fields[11]) + int(fields[12])
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        children = [child for child, parent in parents.items() if parent == pid]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(times.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
 
 
 def wrk(url: str, *, seconds: int, connections: int, headers: dict[str, str]) -> WrkResult:

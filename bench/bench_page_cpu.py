@@ -48,15 +48,8 @@ PAGES = {
     "GET /projects/ (htmx: the table only)": ("/projects/", {"HTTP_HX_REQUEST": "true"}),
     "GET /projects/": ("/projects/", {}),
 }
-TICKS = os.sysconf("SC_CLK_TCK")
 TREES = ("baseline", "this checkout")
 REDIS_URL = "redis://127.0.0.1:6379/14"  # --production: the same database as bench/_stack.py
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of process ``pid`` so far (all its threads)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def boot(sandbox_url: str) -> Callable[[str, dict[str, str]], bytes]:
@@ -141,12 +134,12 @@ def measure(requests: int, sandbox_url: str, sandbox_pid: int) -> dict[str, list
             body = get(path, headers)  # warm: templates, connection pool, caches
         if path == "/projects/":
             assert body.count(b'data-testid="project-row"') == 25, label  # a full page each
-        upstream = cpu_seconds(sandbox_pid)
+        upstream = _stack.cpu_seconds_of_tree(sandbox_pid)
         start = time.process_time()
         for _ in range(requests):
             get(path, headers)
         spent = time.process_time() - start
-        upstream = cpu_seconds(sandbox_pid) - upstream
+        upstream = _stack.cpu_seconds_of_tree(sandbox_pid) - upstream
         results[label] = [spent / requests * 1000, upstream / requests * 1000]
     return results
 

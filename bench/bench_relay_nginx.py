@@ -33,7 +33,6 @@ from pathlib import Path
 
 import _stack
 
-TICKS = os.sysconf("SC_CLK_TCK")
 BASELINE = "nginx → sandbox (nginx's own relay)"
 HANDOFF = "nginx → portal, hand-off (X-Accel-Redirect)"
 PYTHON = "nginx → portal, Python relay"
@@ -71,28 +70,6 @@ http {{
     }}
 }}
 """
-
-
-def cpu_seconds(root: int) -> float:
-    """User + system CPU of ``root`` and all its descendants (from /proc)."""
-    parents: dict[int, int] = {}
-    times: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry.name)] = int(fields[1])
-        times[int(entry.name)] = int(fields[11]) + int(fields[12])
-    tree, frontier = {root}, [root]
-    while frontier:
-        pid = frontier.pop()
-        children = [child for child, parent in parents.items() if parent == pid]
-        tree.update(children)
-        frontier.extend(children)
-    return sum(times.get(pid, 0) for pid in tree) / TICKS
 
 
 def rss_mib(pid: int) -> tuple[float, float]:
@@ -222,15 +199,15 @@ def main() -> None:
             for label in order:
                 url, headers, nginx_pid, portal_pid = paths[label]
                 before = (
-                    cpu_seconds(portal_pid) if portal_pid else 0.0,
-                    cpu_seconds(nginx_pid) if nginx_pid else 0.0,
-                    cpu_seconds(sandbox_pid),
+                    _stack.cpu_seconds_of_tree(portal_pid) if portal_pid else 0.0,
+                    _stack.cpu_seconds_of_tree(nginx_pid) if nginx_pid else 0.0,
+                    _stack.cpu_seconds_of_tree(sandbox_pid),
                 )
                 size, seconds, _ = curl(url, headers)
                 after = (
-                    cpu_seconds(portal_pid) if portal_pid else 0.0,
-                    cpu_seconds(nginx_pid) if nginx_pid else 0.0,
-                    cpu_seconds(sandbox_pid),
+                    _stack.cpu_seconds_of_tree(portal_pid) if portal_pid else 0.0,
+                    _stack.cpu_seconds_of_tree(nginx_pid) if nginx_pid else 0.0,
+                    _stack.cpu_seconds_of_tree(sandbox_pid),
                 )
                 gib = size / 1024**3
                 rows[label].append(
