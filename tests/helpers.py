@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypedDict
+from urllib.parse import parse_qs
 
 import httpx
 from django.db import connection
@@ -282,6 +283,30 @@ def project_json(**overrides: object) -> dict[str, object]:
 def error_json(code: str, message: str, **extra: str) -> dict[str, object]:
     """An ErrorResponse body."""
     return {"error": {"code": code, "message": message, **extra}}
+
+
+class CountingApp:
+    """A WSGI app in front of the sandbox that remembers every upstream request it passes on.
+
+    ``on_request`` may act before the request reaches the sandbox (e.g. add a fault rule once
+    a number of pages has been read).
+    """
+
+    def __init__(self, app: Any, on_request: Callable[[CountingApp], None] | None = None) -> None:
+        self.app = app
+        self.requests: list[tuple[str, str, dict[str, list[str]]]] = []
+        self.on_request = on_request
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        self.requests.append((environ["REQUEST_METHOD"], environ["PATH_INFO"], query))
+        if self.on_request is not None:
+            self.on_request(self)
+        return self.app(environ, start_response)
+
+    def project_pages(self) -> list[dict[str, list[str]]]:
+        """The query of every ``GET /projects`` (the list, not one project)."""
+        return [q for m, p, q in self.requests if m == "GET" and p.rstrip("/") == "/v1/projects"]
 
 
 # --------------------------------------------------------------------------- sandbox over HTTP

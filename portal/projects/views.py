@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from portal.accounts.access import AuthenticatedHttpRequest, requires
-from portal.agiler import AgilerClient
 from portal.audit.queries import visible_events
 from portal.backups.restores import RESTORE_STATUSES
 from portal.core.templatetags.portal_tags import when
@@ -34,15 +33,12 @@ from portal.projects.listing import (
 )
 from portal.projects.navigation import areas_for
 from portal.tokens.service import agiler_for
+from portal.workspaces.names import fetch_names, kept_names
 
 #: How many earlier positions the URL remembers for "Previous"; past that, "First page" remains.
 MAX_TRAIL = 50
 #: Project statuses during which a restore replaces the live site.
 RECENT_EVENTS = 10
-
-
-def _workspace_names(client: AgilerClient) -> dict[str, str]:
-    return {ws.id: ws.name for ws in client.paginate(client.list_workspaces, limit=100)}
 
 
 def _page_url(filters: ProjectFilters, at: Position, trail: list[str]) -> str:
@@ -113,12 +109,16 @@ def project_list(request: HttpRequest) -> HttpResponse:
     # The catalogs are nearly always cached: read them here (one cache round trip for both)
     # rather than hand the reads to the thread pool; only a miss goes upstream.
     regions, runtimes = catalogs.cached()
-    found: dict[str, Any] = {"regions": regions, "runtimes": runtimes}
+    # The workspace names, kept a few seconds per process (portal.workspaces.names): on most
+    # requests the page's one upstream call is the scan, made on this thread.
+    kept = kept_names(request.user, covering=[filters.workspace])
+    found: dict[str, Any] = {"regions": regions, "runtimes": runtimes, "workspaces": kept}
     calls: dict[str, Any] = {
         # A bounded scan: a 10,000-project account costs the same per page as ten.
         "scan": lambda: scan(client, filters, start),
-        "workspaces": lambda: _workspace_names(client),
     }
+    if kept is None:
+        calls["workspaces"] = lambda: fetch_names(request.user, client)
     if found["regions"] is None:
         calls["regions"] = lambda: catalogs.regions(client)
     if found["runtimes"] is None:
@@ -126,6 +126,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
     found.update(run_concurrently(calls))
     result: ScanResult = found["scan"]
     names: dict[str, str] = found["workspaces"]
+    if kept is not None and any(p.workspace_id not in names for p in result.items):
+        # A project in a workspace the kept names do not know (joined or created since).
+        names = fetch_names(request.user, client)
     project_url, workspace_url = url_maker("projects:detail"), url_maker("workspaces:detail")
     next_url = _page_url(filters, result.next, [*trail, start.encode()]) if result.next else ""
     prev_url = ""
@@ -176,7 +179,7 @@ def project_detail(request: AuthenticatedHttpRequest, project: str) -> HttpRespo
         client,
         request.user,
         project,
-        {"workspaces": dashboard.guard(lambda: _workspace_names(client))},
+        {"workspaces": dashboard.guard(lambda: fetch_names(request.user, client))},
     )
     detail = found["project"]
     names, _ = found["workspaces"]

@@ -32,6 +32,7 @@ from portal.workspaces.members import (
     status_counts,
     without_mfa,
 )
+from portal.workspaces.names import forget_names, remember_names
 
 #: Projects shown on a workspace page; the rest are one click away on the projects list.
 WORKSPACE_PROJECTS_SHOWN = 25
@@ -45,6 +46,7 @@ def workspace_list(request: HttpRequest) -> HttpResponse:
     workspaces = sorted(
         client.paginate(client.list_workspaces, limit=100), key=lambda ws: ws.name.lower()
     )
+    remember_names(request.user, workspaces)  # the projects list names them from this too
     context = {"page_title": "Workspaces", "workspaces": workspaces}
     template = "workspaces/list.html#workspaces-table" if is_fragment(request) else None
     return render(request, template or "workspaces/list.html", context)
@@ -197,6 +199,9 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
                 if is_fragment(request):
                     return HttpResponseClientRedirect(url)
                 return redirect(url)
+            finally:
+                # Created, or maybe created (a timeout): the projects list asks for names anew.
+                forget_names(request.user)
     else:
         form = WorkspaceCreateForm(initial={"idempotency_key": new_idempotency_key()})
     context = {

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -20,41 +19,9 @@ from django.urls import reverse
 from agiler_sandbox import FaultRule
 from agiler_sandbox.seed import REGIONS
 from portal.projects.listing import PAGE_SIZE, SCAN_LIMIT, SCAN_PAGES
-from tests.helpers import HTMX, client_for
+from tests.helpers import HTMX, CountingApp, client_for
 
 LARGE = pytest.mark.parametrize("sandbox_options", [{"scale": "large"}])
-
-
-class CountingApp:
-    """A WSGI app in front of the sandbox that remembers every upstream request it passes on.
-
-    ``on_request`` may act before the request reaches the sandbox (e.g. add a fault rule once
-    a number of pages has been read).
-    """
-
-    def __init__(self, app: Any, on_request: Callable[[CountingApp], None] | None = None) -> None:
-        self.app = app
-        self.requests: list[tuple[str, str, dict[str, list[str]]]] = []
-        self.on_request = on_request
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        query = parse_qs(environ.get("QUERY_STRING", ""))
-        self.requests.append((environ["REQUEST_METHOD"], environ["PATH_INFO"], query))
-        if self.on_request is not None:
-            self.on_request(self)
-        return self.app(environ, start_response)
-
-    def project_pages(self) -> list[dict[str, list[str]]]:
-        """The query of every ``GET /projects`` (the list, not one project)."""
-        return [q for m, p, q in self.requests if m == "GET" and p.rstrip("/") == "/v1/projects"]
-
-
-@pytest.fixture
-def counted(sandbox: Any, tokened_cast: Any, settings: Any) -> CountingApp:
-    """Put a counter between the portal and the sandbox (after tokens were validated)."""
-    counter = CountingApp(sandbox)
-    settings.AGILER_TRANSPORT = httpx.WSGITransport(app=counter)
-    return counter
 
 
 def every_project(sandbox: Any) -> list[dict[str, Any]]:
