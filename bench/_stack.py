@@ -262,7 +262,10 @@ class Stack:
     def session_cookie(
         self, username: str, role: str, token: str, *, backend: str | None = None
     ) -> str:
-        """A user with ``role`` and their Agiler ``token``, signed in: ``sessionid=…``.
+        """A user with ``role`` and their Agiler ``token``, signed in: the ``Cookie`` header a
+        browser sends once it has loaded a page (``sessionid=…; csrftoken=…``). Without the
+        CSRF cookie every request would mint a new CSRF secret and set the cookie again, work
+        no real browser's second request causes.
 
         Signed in with a password only: production requires two-factor sign-in of admins by
         default, so this throwaway database turns that off, as ``make prod-check`` does for its
@@ -281,7 +284,10 @@ user, _ = User.objects.get_or_create(username={username!r}, defaults={{"role": {
 token_save(user=user, token={token!r})
 client = Client()
 client.force_login(user, backend={backend!r})
-print("sessionid=" + client.cookies["sessionid"].value)
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+from django.utils.crypto import get_random_string
+csrf = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
+print("sessionid=" + client.cookies["sessionid"].value + "; csrftoken=" + csrf)
 """
         )
 

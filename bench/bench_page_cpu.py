@@ -111,6 +111,11 @@ def boot(sandbox_url: str) -> Callable[[str, dict[str, str]], bytes]:
     client = Client()
     client.force_login(user)
     cookie = "; ".join(f"{k}={v.value}" for k, v in client.cookies.items())
+    # As a browser after its first page: with its CSRF cookie (see _stack.session_cookie).
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
+
+    cookie += "; csrftoken=" + get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
     handler = WSGIHandler()  # no test client: its template instrumentation costs CPU too
 
     def get(path: str, headers: dict[str, str]) -> bytes:
@@ -165,6 +170,8 @@ def profile(path: str, requests: int, sandbox_url: str) -> None:
     for _ in range(requests):
         get(path, headers)
     profiler.disable()
+    if os.environ.get("PSTATS_OUT"):
+        profiler.dump_stats(os.environ["PSTATS_OUT"])
     pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(
         int(os.environ.get("NSTATS", "60"))
     )
