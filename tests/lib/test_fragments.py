@@ -11,6 +11,7 @@ import pytest
 from django.template import engines
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse, set_script_prefix
+from django.utils.safestring import mark_safe
 
 from portal.accounts.models import User
 from portal.lib import fragments
@@ -177,3 +178,26 @@ def test_extends_fills_the_layouts_blocks_the_same_on_every_render(settings: Set
     both = ours.get_template("includes.html").render(Context({"who": "Ada"}))
     assert both == django.get_template("includes.html").render(Context({"who": "Ada"}))
     assert both == "<Ada|M:mid+leaf>/<Root|M:mid>"
+
+
+LOOP_OPTIONS = engines["django"].from_string(
+    '{% for value, label, selected in choices %}<option value="{{ value }}"'
+    "{% if selected %} selected{% endif %}>{{ label }}</option>{% endfor %}"
+)
+TAG_OPTIONS = engines["django"].from_string("{% options choices %}")
+
+
+@pytest.mark.parametrize(
+    "choices",
+    [
+        [],
+        [("eu-west-1", "Dublin, Ireland", False), ("us-east-1", "Ashburn", True)],
+        # Names come from Agiler and from people: every one of them escaped as {{ }} does.
+        [('"><script>x</script>', "Tom & Jerry's <b>", True), ("a&b", "\x00 ‹café›", False)],
+        [(mark_safe("<i>kept</i>"), mark_safe("<em>safe</em>"), False), (3, None, True)],
+    ],
+)
+def test_the_options_tag_gives_what_a_template_loop_gives(
+    choices: list[tuple[object, object, bool]],
+) -> None:
+    assert TAG_OPTIONS.render({"choices": choices}) == LOOP_OPTIONS.render({"choices": choices})

@@ -8,12 +8,13 @@ take the place of Django's in every template, with the same syntax and output.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from portal.accounts.roles import role_allows
@@ -32,6 +33,23 @@ def can(user: Any, action: str) -> bool:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return False
     return role_allows(getattr(user, "role", None), action)
+
+
+@register.simple_tag
+def options(choices: Iterable[tuple[Any, Any, bool]]) -> str:
+    """A ``<select>``'s ``<option>``s from (value, label, selected) triples the view worked out:
+    ``<select …><option value="">Any</option>{% options regions %}</select>``.
+
+    The same markup a ``{% for %}`` over the triples gives (each value and label escaped as
+    ``{{ }}`` would), in one step: the loop's per-option lookups and context pushes cost the
+    projects list's five filter menus 4 % of the page's instructions (issue 14: page cost)."""
+    return mark_safe(  # noqa: S308 - every value and label is escaped here
+        "".join(
+            f'<option value="{conditional_escape(value)}"{" selected" if selected else ""}>'
+            f"{conditional_escape(label)}</option>"
+            for value, label, selected in choices
+        )
+    )
 
 
 @register.filter
