@@ -227,3 +227,20 @@ def test_a_code_used_once_is_refused_again_saying_it_was_already_used(operator: 
     body = response.content.decode()
     assert "already used" in body and "Wait for the next code" in body
     assert second.get("/").status_code == 302  # still not signed in
+
+
+def test_views_see_the_person_themselves_with_their_two_factor_state(
+    operator: User, finance: User
+) -> None:
+    """PersonMiddleware hands views the person, not Django's and django-otp's lazy proxies,
+    and django-otp's check has already run on them."""
+    app, _ = enrol(operator)
+    verified = _verified_session(operator, app).get("/accounts/two-factor/").wsgi_request.user
+    assert type(verified) is User and verified.pk == operator.pk
+    assert verified.is_verified() and verified.otp_device is not None
+
+    plain = client_for(finance).get("/accounts/two-factor/").wsgi_request.user  # not enrolled
+    assert type(plain) is User and plain.pk == finance.pk and not plain.is_verified()
+
+    nobody = Client().get("/accounts/login/").wsgi_request.user
+    assert not nobody.is_authenticated and not nobody.is_verified()
