@@ -194,3 +194,60 @@ def test_role_matrix_for_project_pages(
     assert client.get(reverse("projects:list")).status_code == status
     detail = reverse("projects:detail", args=[a_project(sandbox).id])
     assert client.get(detail).status_code == status
+
+
+def test_the_rows_status_badge_is_the_shared_badges_markup(
+    tokened_cast: dict[str, User], sandbox: Sandbox
+) -> None:
+    """The list puts its rows together in the view (projects.views._ROW); its badge must stay
+    what projects/_status_badge.html draws everywhere else."""
+    from django.template.loader import render_to_string
+
+    body = client_for(tokened_cast["operator"]).get(reverse("projects:list")).content.decode()
+    rows = body.split('data-testid="project-row"')[1:]
+    assert len(rows) == 25
+    shown = {p.name: p for p in sandbox.inspect.projects()}
+    for row in rows:
+        name = row.split('">', 2)[1].split("</a>")[0]
+        badge = render_to_string("projects/_status_badge.html", {"project": shown[name]}).strip()
+        assert badge in row, name
+    assert any("Inactive" in row for row in rows) and any("Inactive" not in row for row in rows)
+
+
+def test_names_and_values_from_agiler_are_shown_as_text_never_as_markup(
+    tokened_cast: dict[str, User], sandbox: Sandbox, settings: Settings, direct: Any
+) -> None:
+    import json
+
+    import httpx
+
+    hostile = "<b>Tom & \"Jerry\"</b> 'x'"
+    made = direct.create_workspace(name=hostile)
+    region = sandbox.inspect.regions()[0]["id"]
+    direct.create_project(name="odd-site", region=region, runtime="php-8.3", workspace_id=made.id)
+
+    def odd_answers(environ: dict[str, Any], start_response: Any) -> Any:
+        """The sandbox, with status and runtime values no real project has."""
+        if environ["PATH_INFO"] != "/v1/projects":
+            return sandbox(environ, start_response)
+        captured: dict[str, Any] = {}
+        body = b"".join(sandbox(environ, lambda s, h, *a: captured.update(status=s, headers=h)))
+        items = json.loads(body)
+        for item in items:
+            item.update(status="<img src=x onerror=alert(1)>", runtime='"><script>x</script>')
+        out = json.dumps(items).encode()
+        headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
+        start_response(captured["status"], [*headers, ("Content-Length", str(len(out)))])
+        return [out]
+
+    settings.AGILER_TRANSPORT = httpx.WSGITransport(app=odd_answers)
+    body = (
+        client_for(tokened_cast["operator"])
+        .get(reverse("projects:list"), {"workspace": made.id})
+        .content.decode()
+    )
+    row = body.split('data-testid="project-row"')[1].split("</tr>")[0]
+    assert "&lt;b&gt;Tom &amp; &quot;Jerry&quot;&lt;/b&gt; &#x27;x&#x27;" in row
+    assert "&lt;img src=x onerror=alert(1)&gt;" in row
+    assert "&quot;&gt;&lt;script&gt;x&lt;/script&gt;" in row
+    assert "<b>" not in row and "<img" not in row and "<script" not in row
