@@ -116,3 +116,43 @@ def test_an_object_where_a_list_is_expected_is_a_response_error(
     client = wire_client(lambda request: httpx.Response(200, json={"items": []}))
     with pytest.raises(AgilerResponseError):
         client.list_backups("p")
+
+
+def _catalog(**changes: object) -> dict[str, object]:
+    body: dict[str, object] = {
+        "conditions": [{"fact": "request.method", "operators": ["eq"], "allowed_values": []}],
+        "actions": [{"operator": "end"}],
+        "notes": {"conditions_shape": "c", "statement_shape": "s", "terminal_action_end": "e"},
+        "templates": [],
+    }
+    body.update(changes)
+    return body
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "problem"),
+    [
+        (
+            _catalog(
+                conditions=[{"fact": "a", "operators": [], "allowed_values": []}, {"fact": 3}]
+            ),
+            "RuleOptionsOutput.conditions[1].fact",
+            "expected string, got number",
+        ),
+        (
+            _catalog(conditions=[{"fact": "a", "operators": ["eq", None], "allowed_values": []}]),
+            "RuleOptionsOutput.conditions[0].operators[1]",
+            "must not be null",
+        ),
+        (_catalog(notes=None), "RuleOptionsOutput.notes", "must not be null"),
+        (_catalog(notes=[]), "RuleOptionsOutput.notes", "expected object (RuleCatalogNotes), got array"),
+        (_catalog(actions={}), "RuleOptionsOutput.actions", "expected array, got object"),
+    ],
+)
+def test_a_wrong_value_deep_inside_is_named_by_its_whole_path(
+    body: object, field: str, problem: str
+) -> None:
+    with pytest.raises(AgilerResponseError) as caught:
+        decode(RuleOptionsOutput, body, operation="get_rule_catalog")
+    assert caught.value.field == field
+    assert problem in caught.value.message
