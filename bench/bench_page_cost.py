@@ -8,8 +8,8 @@ database, same session). `wrk -c8` on 127.0.0.1 hits /healthz, GET /projects/ an
 page's cards, and the sandbox's own /v1/projects, in ``--rounds`` interleaved rounds (the
 machine is shared: interleaving exposes every URL to the same drift); the tables give medians.
 The last column is the serving process's CPU (user + system, gunicorn included) per request,
-from /proc. ``/accounts/token/`` is the floor every signed-in page pays: the layout, the
-middleware, the session and the person, and no call to Agiler.
+from /proc. ``/accounts/token/`` is a signed-in page with no call to Agiler: the layout,
+the middleware, the session and the person, plus its own table of the token's scopes.
 
     .venv/bin/python bench/bench_page_cost.py [--baseline d0f1cf3] [--seconds 4] [--rounds 5]
 """
@@ -63,11 +63,11 @@ def main() -> None:
         bearer = {"Authorization": "Bearer ak_sandbox_owner"}
         targets = {
             "/healthz": (port, "/healthz", portal),
-            "layout only: GET /accounts/token/": (port, "/accounts/token/", portal),
+            "token page: GET /accounts/token/": (port, "/accounts/token/", portal),
             "GET /projects/": (port, "/projects/", portal),
             "home cards (htmx)": (port, "/", htmx),
             "baseline /healthz": (base_port, "/healthz", old_portal),
-            "baseline layout only: GET /accounts/token/": (
+            "baseline token page: GET /accounts/token/": (
                 base_port,
                 "/accounts/token/",
                 old_portal,
@@ -127,7 +127,7 @@ def main() -> None:
             f"| {label} | {med(label):,.0f} | {med(label, 'p50_ms'):.1f} | "
             f"{med(label, 'p99_ms'):.1f} | {errors} | {ratio(label, floor):.3f} | {spent} |"
         )
-    for page in ("layout only: GET /accounts/token/", "GET /projects/", "home cards (htmx)"):
+    for page in ("token page: GET /accounts/token/", "GET /projects/", "home cards (htmx)"):
         gain = ratio(page, "/healthz") / ratio(f"baseline {page}", "baseline /healthz")
         print(f"\n{page}: {gain:.2f}× the baseline's throughput relative to /healthz.", end="")
     print()
