@@ -57,6 +57,24 @@ def wait_http(url: str, process: subprocess.Popen[bytes], *, insecure: bool = Fa
     raise RuntimeError(f"{url} did not answer")
 
 
+def start_sandbox() -> tuple[subprocess.Popen[bytes], str]:
+    """This checkout's sandbox in its own process on a free port, answering: (process, its
+    API's base URL). The caller terminates it."""
+    port = free_port()
+    process = subprocess.Popen(
+        [PYTHON, "-m", "agiler_sandbox", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_http(f"http://127.0.0.1:{port}/status", process)
+    except BaseException:
+        process.kill()
+        raise
+    return process, f"http://127.0.0.1:{port}/v1"
+
+
 @dataclass
 class Stack:
     workdir: Path

@@ -224,20 +224,12 @@ def main() -> None:
         url, pid = args.sandbox
         print(json.dumps(measure(args.requests, url, int(pid))))
         return
-    port = _stack.free_port()
-    sandbox = subprocess.Popen(  # this checkout's sandbox, for both trees
-        [sys.executable, "-m", "agiler_sandbox", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/v1"
+    sandbox, url = _stack.start_sandbox()  # this checkout's sandbox, for both trees
     base = Path(tempfile.mkdtemp(prefix="bench-baseline."))
     static = Path(tempfile.mkdtemp(prefix="bench-static."))
     databases = {name: f"bench_cpu_{os.getpid()}_{n}" for n, name in enumerate(TREES)}
     runs: dict[str, list[dict[str, list[float]]]] = {"this checkout": [], "baseline": []}
     try:
-        _stack.wait_http(f"http://127.0.0.1:{port}/status", sandbox)  # type: ignore[arg-type]
         if args.profile:
             profile(args.profile, args.requests, url)
             return

@@ -136,18 +136,10 @@ def main() -> None:
         return
     if not shutil.which("valgrind"):
         sys.exit("valgrind is needed: apt-get install -y valgrind")
-    port = _stack.free_port()
-    sandbox = subprocess.Popen(
-        [sys.executable, "-m", "agiler_sandbox", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/v1"
+    sandbox, url = _stack.start_sandbox()
     base = Path(tempfile.mkdtemp(prefix="bench-baseline."))
     out = Path(tempfile.mkdtemp(prefix="bench-callgrind."))
     try:
-        _stack.wait_http(f"http://127.0.0.1:{port}/status", sandbox)  # type: ignore[arg-type]
         archive = subprocess.run(
             ["git", "archive", args.baseline], cwd=ROOT, capture_output=True, check=True
         ).stdout
