@@ -309,6 +309,28 @@ class CountingApp:
         return [q for m, p, q in self.requests if m == "GET" and p.rstrip("/") == "/v1/projects"]
 
 
+class RewritingApp:
+    """A WSGI app in front of the sandbox that changes the JSON answers of one path: Agiler
+    answering with values the sandbox never gives (odd ids, markup in names, statuses no real
+    project has). ``change`` edits the decoded body in place."""
+
+    def __init__(self, app: Any, path: str, change: Callable[[Any], None]) -> None:
+        self.app, self.path, self.change = app, path, change
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        if environ["PATH_INFO"] != self.path:
+            return self.app(environ, start_response)
+        answered: list[Any] = []
+        body = b"".join(self.app(environ, lambda *args: answered.append(args)))
+        status, headers = answered[0][0], answered[0][1]
+        data = json.loads(body)
+        self.change(data)
+        out = json.dumps(data).encode()
+        headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+        start_response(status, [*headers, ("Content-Length", str(len(out)))])
+        return [out]
+
+
 # --------------------------------------------------------------------------- sandbox over HTTP
 
 

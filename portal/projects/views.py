@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from html import escape
 from typing import Any
 
@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from portal.accounts.access import AuthenticatedHttpRequest, requires
+from portal.agiler import AgilerError, Unauthorized
 from portal.audit.queries import visible_events
 from portal.backups.restores import RESTORE_STATUSES
 from portal.core.templatetags.portal_tags import when
@@ -35,7 +36,7 @@ from portal.projects.listing import (
 )
 from portal.projects.navigation import areas_for
 from portal.tokens.service import agiler_for
-from portal.workspaces.names import fetch_names, kept_names
+from portal.workspaces.names import fetch_names, keep_unnamed, kept_names
 
 #: How many earlier positions the URL remembers for "Previous"; past that, "First page" remains.
 MAX_TRAIL = 50
@@ -94,7 +95,7 @@ _INACTIVE = ' <span class="badge bg-orange-lt">Inactive</span>'
 
 def _row(
     project: Any,
-    names: dict[str, str],
+    names: Mapping[str, str],
     project_url: Callable[[object], str],
     workspace_url: Callable[[object], str],
 ) -> SafeString:
@@ -150,10 +151,19 @@ def project_list(request: HttpRequest) -> HttpResponse:
         calls["runtimes"] = lambda: catalogs.runtimes(client)
     found.update(run_concurrently(calls))
     result: ScanResult = found["scan"]
-    names: dict[str, str] = found["workspaces"]
-    if kept is not None and any(p.workspace_id not in names for p in result.items):
+    names: Mapping[str, str] = found["workspaces"]
+    missing = {p.workspace_id for p in result.items} - names.keys()
+    if missing and kept is None:
+        # Read just now, and Agiler lists no name for these: known, unnamed (their ids show).
+        names = keep_unnamed(request.user, names, missing)
+    elif missing:
         # A project in a workspace the kept names do not know (joined or created since).
-        names = fetch_names(request.user, client)
+        try:
+            names = fetch_names(request.user, client, known=missing)
+        except AgilerError as error:
+            if isinstance(error, Unauthorized):
+                raise  # the token itself: the page says so, and asks for a new one
+            # Otherwise the page stands: those rows show their workspace's id.
     project_url, workspace_url = url_maker("projects:detail"), url_maker("workspaces:detail")
     next_url = _page_url(filters, result.next, [*trail, start.encode()]) if result.next else ""
     prev_url = ""
@@ -165,7 +175,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "projects": [_row(p, names, project_url, workspace_url) for p in result.items],
         "filters": filters,
         "workspaces": _options(
-            sorted(names.items(), key=lambda item: item[1].lower()), filters.workspace
+            sorted(((ws, name) for ws, name in names.items() if name), key=lambda i: i[1].lower()),
+            filters.workspace,
         ),
         "regions": _choices(found["regions"], filters.region),
         "runtimes": _choices(found["runtimes"], filters.runtime),

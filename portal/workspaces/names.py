@@ -14,14 +14,20 @@ right:
 - the person created a workspace through the portal (``forget_names``, in this process; the
   pages of another process still see every new workspace that has a project, by the rule above).
 
-What is left: a workspace renamed in Agiler's web app keeps its old name here for up to
-``NAMES_TTL`` seconds, and an empty workspace created outside this process reaches the filter
-as late. The workspaces page always asks Agiler, and refreshes the names it kept.
+A workspace Agiler lists no name for although one of the person's projects is in it (a project
+shared without its workspace) is kept as known but unnamed (``""``): its rows show the id, and
+it does not cost every page a second call.
+
+What is left, each for up to ``NAMES_TTL`` seconds: a workspace renamed or deleted in Agiler's
+web app, or one the person lost access to, keeps its old entry here (choosing a deleted one in
+the filter gets Agiler's answer about it); an empty workspace created outside this process
+reaches the filter late. The workspaces page always asks Agiler, and refreshes the names kept.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from portal.agiler import AgilerClient
@@ -30,7 +36,8 @@ from portal.tokens.scope_cache import stored_token_row
 
 #: seconds a process keeps a person's workspace names
 NAMES_TTL = 30
-_here: ProcessMemo[dict[str, str]] = ProcessMemo(NAMES_TTL)
+#: Shared by the request threads of a process: each value is read-only (a MappingProxyType).
+_here: ProcessMemo[Mapping[str, str]] = ProcessMemo(NAMES_TTL)
 
 
 def _key(user: Any) -> tuple[Any, ...] | None:
@@ -42,9 +49,9 @@ def _key(user: Any) -> tuple[Any, ...] | None:
     return (user.pk, row.pk, row.fingerprint, row.replaced_at)
 
 
-def kept_names(user: Any, *, covering: Iterable[str] = ()) -> dict[str, str] | None:
-    """The names this process kept for ``user``, by workspace id; None when there are none, or
-    when they lack one of the ids in ``covering`` (the caller then asks Agiler)."""
+def kept_names(user: Any, *, covering: Iterable[str] = ()) -> Mapping[str, str] | None:
+    """The names this process kept for ``user``, by workspace id (``""``: known, no name);
+    None when there are none, or when they lack one of the ids in ``covering``."""
     key = _key(user)
     names = _here.get(key) if key is not None else None
     if names is None or any(ws and ws not in names for ws in covering):
@@ -52,30 +59,40 @@ def kept_names(user: Any, *, covering: Iterable[str] = ()) -> dict[str, str] | N
     return names
 
 
-def remember_names(user: Any, workspaces: Iterable[Any]) -> dict[str, str]:
-    """Keep the names of ``workspaces`` (a full list just read from Agiler) for ``user``."""
-    names = {ws.id: ws.name for ws in workspaces}
+def fetch_names(user: Any, client: AgilerClient, *, known: Iterable[str] = ()) -> Mapping[str, str]:
+    """Ask Agiler for all of ``user``'s workspaces and keep their names, with the ids in
+    ``known`` (workspaces their projects are in) kept as known even when Agiler lists them not.
+
+    The key is taken before the call: names read with one token are never filed under the
+    next one's."""
+    key = _key(user)
+    names = {ws.id: ws.name for ws in client.paginate(client.list_workspaces, limit=100)}
+    for ws in known:
+        names.setdefault(ws, "")
+    kept = MappingProxyType(names)
+    if key is not None:
+        _here.set(key, kept)
+    return kept
+
+
+def keep_unnamed(user: Any, names: Mapping[str, str], ids: Iterable[str]) -> Mapping[str, str]:
+    """``names`` (just read from Agiler) with ``ids`` added as known but unnamed, kept."""
+    merged = MappingProxyType({**dict.fromkeys(ids, ""), **names})
     key = _key(user)
     if key is not None:
-        _here.set(key, names)
-    return names
+        _here.set(key, merged)
+    return merged
 
 
-def fetch_names(user: Any, client: AgilerClient) -> dict[str, str]:
-    """Ask Agiler for all of ``user``'s workspaces and keep their names."""
-    return remember_names(user, client.paginate(client.list_workspaces, limit=100))
-
-
-def workspace_names(
-    user: Any, client: AgilerClient, *, covering: Iterable[str] = ()
-) -> dict[str, str]:
-    """``user``'s workspace names: kept ones that cover ``covering``, else Agiler's."""
-    names = kept_names(user, covering=covering)
-    return names if names is not None else fetch_names(user, client)
+def remember_names(user: Any, workspaces: Iterable[Any]) -> None:
+    """Keep the names of ``workspaces`` (a full list just read from Agiler) for ``user``."""
+    key = _key(user)
+    if key is not None:
+        _here.set(key, MappingProxyType({ws.id: ws.name for ws in workspaces}))
 
 
 def forget_names(user: Any) -> None:
-    """Drop ``user``'s kept names (they created a workspace, or may have)."""
+    """Drop ``user``'s kept names in this process (they created a workspace, or may have)."""
     key = _key(user)
     if key is not None:
         _here.forget(key)

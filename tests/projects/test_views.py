@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse
 
+import httpx
 import pytest
 from django.urls import reverse
 
 from agiler_sandbox import FaultRule
-from tests.helpers import HTMX, client_for, first_workspace
+from tests.helpers import HTMX, RewritingApp, client_for, first_workspace
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -217,30 +218,16 @@ def test_the_rows_status_badge_is_the_shared_badges_markup(
 def test_names_and_values_from_agiler_are_shown_as_text_never_as_markup(
     tokened_cast: dict[str, User], sandbox: Sandbox, settings: Settings, direct: Any
 ) -> None:
-    import json
-
-    import httpx
-
     hostile = "<b>Tom & \"Jerry\"</b> 'x'"
     made = direct.create_workspace(name=hostile)
     region = sandbox.inspect.regions()[0]["id"]
     direct.create_project(name="odd-site", region=region, runtime="php-8.3", workspace_id=made.id)
 
-    def odd_answers(environ: dict[str, Any], start_response: Any) -> Any:
-        """The sandbox, with status and runtime values no real project has."""
-        if environ["PATH_INFO"] != "/v1/projects":
-            return sandbox(environ, start_response)
-        captured: dict[str, Any] = {}
-        body = b"".join(sandbox(environ, lambda s, h, *a: captured.update(status=s, headers=h)))
-        items = json.loads(body)
+    def odd(items: list[dict[str, Any]]) -> None:
         for item in items:
             item.update(status="<img src=x onerror=alert(1)>", runtime='"><script>x</script>')
-        out = json.dumps(items).encode()
-        headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
-        start_response(captured["status"], [*headers, ("Content-Length", str(len(out)))])
-        return [out]
 
-    settings.AGILER_TRANSPORT = httpx.WSGITransport(app=odd_answers)
+    settings.AGILER_TRANSPORT = httpx.WSGITransport(app=RewritingApp(sandbox, "/v1/projects", odd))
     body = (
         client_for(tokened_cast["operator"])
         .get(reverse("projects:list"), {"workspace": made.id})
@@ -251,3 +238,20 @@ def test_names_and_values_from_agiler_are_shown_as_text_never_as_markup(
     assert "&lt;img src=x onerror=alert(1)&gt;" in row
     assert "&quot;&gt;&lt;script&gt;x&lt;/script&gt;" in row
     assert "<b>" not in row and "<img" not in row and "<script" not in row
+
+
+def test_odd_ids_names_and_regions_in_agilers_answer_stay_text_and_links_stay_links(
+    tokened_cast: dict[str, User], sandbox: Sandbox, settings: Settings
+) -> None:
+    def odd(items: list[dict[str, Any]]) -> None:
+        items[0].update(id="p\"'&<x>/y", name="<i>n</i>", region="<r>", workspace_id="w\"<&>'")
+
+    settings.AGILER_TRANSPORT = httpx.WSGITransport(app=RewritingApp(sandbox, "/v1/projects", odd))
+    body = client_for(tokened_cast["operator"]).get(reverse("projects:list")).content.decode()
+    row = body.split('data-testid="project-row"')[1].split("</tr>")[0]
+    # The id is one quoted path segment, and the attribute cannot be broken out of.
+    assert '<a href="/projects/p%22&#x27;&amp;%3Cx%3E%2Fy/">&lt;i&gt;n&lt;/i&gt;</a>' in row
+    assert "<td>&lt;r&gt;</td>" in row
+    # A workspace Agiler does not list: its id, as text.
+    assert '<code class="small">w&quot;&lt;&amp;&gt;&#x27;</code>' in row
+    assert "<i>" not in row and "<r>" not in row

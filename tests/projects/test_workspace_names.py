@@ -7,11 +7,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+import httpx
 from django.urls import reverse
 
+from agiler_sandbox import FaultRule
 from portal.lib.forms import new_idempotency_key
 from portal.workspaces import names
-from tests.helpers import CountingApp, client_for
+from tests.helpers import CountingApp, RewritingApp, client_for
 
 if TYPE_CHECKING:
     from agiler_sandbox import Sandbox
@@ -134,3 +136,39 @@ def test_kept_names_are_asked_for_again_after_a_while(
     monkeypatch.setattr(names._here, "_clock", lambda: now + names.NAMES_TTL + 1)
     client.get(reverse("projects:list"))
     assert workspace_reads(counted) == 2
+
+
+def test_a_workspace_agiler_lists_no_name_for_costs_no_call_on_every_page(
+    tokened_cast: dict[str, User], sandbox: Sandbox, settings: Any
+) -> None:
+    """A project shared without its workspace: the row shows the id, and the next pages do not
+    ask for the workspace list again because of it."""
+
+    def elsewhere(items: list[dict[str, Any]]) -> None:
+        items[0]["workspace_id"] = "0193ffff-0000-7000-8000-00000000beef"
+
+    counted = CountingApp(RewritingApp(sandbox, "/v1/projects", elsewhere))
+    settings.AGILER_TRANSPORT = httpx.WSGITransport(app=counted)
+    client = client_for(tokened_cast["operator"])
+    first = client.get(reverse("projects:list")).content.decode()
+    assert '<code class="small">0193ffff-000…</code>' in first
+    assert "Acme Marketing" in filter_options(first)
+    for _ in range(2):
+        client.get(reverse("projects:list"))
+    assert workspace_reads(counted) == 1
+
+
+def test_when_agiler_cannot_list_workspaces_the_kept_names_still_serve_the_page(
+    tokened_cast: dict[str, User], counted: CountingApp, direct: AgilerClient, sandbox: Sandbox
+) -> None:
+    client = client_for(tokened_cast["operator"])
+    client.get(reverse("projects:list"))
+    sandbox.inspect.clear_projects()
+    made = direct.create_workspace(name="Hooli Research")
+    a_project_in(direct, sandbox, made.id, "hooli-site")
+    sandbox.faults.add(FaultRule(operation="list_workspaces", status=503))
+
+    response = client.get(reverse("projects:list"))
+    row = response.content.decode().split('data-testid="project-row"')[1].split("</tr>")[0]
+    assert response.status_code == 200
+    assert "hooli-site" in row and f'<code class="small">{made.id[:12]}…</code>' in row
