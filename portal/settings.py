@@ -119,8 +119,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # The person without the two lazy proxies above (after them: it reads through both once).
-    "portal.accounts.middleware.PersonMiddleware",
     "portal.accounts.middleware.SignInPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -129,6 +127,10 @@ MIDDLEWARE = [
     # After sessions, auth and htmx (its 400 page uses the layout), before any view runs.
     "portal.core.middleware.BadInputMiddleware",
     "portal.core.middleware.HtmxMessagesMiddleware",
+    # The person without the two lazy proxies of authentication and django-otp (after both:
+    # it reads through them once), before the first middleware that needs the person; after
+    # BadInputMiddleware, whose answers to bad input need no person and no session.
+    "portal.accounts.middleware.PersonMiddleware",
     "portal.core.middleware.AccessControlMiddleware",
     "portal.core.agiler_errors.AgilerErrorMiddleware",
     "axes.middleware.AxesMiddleware",

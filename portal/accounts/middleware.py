@@ -56,10 +56,11 @@ class PersonMiddleware:
     reads (the layout and its gates read dozens) costs two extra calls and a caught
     ``AttributeError``: about 3 % of a list page (issue 14: page cost).
 
-    Right after ``OTPMiddleware``: reading the person runs django-otp's check first (it sets
-    ``otp_device`` and ``is_verified`` on the person), then hands on the object Django's
-    authentication cached on the request. Every portal page reads the person anyway (the
-    access rules do), so nothing is loaded that was not loaded before.
+    After ``OTPMiddleware`` and ``BadInputMiddleware`` (whose answers need no person): reading
+    the person runs django-otp's check first (it sets ``otp_device`` and ``is_verified`` on the
+    person), then hands on the object Django's authentication cached on the request. Pages read
+    the person anyway (the sign-in policy checks them before any view, the layout shows them),
+    so nothing is loaded that was not loaded before.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

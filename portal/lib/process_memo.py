@@ -35,8 +35,15 @@ class ProcessMemo(Generic[T]):
     same value; nothing is ever half-written (one dictionary assignment per store).
     """
 
-    def __init__(self, ttl: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        ttl: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        max_entries: int = 10_000,
+    ) -> None:
         self.ttl = ttl
+        self.max_entries = max_entries
         self._clock = clock
         self._values: dict[Hashable, tuple[float, T]] = {}
         with _all_lock:
@@ -49,13 +56,21 @@ class ProcessMemo(Generic[T]):
             return default
         expires, value = found
         if self._clock() >= expires:
-            self._values.pop(key, None)
+            # Not removed here: another thread may have stored a fresh value meanwhile.
             return default
         return value
 
     def set(self, key: Hashable, value: T) -> None:
-        """Keep ``value`` for ``key`` for the next ``ttl`` seconds."""
-        self._values[key] = (self._clock() + self.ttl, value)
+        """Keep ``value`` for ``key`` for the next ``ttl`` seconds.
+
+        Past ``max_entries`` keys (people who never came back, tokens since replaced), the
+        expired ones are dropped first, and everything if that is not enough."""
+        now = self._clock()
+        if len(self._values) >= self.max_entries and key not in self._values:
+            self._values = {k: v for k, v in list(self._values.items()) if v[0] > now}
+            if len(self._values) >= self.max_entries:
+                self._values = {}
+        self._values[key] = (now + self.ttl, value)
 
     def forget(self, key: Hashable = _MISSING) -> None:
         """Drop ``key`` (everything when no key is given): the next read asks the source."""

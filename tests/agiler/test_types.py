@@ -145,7 +145,11 @@ def _catalog(**changes: object) -> dict[str, object]:
             "must not be null",
         ),
         (_catalog(notes=None), "RuleOptionsOutput.notes", "must not be null"),
-        (_catalog(notes=[]), "RuleOptionsOutput.notes", "expected object (RuleCatalogNotes), got array"),
+        (
+            _catalog(notes=[]),
+            "RuleOptionsOutput.notes",
+            "expected object (RuleCatalogNotes), got array",
+        ),
         (_catalog(actions={}), "RuleOptionsOutput.actions", "expected array, got object"),
     ],
 )

@@ -31,6 +31,24 @@ def test_a_value_is_kept_for_its_time_only() -> None:
     assert memo.get("k", "fallback") == "fallback"
 
 
+def test_a_full_memo_drops_what_expired_first_and_never_grows_past_its_bound() -> None:
+    clock = Clock()
+    memo: ProcessMemo[int] = ProcessMemo(5, clock=clock, max_entries=3)
+    memo.set("old", 1)
+    clock.now += 6  # "old" expired
+    memo.set("a", 2)
+    memo.set("b", 3)
+    memo.set("c", 4)  # full: the expired one makes room
+    assert [memo.get(k) for k in ("a", "b", "c")] == [2, 3, 4]
+    memo.set("d", 5)  # full of live values: all go, the new one stays
+    assert [memo.get(k) for k in ("a", "b", "c", "d")] == [None, None, None, 5]
+    memo.set("d", 6)  # replacing a key never empties the memo
+    memo.set("e", 7)
+    memo.set("f", 8)
+    memo.set("f", 9)
+    assert [memo.get(k) for k in ("d", "e", "f")] == [6, 7, 9]
+
+
 def test_forgetting_one_key_or_all() -> None:
     memo: ProcessMemo[int] = ProcessMemo(60)
     memo.set("a", 1)

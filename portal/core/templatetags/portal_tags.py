@@ -54,8 +54,9 @@ def options(choices: Iterable[tuple[Any, Any, bool]]) -> str:
 
 
 def _text(value: Any) -> str:
-    """``value`` as ``{{ value }}`` puts it in markup (Django's ``conditional_escape``, without
-    its lazy-text wrappers: a choice's value and label are never lazy)."""
+    """A choice's value or label as ``{{ value }}`` puts it in markup, for what choices hold:
+    strings, safe strings, numbers, None (Django's ``conditional_escape`` without its wrappers
+    for lazy text; unlike ``{{ }}`` it does not localise dates or format floats)."""
     if hasattr(value, "__html__"):
         return str(value.__html__())
     return html.escape(str(value))
