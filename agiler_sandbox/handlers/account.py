@@ -13,6 +13,7 @@ from agiler_sandbox.http import (
     invalid,
     json_response,
     not_found,
+    parse_rfc3339,
     rfc3339,
 )
 from agiler_sandbox.pagination import paginate
@@ -116,7 +117,12 @@ def download_statement(app: Sandbox, request: Request) -> Response:
             f"{tx['created_at'][:10]}   {tx['amount'] / 100:>10.2f} USD   {tx['description']}"
         )
     lines += ["", f"Balance at end of period: {group['balance'] / 100:.2f} USD"]
-    pdf = binaries.statement_pdf(f"Agiler statement {period}", lines, app.state.now())
+    # Stamped with the period's last entry, not the moment of the request: the same statement
+    # is the same file on every download (a relayed copy can then be compared with Agiler's).
+    issued = max(
+        (parse_rfc3339(tx["created_at"], "created_at") for tx in group["tx"]), default=None
+    )
+    pdf = binaries.statement_pdf(f"Agiler statement {period}", lines, issued or app.state.anchor)
     headers = [
         ("Content-Type", "application/pdf"),
         ("Content-Disposition", f'attachment; filename="agiler-statement-{period}.pdf"'),

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import httpx
+
+from agiler_sandbox import create_app
 from tests.helpers import assert_error, follow_all
 
 
@@ -140,6 +143,21 @@ def test_statement_is_a_real_pdf(owner) -> None:
     assert response.headers["content-type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-") and response.content.rstrip().endswith(b"%%EOF")
     assert f"statement {period}".encode() in response.content
+
+
+def test_a_statement_is_the_same_file_on_every_download() -> None:
+    """A copy relayed by the portal can be compared with Agiler's byte for byte."""
+    app = create_app(seed=1)
+    api = httpx.Client(
+        transport=httpx.WSGITransport(app=app),
+        base_url="http://sandbox.test/v1",
+        headers={"Authorization": "Bearer ak_sandbox_owner"},
+    )
+    latest = api.get("/users/me/billing/transactions").json()[0]
+    url = f"/users/me/billing/statements/{latest['year']}-{latest['month']:02d}"
+    first = api.get(url).content
+    app.inspect.advance_clock(61)
+    assert api.get(url).content == first
 
 
 def test_statement_period_errors(owner) -> None:
