@@ -13,7 +13,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from portal.accounts.access import AuthenticatedHttpRequest, requires
-from portal.agiler import AgilerError, Unauthorized
 from portal.audit.queries import visible_events
 from portal.backups.restores import RESTORE_STATUSES
 from portal.core.templatetags.portal_tags import when
@@ -36,7 +35,7 @@ from portal.projects.listing import (
 )
 from portal.projects.navigation import areas_for
 from portal.tokens.service import agiler_for
-from portal.workspaces.names import fetch_names, keep_unnamed, kept_names
+from portal.workspaces.names import covering_page, fetch_names, kept_names
 
 #: How many earlier positions the URL remembers for "Previous"; past that, "First page" remains.
 MAX_TRAIL = 50
@@ -151,19 +150,13 @@ def project_list(request: HttpRequest) -> HttpResponse:
         calls["runtimes"] = lambda: catalogs.runtimes(client)
     found.update(run_concurrently(calls))
     result: ScanResult = found["scan"]
-    names: Mapping[str, str] = found["workspaces"]
-    missing = {p.workspace_id for p in result.items} - names.keys()
-    if missing and kept is None:
-        # Read just now, and Agiler lists no name for these: known, unnamed (their ids show).
-        names = keep_unnamed(request.user, names, missing)
-    elif missing:
-        # A project in a workspace the kept names do not know (joined or created since).
-        try:
-            names = fetch_names(request.user, client, known=missing)
-        except AgilerError as error:
-            if isinstance(error, Unauthorized):
-                raise  # the token itself: the page says so, and asks for a new one
-            # Otherwise the page stands: those rows show their workspace's id.
+    names = covering_page(
+        request.user,
+        client,
+        found["workspaces"],
+        (p.workspace_id for p in result.items),
+        just_read=kept is None,
+    )
     project_url, workspace_url = url_maker("projects:detail"), url_maker("workspaces:detail")
     next_url = _page_url(filters, result.next, [*trail, start.encode()]) if result.next else ""
     prev_url = ""

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from portal.agiler import AgilerClient
+from portal.agiler import AgilerClient, AgilerError, Unauthorized
 from portal.lib.process_memo import ProcessMemo
 from portal.tokens.scope_cache import stored_token_row
 
@@ -82,6 +82,32 @@ def keep_unnamed(user: Any, names: Mapping[str, str], ids: Iterable[str]) -> Map
     if key is not None:
         _here.set(key, merged)
     return merged
+
+
+def covering_page(
+    user: Any,
+    client: AgilerClient,
+    names: Mapping[str, str],
+    workspaces: Iterable[str],
+    *,
+    just_read: bool,
+) -> Mapping[str, str]:
+    """``names`` made to cover ``workspaces`` (those of the projects on a page).
+
+    Names ``just_read`` from Agiler that lack one keep it as known but unnamed; kept names that
+    lack one are read again. Should that read fail for any reason but the token itself, the
+    kept names serve the page (those rows show their workspace's id)."""
+    missing = set(workspaces) - names.keys()
+    if not missing:
+        return names
+    if just_read:
+        return keep_unnamed(user, names, missing)
+    try:
+        return fetch_names(user, client, known=missing)
+    except Unauthorized:
+        raise  # the token itself: the page says so, and asks for a new one
+    except AgilerError:
+        return names
 
 
 def remember_names(user: Any, workspaces: Iterable[Any]) -> None:
