@@ -123,22 +123,14 @@ def _converter(hint: Any) -> Converter:
             return value
 
         return anything
-    if hint is str:
+    if hint is str or hint is bool:
 
-        def string(value: object) -> object:
-            if isinstance(value, str):
+        def as_is(value: object) -> object:
+            if isinstance(value, hint):
                 return value
             raise _wrong(hint, value)
 
-        return string
-    if hint is bool:
-
-        def boolean(value: object) -> object:
-            if isinstance(value, bool):
-                return value
-            raise _wrong(hint, value)
-
-        return boolean
+        return as_is
     if hint is int:
 
         def integer(value: object) -> object:
