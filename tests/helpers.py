@@ -175,6 +175,11 @@ def the_catalog() -> Any:
     return Catalog.from_json(sandbox_catalog())
 
 
+def project_rows(body: str) -> list[str]:
+    """The markup of each row of the projects table on a page, in order."""
+    return [row.split("</tr>")[0] for row in body.split('data-testid="project-row"')[1:]]
+
+
 # --------------------------------------------------------------------------- files
 
 

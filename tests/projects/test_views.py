@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from agiler_sandbox import FaultRule
-from tests.helpers import HTMX, RewritingApp, client_for, first_workspace
+from tests.helpers import HTMX, RewritingApp, client_for, first_workspace, project_rows
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -205,7 +205,7 @@ def test_the_rows_status_badge_is_the_shared_badges_markup(
     from django.template.loader import render_to_string
 
     body = client_for(tokened_cast["operator"]).get(reverse("projects:list")).content.decode()
-    rows = body.split('data-testid="project-row"')[1:]
+    rows = project_rows(body)
     assert len(rows) == 25
     shown = {p.name: p for p in sandbox.inspect.projects()}
     for row in rows:
@@ -233,7 +233,7 @@ def test_names_and_values_from_agiler_are_shown_as_text_never_as_markup(
         .get(reverse("projects:list"), {"workspace": made.id})
         .content.decode()
     )
-    row = body.split('data-testid="project-row"')[1].split("</tr>")[0]
+    row = project_rows(body)[0]
     assert "&lt;b&gt;Tom &amp; &quot;Jerry&quot;&lt;/b&gt; &#x27;x&#x27;" in row
     assert "&lt;img src=x onerror=alert(1)&gt;" in row
     assert "&quot;&gt;&lt;script&gt;x&lt;/script&gt;" in row
@@ -248,7 +248,7 @@ def test_odd_ids_names_and_regions_in_agilers_answer_stay_text_and_links_stay_li
 
     settings.AGILER_TRANSPORT = httpx.WSGITransport(app=RewritingApp(sandbox, "/v1/projects", odd))
     body = client_for(tokened_cast["operator"]).get(reverse("projects:list")).content.decode()
-    row = body.split('data-testid="project-row"')[1].split("</tr>")[0]
+    row = project_rows(body)[0]
     # The id is one quoted path segment, and the attribute cannot be broken out of.
     assert '<a href="/projects/p%22&#x27;&amp;%3Cx%3E%2Fy/">&lt;i&gt;n&lt;/i&gt;</a>' in row
     assert "<td>&lt;r&gt;</td>" in row

@@ -13,7 +13,7 @@ from django.urls import reverse
 from agiler_sandbox import FaultRule
 from portal.lib.forms import new_idempotency_key
 from portal.workspaces import names
-from tests.helpers import CountingApp, RewritingApp, client_for
+from tests.helpers import CountingApp, RewritingApp, client_for, project_rows
 
 if TYPE_CHECKING:
     from agiler_sandbox import Sandbox
@@ -62,7 +62,7 @@ def test_a_project_in_a_workspace_created_elsewhere_is_named_at_once(
     a_project_in(direct, sandbox, made.id, "hooli-site")
 
     body = client.get(reverse("projects:list")).content.decode()
-    row = body.split('data-testid="project-row"')[1].split("</tr>")[0]
+    row = project_rows(body)[0]
     assert "hooli-site" in row and "Hooli Research" in row
     assert "Hooli Research" in filter_options(body)
 
@@ -169,6 +169,6 @@ def test_when_agiler_cannot_list_workspaces_the_kept_names_still_serve_the_page(
     sandbox.faults.add(FaultRule(operation="list_workspaces", status=503))
 
     response = client.get(reverse("projects:list"))
-    row = response.content.decode().split('data-testid="project-row"')[1].split("</tr>")[0]
+    row = project_rows(response.content.decode())[0]
     assert response.status_code == 200
     assert "hooli-site" in row and f'<code class="small">{made.id[:12]}…</code>' in row
